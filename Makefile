@@ -1,0 +1,70 @@
+# Groundswell: `make run` sets up and serves the demo, `make test` sets up and runs the suite.
+SHELL := /bin/sh
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+MANAGE    := $(PY) manage.py
+PORT      ?= 8000
+SIZE      ?= small
+export UV_PYTHON_DOWNLOADS := never
+export GROUNDSWELL_ENV ?= development
+
+.PHONY: help install run serve migrate seed worker test check lint fmt typecheck pytest test-browser bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
+	@python=$${PYTHON:-$$(scripts/find-python)} || exit 1; \
+	  echo "Using $$python ($$($$python --version))"; \
+	  test -x $(PY) || $$python -m venv $(VENV) || exit 1
+	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9 \
+	  && $(VENV)/bin/uv pip install -q -p $(PY) -r requirements/dev.txt \
+	  && $(VENV)/bin/uv pip install -q -p $(PY) --no-deps -e . \
+	  || { echo "uv failed; falling back to pip"; \
+	       $(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt \
+	       && $(PY) -m pip install -q --disable-pip-version-check --no-deps -e .; } || exit 1
+	@mkdir -p var && touch $@
+
+install: $(VENV)/.installed ## create .venv and install pinned requirements
+
+migrate: install ## apply database migrations
+	@$(MANAGE) migrate --no-input -v 0
+
+seed: migrate ## load the demo organisation if the database is empty (SIZE=small|medium|large)
+	@$(MANAGE) seed_demo --size $(SIZE) --if-empty
+
+run: seed ## set up, load the demo and serve http://127.0.0.1:$(PORT) with a task worker
+	@$(MANAGE) collectstatic --no-input -v 0
+	@$(MANAGE) demo_logins --url http://127.0.0.1:$(PORT)/
+	@PORT=$(PORT) scripts/serve $(PY)
+
+worker: migrate ## run the background task worker alone
+	@$(MANAGE) db_worker
+
+test: install lint typecheck pytest ## lint, format check, mypy, migrations check and the whole suite
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install ## format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install ## mypy with django-stubs
+	$(VENV)/bin/mypy groundswell tests conftest.py bench
+
+pytest: install ## migrations check and pytest with coverage (browser tests included)
+	GROUNDSWELL_ENV=test $(MANAGE) makemigrations --check --dry-run -v 1
+	GROUNDSWELL_ENV=test $(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+test-browser: install ## only the browser journeys in Chromium
+	GROUNDSWELL_ENV=test $(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+bench: migrate ## run the benchmarks in bench/ (BENCH_SIZE=quick|full)
+	$(PY) bench/run.py --size $${BENCH_SIZE:-quick}
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) var .coverage htmlcov

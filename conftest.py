@@ -1,0 +1,174 @@
+"""Shared fixtures: a small organisation with one person per role, and signed-in clients.
+
+Organisation used across the suite:
+
+- Customer Service: team "Alpha" (led by `team_lead`, with `agent`) and team "Beta"
+  (with `other_agent`); `manager` manages the department.
+- Billing: team "Invoices" with `outsider`, an agent of another department.
+- Leadership: `executive`; IT: `admin`.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from groundswell.people.choices import Role
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.tests.factories import (
+    PASSWORD,
+    DepartmentFactory,
+    PersonFactory,
+    TeamFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests never reach beyond this machine: only loopback connections are allowed."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "::1", "localhost"}
+            and not (host.startswith("127.") or host.startswith("/"))
+        ):
+            raise OSError(f"Tests may not connect to {host}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    yield
+
+
+@pytest.fixture
+def customer_service(db: None) -> Department:
+    return DepartmentFactory(name="Customer Service", slug="customer-service")
+
+
+@pytest.fixture
+def billing(db: None) -> Department:
+    return DepartmentFactory(name="Billing", slug="billing")
+
+
+@pytest.fixture
+def team_alpha(customer_service: Department) -> Team:
+    return TeamFactory(department=customer_service, name="Alpha", slug="customer-service-alpha")
+
+
+@pytest.fixture
+def team_beta(customer_service: Department) -> Team:
+    return TeamFactory(department=customer_service, name="Beta", slug="customer-service-beta")
+
+
+@pytest.fixture
+def team_invoices(billing: Department) -> Team:
+    return TeamFactory(department=billing, name="Invoices", slug="billing-invoices")
+
+
+def _person(
+    role: Role, email: str, team: Team | None, department: Department | None = None, **extra: Any
+) -> Person:
+    return PersonFactory(
+        role=role,
+        email=email,
+        team=team,
+        department=department or team.department,  # type: ignore[union-attr]
+        with_login=True,
+        **extra,
+    )
+
+
+@pytest.fixture
+def team_lead(team_alpha: Team) -> Person:
+    lead = _person(Role.TEAM_LEAD, "lead@example.test", team_alpha, full_name="Tara Lead")
+    team_alpha.lead = lead
+    team_alpha.save(update_fields=["lead"])
+    return lead
+
+
+@pytest.fixture
+def agent(team_alpha: Team, team_lead: Person) -> Person:
+    return _person(
+        Role.AGENT, "agent@example.test", team_alpha, full_name="Ada Agent", manager=team_lead
+    )
+
+
+@pytest.fixture
+def other_agent(team_beta: Team) -> Person:
+    return _person(Role.AGENT, "beta.agent@example.test", team_beta, full_name="Ben Beta")
+
+
+@pytest.fixture
+def manager(customer_service: Department) -> Person:
+    return _person(
+        Role.MANAGER, "manager@example.test", None, customer_service, full_name="Mona Manager"
+    )
+
+
+@pytest.fixture
+def executive(db: None) -> Person:
+    leadership = DepartmentFactory(name="Leadership", slug="leadership")
+    return _person(Role.EXECUTIVE, "exec@example.test", None, leadership, full_name="Eve Exec")
+
+
+@pytest.fixture
+def admin(db: None) -> Person:
+    it = DepartmentFactory(name="IT", slug="it")
+    person = _person(Role.ADMIN, "admin@example.test", None, it, full_name="Adam Admin")
+    assert person.user is not None
+    person.user.is_staff = person.user.is_superuser = True
+    person.user.save(update_fields=["is_staff", "is_superuser"])
+    return person
+
+
+@pytest.fixture
+def outsider(team_invoices: Team) -> Person:
+    return _person(Role.AGENT, "outsider@example.test", team_invoices, full_name="Otto Outsider")
+
+
+ROLES = ("agent", "team_lead", "manager", "executive", "admin")
+
+
+@pytest.fixture
+def org(
+    agent: Person,
+    other_agent: Person,
+    team_lead: Person,
+    manager: Person,
+    executive: Person,
+    admin: Person,
+    outsider: Person,
+) -> dict[str, Person]:
+    """Everyone at once, by fixture name."""
+    return {
+        "agent": agent,
+        "other_agent": other_agent,
+        "team_lead": team_lead,
+        "manager": manager,
+        "executive": executive,
+        "admin": admin,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[Person], Client]:
+    """A test client signed in as the given person."""
+
+    def make(person: Person) -> Client:
+        client = Client()
+        assert person.user is not None
+        client.force_login(person.user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

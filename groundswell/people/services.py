@@ -1,0 +1,166 @@
+"""Writes about the organisation: one function per use case, each checking its own rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from groundswell.people.choices import Role
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import Action, assignable_roles, can
+
+PERSON_FIELDS = (
+    "full_name",
+    "email",
+    "role",
+    "job_title",
+    "department",
+    "team",
+    "manager",
+    "buddy",
+    "is_champion",
+    "is_active",
+    "hire_date",
+)
+
+
+def unique_slug(
+    model: type[Department] | type[Team], text: str, *, exclude_pk: int | None = None
+) -> str:
+    """A slug for `text` not used by another row of `model` (adds -2, -3… when needed)."""
+    base = slugify(text)[:90] or "item"
+    slug, number = base, 1
+    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while taken.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def check_person_rules(actor: Person, person: Person, *, previous_role: str | None = None) -> None:
+    """Rules every change to a person must meet, whoever makes it and however (page, API, import).
+
+    Raises ValidationError naming the field, or PermissionDenied when `actor` may not make it.
+    """
+    errors: dict[str, str] = {}
+    if person.team_id is not None and person.team is not None:
+        if person.team.department_id != person.department_id:
+            errors["team"] = f"Team {person.team} is not in department {person.department}."
+    if person.buddy_id is not None and person.pk is not None and person.buddy_id == person.pk:
+        errors["buddy"] = "A person cannot be their own buddy."
+    if person.manager_id is not None and person.pk is not None and person.manager_id == person.pk:
+        errors["manager"] = "A person cannot be their own manager."
+    if errors:
+        raise ValidationError(errors)
+    if person.role != previous_role and Role(person.role) not in assignable_roles(actor):
+        raise PermissionDenied(f"You may not give the role {Role(person.role).label}.")
+    if not can(actor, Action.CHANGE_PERSON, subject=person):
+        raise PermissionDenied("That person is outside the teams you manage.")
+
+
+@transaction.atomic
+def create_person(*, actor: Person, **fields: Any) -> Person:
+    """Add a person to the organisation (without a login; see `invite` flows later)."""
+    person = Person(**{key: value for key, value in fields.items() if key in PERSON_FIELDS})
+    if person.email:
+        person.email = person.email.strip().lower()
+    person.full_clean()
+    check_person_rules(actor, person)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
+    """Change a person's record; the actor must be allowed before and after the change."""
+    if not can(actor, Action.CHANGE_PERSON, subject=person):
+        raise PermissionDenied("That person is outside the teams you manage.")
+    previous_role = person.role
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(person, name, value)
+    if "email" in changes and person.email:
+        person.email = person.email.strip().lower()
+    person.full_clean()
+    check_person_rules(actor, person, previous_role=previous_role)
+    person.save(update_fields=[*changes, "updated_at"])
+    if person.user_id is not None and {"email", "is_active"} & set(changes):
+        _sync_user(person)
+    return person
+
+
+def _sync_user(person: Person) -> None:
+    """Keep the login's username (the email) and active flag in step with the person."""
+    user = person.user
+    assert user is not None
+    user.username = person.email
+    user.email = person.email
+    user.is_active = person.is_active
+    user.save(update_fields=["username", "email", "is_active"])
+
+
+@transaction.atomic
+def create_department(*, actor: Person, name: str, description: str = "") -> Department:
+    """Add a department (administrators only)."""
+    if not can(actor, Action.MANAGE_DEPARTMENTS):
+        raise PermissionDenied("Only administrators add departments.")
+    department = Department(name=name.strip(), description=description)
+    department.slug = unique_slug(Department, department.name)
+    department.full_clean()
+    department.save()
+    return department
+
+
+@transaction.atomic
+def update_department(*, actor: Person, department: Department, **changes: Any) -> Department:
+    """Rename or describe a department (administrators only)."""
+    if not can(actor, Action.MANAGE_DEPARTMENTS):
+        raise PermissionDenied("Only administrators change departments.")
+    for name in ("name", "description"):
+        if name in changes:
+            setattr(department, name, changes[name])
+    department.full_clean()
+    department.save()
+    return department
+
+
+@transaction.atomic
+def create_team(
+    *, actor: Person, department: Department, name: str, lead: Person | None = None
+) -> Team:
+    """Add a team to a department the actor manages."""
+    if not can(actor, Action.MANAGE_TEAMS, department=department):
+        raise PermissionDenied("You may only add teams to your own department.")
+    team = Team(department=department, name=name.strip(), lead=lead)
+    team.slug = unique_slug(Team, f"{department.slug}-{team.name}")
+    team.full_clean()
+    _check_lead(team)
+    team.save()
+    return team
+
+
+@transaction.atomic
+def update_team(*, actor: Person, team: Team, **changes: Any) -> Team:
+    """Rename a team or change its lead; moving it needs the right on both departments."""
+    if not can(actor, Action.MANAGE_TEAMS, team=team):
+        raise PermissionDenied("You may only change teams in your own department.")
+    for name in ("name", "lead", "department"):
+        if name in changes:
+            setattr(team, name, changes[name])
+    if not can(actor, Action.MANAGE_TEAMS, department=team.department):
+        raise PermissionDenied("You may only move teams into your own department.")
+    team.full_clean()
+    _check_lead(team)
+    team.save()
+    return team
+
+
+def _check_lead(team: Team) -> None:
+    lead = team.lead
+    if lead is not None and lead.department_id != team.department_id:
+        raise ValidationError({"lead": f"{lead} works in another department."})

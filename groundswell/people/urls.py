@@ -1,0 +1,12 @@
+from django.urls import path
+
+from groundswell.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="person-list"),
+    path("<int:pk>/", views.person_detail, name="person-detail"),
+    path("departments/<slug:slug>/", views.department_detail, name="department-detail"),
+    path("teams/<slug:slug>/", views.team_detail, name="team-detail"),
+    path("import/", views.person_import, name="import"),
+]
