@@ -54,7 +54,7 @@ fmt: install ## format and autofix with ruff
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install ## mypy with django-stubs
-	$(VENV)/bin/mypy groundswell tests conftest.py bench
+	GROUNDSWELL_ENV=test $(VENV)/bin/mypy groundswell tests conftest.py bench
 
 pytest: install ## migrations check and pytest with coverage (browser tests included)
 	GROUNDSWELL_ENV=test $(MANAGE) makemigrations --check --dry-run -v 1

@@ -8,7 +8,7 @@ Organisation used across the suite:
 - Leadership: `executive`; IT: `admin`.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from groundswell.people.tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach beyond this machine: only loopback connections are allowed."""
     import socket
 
@@ -42,38 +42,41 @@ def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-    yield
 
 
 @pytest.fixture
 def customer_service(db: None) -> Department:
-    return DepartmentFactory(name="Customer Service", slug="customer-service")
+    return DepartmentFactory.create(name="Customer Service", slug="customer-service")
 
 
 @pytest.fixture
 def billing(db: None) -> Department:
-    return DepartmentFactory(name="Billing", slug="billing")
+    return DepartmentFactory.create(name="Billing", slug="billing")
 
 
 @pytest.fixture
 def team_alpha(customer_service: Department) -> Team:
-    return TeamFactory(department=customer_service, name="Alpha", slug="customer-service-alpha")
+    return TeamFactory.create(
+        department=customer_service, name="Alpha", slug="customer-service-alpha"
+    )
 
 
 @pytest.fixture
 def team_beta(customer_service: Department) -> Team:
-    return TeamFactory(department=customer_service, name="Beta", slug="customer-service-beta")
+    return TeamFactory.create(
+        department=customer_service, name="Beta", slug="customer-service-beta"
+    )
 
 
 @pytest.fixture
 def team_invoices(billing: Department) -> Team:
-    return TeamFactory(department=billing, name="Invoices", slug="billing-invoices")
+    return TeamFactory.create(department=billing, name="Invoices", slug="billing-invoices")
 
 
 def _person(
     role: Role, email: str, team: Team | None, department: Department | None = None, **extra: Any
 ) -> Person:
-    return PersonFactory(
+    return PersonFactory.create(
         role=role,
         email=email,
         team=team,
@@ -112,13 +115,13 @@ def manager(customer_service: Department) -> Person:
 
 @pytest.fixture
 def executive(db: None) -> Person:
-    leadership = DepartmentFactory(name="Leadership", slug="leadership")
+    leadership = DepartmentFactory.create(name="Leadership", slug="leadership")
     return _person(Role.EXECUTIVE, "exec@example.test", None, leadership, full_name="Eve Exec")
 
 
 @pytest.fixture
 def admin(db: None) -> Person:
-    it = DepartmentFactory(name="IT", slug="it")
+    it = DepartmentFactory.create(name="IT", slug="it")
     person = _person(Role.ADMIN, "admin@example.test", None, it, full_name="Adam Admin")
     assert person.user is not None
     person.user.is_staff = person.user.is_superuser = True

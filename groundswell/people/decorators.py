@@ -36,6 +36,6 @@ def person_required(
                 raise PermissionDenied
             return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
     return decorator

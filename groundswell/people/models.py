@@ -64,6 +64,8 @@ class Team(models.Model):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
+    """Composable filters for people."""
+
     def active(self) -> PersonQuerySet:
         return self.filter(is_active=True)
 
@@ -166,4 +168,4 @@ class Person(models.Model):
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        return str(Role(self.role).label)

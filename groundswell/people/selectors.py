@@ -11,13 +11,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from groundswell.people.choices import Role
-from groundswell.people.models import Department, Person, Team
+from groundswell.people.models import Department, Person, PersonQuerySet, Team
 from groundswell.people.permissions import Action, can, teams_in_scope
 
 NEW_HIRE_DAYS = 90
 
 
-def list_people(viewer: Person, *, search: str = "") -> QuerySet[Person]:
+def list_people(viewer: Person, *, search: str = "") -> PersonQuerySet:
     """The directory as `viewer` may see it, optionally narrowed by a search."""
     people = Person.objects.visible_to(viewer).select_related("department", "team")
     if search:
@@ -55,7 +55,7 @@ def list_teams() -> QuerySet[Team]:
     )
 
 
-def new_hires(people: QuerySet[Person], *, today: datetime.date | None = None) -> QuerySet[Person]:
+def new_hires(people: PersonQuerySet, *, today: datetime.date | None = None) -> QuerySet[Person]:
     """Active people hired within the last NEW_HIRE_DAYS days, newest first."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=NEW_HIRE_DAYS)

@@ -46,9 +46,9 @@ def check_person_rules(actor: Person, person: Person, *, previous_role: str | No
     Raises ValidationError naming the field, or PermissionDenied when `actor` may not make it.
     """
     errors: dict[str, str] = {}
-    if person.team_id is not None and person.team is not None:
-        if person.team.department_id != person.department_id:
-            errors["team"] = f"Team {person.team} is not in department {person.department}."
+    team = person.team if person.team_id is not None else None
+    if team is not None and team.department_id != person.department_id:
+        errors["team"] = f"Team {person.team} is not in department {person.department}."
     if person.buddy_id is not None and person.pk is not None and person.buddy_id == person.pk:
         errors["buddy"] = "A person cannot be their own buddy."
     if person.manager_id is not None and person.pk is not None and person.manager_id == person.pk:
@@ -97,7 +97,8 @@ def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
 def _sync_user(person: Person) -> None:
     """Keep the login's username (the email) and active flag in step with the person."""
     user = person.user
-    assert user is not None
+    if user is None:
+        return
     user.username = person.email
     user.email = person.email
     user.is_active = person.is_active
