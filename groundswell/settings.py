@@ -55,7 +55,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "groundswell.core",  # first, so its registration/ templates win over the admin's
+    "groundswell.core.admin_site.GroundswellAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +68,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "ninja",
-    "groundswell.core",
     "groundswell.people",
     "groundswell.api",
 ]

@@ -140,3 +140,19 @@ def assignable_roles(person: Person | None) -> tuple[Role, ...]:
     if person is None or not person.is_active:
         return ()
     return ASSIGNABLE_ROLES.get(Role(person.role), ())
+
+
+SCOPE_WORDS = {Scope.SELF: "own", Scope.TEAM: "team", Scope.DEPARTMENT: "department", Scope.ALL: "all"}
+
+
+def matrix_as_markdown() -> str:
+    """The matrix as the table in docs/permissions.md (a test keeps the two identical)."""
+    roles = list(Role)
+    lines = [
+        "| action | " + " | ".join(role.value for role in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for action, grants in MATRIX.items():
+        cells = [SCOPE_WORDS[grants[role]] if role in grants else "—" for role in roles]
+        lines.append(f"| `{action.value}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Journeys through Groundswell in a real Chromium: sign in, find your way, get refused."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from groundswell.people.models import Person
+from tests.browser.helpers import LOGIN_PATH, fill_login_form, login, navigation_labels
+
+pytestmark = pytest.mark.browser
+
+EVERYONE = {
+    "Home",
+    "People",
+    "Service desk",
+    "Voice",
+    "Open door",
+    "Quality",
+    "Recognition",
+    "Learning",
+}
+LEADERS = {"Leadership", "Problems"}
+
+NAVIGATION_BY_ROLE = {
+    "agent": EVERYONE,
+    "team_lead": EVERYONE | LEADERS,
+    "manager": EVERYONE | LEADERS | {"Insights", "Import people"},
+    "executive": EVERYONE | LEADERS | {"Insights"},
+    "admin": EVERYONE | LEADERS | {"Insights", "Import people", "API keys", "Admin site"},
+}
+
+
+@pytest.mark.parametrize("role", NAVIGATION_BY_ROLE)
+def test_each_role_signs_in_and_sees_their_own_navigation(
+    page: Page, people: dict[str, Person], role: str
+) -> None:
+    person = people[role]
+
+    login(page, person)
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(person.full_name)
+    expect(page.get_by_role("banner")).to_contain_text(person.role_label)
+    assert navigation_labels(page) == NAVIGATION_BY_ROLE[role]
+
+
+def test_agent_follows_the_menu_to_the_directory_and_to_an_area_not_built_yet(
+    page: Page, people: dict[str, Person]
+) -> None:
+    login(page, people["agent"])
+    navigation = page.get_by_role("navigation", name="Main")
+
+    navigation.get_by_role("link", name="People").click()
+    expect(page).to_have_url(re.compile(r"/people/$"))
+    expect(navigation.get_by_role("link", name="People")).to_have_attribute("aria-current", "page")
+
+    navigation.get_by_role("link", name="Service desk").click()
+    expect(page).to_have_url(re.compile(r"/areas/desk/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Service desk")
+    expect(page.get_by_role("heading", name="Not available yet")).to_be_visible()
+
+
+def test_agent_is_refused_the_import_page(page: Page, people: dict[str, Person]) -> None:
+    login(page, people["agent"])
+
+    response = page.goto(reverse("people:import"))
+
+    assert response is not None
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You may not open this page")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+
+def test_signing_out_ends_the_session(page: Page, people: dict[str, Person]) -> None:
+    login(page, people["manager"])
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.goto(reverse("people:person-list"))
+    expect(page).to_have_url(re.compile(rf"{LOGIN_PATH}\?next=/people/$"))
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+def test_a_wrong_password_is_refused_with_an_error(page: Page, people: dict[str, Person]) -> None:
+    fill_login_form(page, people["agent"].email, "not-the-password")
+
+    expect(page.locator(".errorlist")).to_contain_text("password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+@pytest.mark.parametrize("role", ["agent", "admin"])
+def test_a_phone_shows_the_navigation_and_the_page_without_sideways_scrolling(
+    phone_page: Page, people: dict[str, Person], role: str
+) -> None:
+    page = phone_page
+    login(page, people[role])
+
+    for path in ("/", reverse("people:person-list")):
+        page.goto(path)
+        navigation = page.get_by_role("navigation", name="Main")
+        expect(navigation).to_be_visible()
+        expect(navigation.get_by_role("link", name="People")).to_be_in_viewport()
+        expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
