@@ -53,7 +53,3 @@ class ApiKey(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
-
-    @property
-    def can_write(self) -> bool:
-        return self.scope == ApiKeyScope.READ_WRITE

@@ -17,7 +17,7 @@ from groundswell.api.models import ApiKey
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can
 
-SECRET_MARKER = "gsk"
+KEY_MARKER = "gsk"
 # Recording every request's time would turn each read into a write; once a minute is enough
 # to tell an administrator whether a key is still in use.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
@@ -49,7 +49,7 @@ def create_api_key(*, actor: Person, name: str, scope: ApiKeyScope | str) -> New
     if not can(actor, Action.MANAGE_API_KEYS):
         raise PermissionDenied("Only administrators create API keys.")
     prefix = _new_prefix()
-    secret = f"{SECRET_MARKER}_{prefix}_{secrets.token_urlsafe(32)}"
+    secret = f"{KEY_MARKER}_{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey(
         name=name.strip(),
         prefix=prefix,
@@ -81,7 +81,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     """
     marker, _, rest = secret.partition("_")
     prefix, _, token = rest.partition("_")
-    if marker != SECRET_MARKER or not prefix or not token:
+    if marker != KEY_MARKER or not prefix or not token:
         return None
     api_key = (
         ApiKey.objects.unrevoked()
@@ -98,8 +98,3 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
         api_key.last_used_at = now
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     return api_key
-
-
-def scope_allows(api_key: ApiKey, method: str) -> bool:
-    """Read-only keys may only make requests that change nothing."""
-    return api_key.scope == ApiKeyScope.READ_WRITE or method in {"GET", "HEAD", "OPTIONS"}

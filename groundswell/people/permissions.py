@@ -142,7 +142,12 @@ def assignable_roles(person: Person | None) -> tuple[Role, ...]:
     return ASSIGNABLE_ROLES.get(Role(person.role), ())
 
 
-SCOPE_WORDS = {Scope.SELF: "own", Scope.TEAM: "team", Scope.DEPARTMENT: "department", Scope.ALL: "all"}
+SCOPE_WORDS = {
+    Scope.SELF: "own",
+    Scope.TEAM: "team",
+    Scope.DEPARTMENT: "department",
+    Scope.ALL: "all",
+}
 
 
 def matrix_as_markdown() -> str:

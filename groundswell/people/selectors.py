@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, PersonQuerySet, Team
-from groundswell.people.permissions import Action, can, teams_in_scope
+from groundswell.people.permissions import (
+    Action,
+    Scope,
+    can,
+    departments_in_scope,
+    scope_for,
+    teams_in_scope,
+)
 
 NEW_HIRE_DAYS = 90
 
@@ -118,3 +125,108 @@ def home_summary(person: Person) -> HomeSummary:
         people_without_login=totals["without_login"],
         teams_without_lead=Team.objects.filter(lead__isnull=True).count(),
     )
+
+
+def list_directory(
+    viewer: Person,
+    *,
+    search: str = "",
+    department: Department | None = None,
+    team: Team | None = None,
+    role: str = "",
+) -> PersonQuerySet:
+    """The people directory for `viewer`, narrowed by search text, department, team and role."""
+    people = list_people(viewer, search=search)
+    if department is not None:
+        people = people.filter(department=department)
+    if team is not None:
+        people = people.filter(team=team)
+    if role:
+        people = people.filter(role=role)
+    return people
+
+
+@dataclass(frozen=True)
+class PersonProfile:
+    """What a person's profile page shows, as `viewer` may see it."""
+
+    person: Person
+    buddy_to: list[Person]
+    reports: list[Person]
+    can_edit: bool
+
+
+def get_person_profile(viewer: Person, pk: int) -> PersonProfile:
+    """A person's profile: their facts, who they guide as a buddy and who reports to them."""
+    person = get_person_for(viewer, pk)
+    colleagues = Person.objects.visible_to(viewer).select_related("team")
+    return PersonProfile(
+        person=person,
+        buddy_to=list(colleagues.filter(buddy=person)),
+        reports=list(colleagues.filter(manager=person)),
+        can_edit=can(viewer, Action.CHANGE_PERSON, subject=person),
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentPage:
+    """A department with its teams, headcount and champions."""
+
+    department: Department
+    teams: list[Team]
+    people_count: int
+    champions: list[Person]
+
+
+def get_department_page(viewer: Person, slug: str) -> DepartmentPage:
+    """One department by slug (404 when there is none), with its teams and champions."""
+    department = Department.objects.filter(slug=slug).first()
+    if department is None:
+        raise Http404("No such department.")
+    people = Person.objects.visible_to(viewer).active().filter(department=department)
+    return DepartmentPage(
+        department=department,
+        teams=list(list_teams().filter(department=department)),
+        people_count=people.count(),
+        champions=list(people.filter(is_champion=True).select_related("team")),
+    )
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """A team with its lead, members and recent hires."""
+
+    team: Team
+    members: list[Person]
+    new_hires: list[Person]
+
+
+def get_team_page(viewer: Person, slug: str) -> TeamPage:
+    """One team by slug (404 when there is none), with its active members and new hires."""
+    team = Team.objects.select_related("department", "lead").filter(slug=slug).first()
+    if team is None:
+        raise Http404("No such team.")
+    members = Person.objects.visible_to(viewer).active().filter(team=team)
+    return TeamPage(
+        team=team,
+        members=list(members.select_related("buddy", "team")),
+        new_hires=list(new_hires(members).select_related("team", "buddy")),
+    )
+
+
+def assignable_departments(actor: Person) -> QuerySet[Department]:
+    """Departments `actor` may move people into: those holding teams they may change."""
+    if scope_for(actor, Action.CHANGE_PERSON) == Scope.ALL:
+        return Department.objects.all()
+    return Department.objects.filter(
+        Q(pk__in=teams_in_scope(actor, Action.CHANGE_PERSON).values("department"))
+        | Q(pk__in=departments_in_scope(actor, Action.CHANGE_PERSON) or [])
+    )
+
+
+def assignable_colleagues(actor: Person) -> PersonQuerySet:
+    """Active people `actor` may name as someone's manager or buddy: those of their departments."""
+    people = Person.objects.active().select_related("department")
+    if scope_for(actor, Action.CHANGE_PERSON) == Scope.ALL:
+        return people
+    return people.filter(department__in=assignable_departments(actor))

@@ -61,14 +61,23 @@ def check_person_rules(actor: Person, person: Person, *, previous_role: str | No
         raise PermissionDenied("That person is outside the teams you manage.")
 
 
+def _check_email_free(person: Person) -> None:
+    # The unique constraint is on Lower(email), which full_clean() reports without naming a field.
+    taken = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk)
+    if person.email and taken.exists():
+        raise ValidationError({"email": f"Someone already uses {person.email}."})
+
+
 @transaction.atomic
 def create_person(*, actor: Person, **fields: Any) -> Person:
     """Add a person to the organisation (without a login; see `invite` flows later)."""
     person = Person(**{key: value for key, value in fields.items() if key in PERSON_FIELDS})
     if person.email:
         person.email = person.email.strip().lower()
-    person.full_clean()
-    check_person_rules(actor, person)
+    _check_email_free(person)
+    person.full_clean(validate_constraints=False)
+    check_person_rules(actor, person)  # before the constraints, so its errors name the field
+    person.validate_constraints()
     person.save()
     return person
 
@@ -76,9 +85,12 @@ def create_person(*, actor: Person, **fields: Any) -> Person:
 @transaction.atomic
 def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
     """Change a person's record; the actor must be allowed before and after the change."""
-    if not can(actor, Action.CHANGE_PERSON, subject=person):
+    # Judge "before" on the stored row: callers such as a ModelForm may already have copied
+    # the new values onto `person`, which would let a change vouch for itself.
+    stored = Person.objects.select_related("department", "team").get(pk=person.pk)
+    if not can(actor, Action.CHANGE_PERSON, subject=stored):
         raise PermissionDenied("That person is outside the teams you manage.")
-    previous_role = person.role
+    previous_role = stored.role
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
@@ -86,8 +98,10 @@ def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
         setattr(person, name, value)
     if "email" in changes and person.email:
         person.email = person.email.strip().lower()
-    person.full_clean()
+    _check_email_free(person)
+    person.full_clean(validate_constraints=False)
     check_person_rules(actor, person, previous_role=previous_role)
+    person.validate_constraints()
     person.save(update_fields=[*changes, "updated_at"])
     if person.user_id is not None and {"email", "is_active"} & set(changes):
         _sync_user(person)
@@ -165,3 +179,34 @@ def _check_lead(team: Team) -> None:
     lead = team.lead
     if lead is not None and lead.department_id != team.department_id:
         raise ValidationError({"lead": f"{lead} works in another department."})
+
+
+@transaction.atomic
+def create_administrator(
+    *, email: str, full_name: str, department_name: str, password: str
+) -> Person:
+    """Bootstrap: an admin person with a staff login, for a fresh installation's first sign-in."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    email = email.strip().lower()
+    if Person.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"Someone already uses {email}."})
+    department = Department.objects.filter(name__iexact=department_name.strip()).first()
+    if department is None:
+        department = Department(name=department_name.strip())
+        department.slug = unique_slug(Department, department.name)
+        department.full_clean()
+        department.save()
+    person = Person(
+        full_name=full_name.strip(), email=email, role=Role.ADMIN, department=department
+    )
+    person.full_clean()
+    user_model = get_user_model()
+    user = user_model(username=email, email=email, is_staff=True, is_superuser=True)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    person.user = user
+    person.save()
+    return person

@@ -32,13 +32,21 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/browser is a browser test, marked or not."""
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """Mark everything under tests/browser as a browser test, and run those last.
+
+    Marking comes before `-m` selects. Running last matters: once Playwright is started, its
+    event loop and DJANGO_ALLOW_ASYNC_UNSAFE stay until the session ends, and no other test
+    should run beside them (pytest would otherwise reorder tests around the session-scoped
+    `browser_name` parameter).
+    """
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.browser)
+    browser_items = {item for item in items if here in Path(item.path).parents}
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    yield
+    items.sort(key=lambda item: item in browser_items)
 
 
 def chromium_executable() -> str:

@@ -29,3 +29,15 @@ def navigation_labels(page: Page) -> set[str]:
         "links => links.map(link => link.firstChild.textContent.trim())"
     )
     return set(texts)
+
+
+IMPORT_HEADER = "full_name,email,role,department,team"
+
+
+def upload_people_csv(page: Page, *rows: str) -> None:
+    """On the import page, choose a CSV made of `rows` and ask for the preview."""
+    content = "\r\n".join((IMPORT_HEADER, *rows)) + "\r\n"
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "people.csv", "mimeType": "text/csv", "buffer": content.encode()}
+    )
+    page.get_by_role("button", name="Preview the import").click()

@@ -7,7 +7,13 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from groundswell.people.models import Person
-from tests.browser.helpers import LOGIN_PATH, fill_login_form, login, navigation_labels
+from tests.browser.helpers import (
+    LOGIN_PATH,
+    fill_login_form,
+    login,
+    navigation_labels,
+    upload_people_csv,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +57,11 @@ def test_agent_follows_the_menu_to_the_directory_and_to_an_area_not_built_yet(
     login(page, people["agent"])
     navigation = page.get_by_role("navigation", name="Main")
 
-    navigation.get_by_role("link", name="People").click()
+    navigation.get_by_role("link", name="People", exact=True).click()
     expect(page).to_have_url(re.compile(r"/people/$"))
-    expect(navigation.get_by_role("link", name="People")).to_have_attribute("aria-current", "page")
+    expect(navigation.get_by_role("link", name="People", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
 
     navigation.get_by_role("link", name="Service desk").click()
     expect(page).to_have_url(re.compile(r"/areas/desk/$"))
@@ -102,9 +110,54 @@ def test_a_phone_shows_the_navigation_and_the_page_without_sideways_scrolling(
         page.goto(path)
         navigation = page.get_by_role("navigation", name="Main")
         expect(navigation).to_be_visible()
-        expect(navigation.get_by_role("link", name="People")).to_be_in_viewport()
+        expect(navigation.get_by_role("link", name="People", exact=True)).to_be_in_viewport()
         expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+
+
+def test_manager_imports_people_after_fixing_the_row_the_preview_refused(
+    page: Page, people: dict[str, Person]
+) -> None:
+    good_rows = (
+        "Nia Newcomer,nia.newcomer@example.test,agent,Customer Service,Alpha",
+        "Pia Peer,pia.peer@example.test,agent,Customer Service,Beta",
+    )
+    emails = ["nia.newcomer@example.test", "omar.odd@example.test", "pia.peer@example.test"]
+    login(page, people["manager"])
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import people").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
+
+    upload_people_csv(
+        page,
+        good_rows[0],
+        "Omar Odd,omar.odd@example.test,wizard,Customer Service,Alpha",
+        good_rows[1],
+    )
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    bad_row = page.get_by_role("row").filter(has_text="omar.odd@example.test")
+    expect(bad_row.get_by_role("rowheader")).to_have_text("3")
+    expect(bad_row).to_contain_text("error")
+    expect(bad_row.locator(".errorlist")).to_contain_text("Unknown role “wizard”")
+    expect(page.get_by_role("row").filter(has_text="nia.newcomer@example.test")).to_contain_text(
+        "new"
+    )
+    expect(page.get_by_role("alert")).to_contain_text("Nothing will be imported")
+    expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
+    assert not Person.objects.filter(email__in=emails).exists()
+
+    page.get_by_role("link", name="Upload a corrected file").click()
+    upload_people_csv(
+        page,
+        good_rows[0],
+        "Omar Odd,omar.odd@example.test,agent,Customer Service,Alpha",
+        good_rows[1],
+    )
+    page.get_by_role("button", name="Import 3 people").click()
+
+    expect(page.locator(".messages")).to_contain_text("Imported 3 people.")
+    expect(page.get_by_role("main")).to_contain_text("Omar Odd")
+    assert sorted(Person.objects.filter(email__in=emails).values_list("email", flat=True)) == emails

@@ -68,8 +68,8 @@ def test_password_reset_by_email_sets_a_new_password(client, agent):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [agent.email]
-    assert message.alternatives, "the reset email has an HTML part"
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", message.body)
+    assert getattr(message, "alternatives", None), "the reset email has an HTML part"
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", str(message.body))
     assert link is not None
     response = client.get(link.group(1), follow=True)
     new_password = "Brand-new-password-77"

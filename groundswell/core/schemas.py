@@ -1,0 +1,69 @@
+"""Constrained types shared by every app's API schemas.
+
+Each rejects, with a message naming the problem, input the database would choke on (NUL
+characters, ids beyond a 64-bit integer), so bad input is a 422 and never a server error.
+"""
+
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from pydantic import AfterValidator, Field, StringConstraints
+
+MAX_ID = 2**63 - 1  # the largest primary key a BigAutoField holds
+
+
+def storable(value: str) -> str:
+    """Reject NUL characters, which PostgreSQL cannot store in text."""
+    # Unpaired surrogates never get this far: pydantic's constrained strings refuse them.
+    if "\x00" in value:
+        raise ValueError("Text may not contain NUL characters.")
+    return value
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable() -> Any:
+    """The default of a PATCH field that may be left out but, when sent, may not be null.
+
+    Typed `Any` so `name: NameStr = omittable()` type-checks; the OpenAPI schema shows the
+    field's own type, with no null and no default.
+    """
+    return Field(None, json_schema_extra=_drop_default)
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError("Enter a valid email address.") from None
+    return value.lower()
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""The id of a row, as a path parameter or a reference in a payload."""
+
+NameStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(storable),
+]
+"""A short name (department, team), trimmed, never blank."""
+
+TextStr = Annotated[str, StringConstraints(max_length=5000), AfterValidator(storable)]
+"""Free text such as a description; may be empty."""
+
+SearchStr = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(storable)
+]
+"""Words to search for."""
+
+EmailStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(storable),
+    AfterValidator(_email),
+]
+"""An email address, validated as Django does and lower-cased."""

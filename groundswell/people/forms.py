@@ -1,0 +1,144 @@
+"""Forms for the people pages: they parse and offer choices; the rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.people import imports, selectors
+from groundswell.people.choices import Role
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import Action, assignable_roles, teams_in_scope
+
+
+class TeamChoiceField(forms.ModelChoiceField[Team]):
+    """Teams labelled with their department, since team names repeat across departments."""
+
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.name} ({obj.department.name})"
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's search box and filters; every field is optional."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, email or job title")}
+        ),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All departments"),
+    )
+    team = TeamChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.select_related("department"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All teams"),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False
+    )
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as keyword arguments for `selectors.list_directory`.
+
+        An unknown value (a stale link, a renamed team) is dropped rather than refused, so the
+        directory always answers.
+        """
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "search": cleaned.get("q") or "",
+            "department": cleaned.get("department"),
+            "team": cleaned.get("team"),
+            "role": cleaned.get("role") or "",
+        }
+
+
+class PersonForm(forms.ModelForm[Person]):
+    """Edit a person; the choices offered are only those the editing person may assign."""
+
+    class Meta:
+        model = Person
+        fields = (
+            "full_name",
+            "email",
+            "job_title",
+            "role",
+            "department",
+            "team",
+            "manager",
+            "buddy",
+            "hire_date",
+            "is_champion",
+            "is_active",
+        )
+        widgets = {"hire_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"team": TeamChoiceField}
+
+    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.instance
+        roles = [role for role in Role if role in assignable_roles(actor) or role == person.role]
+        role_field: Any = self.fields["role"]
+        role_field.choices = [(role.value, role.label) for role in roles]
+        role_field.disabled = len(roles) == 1
+        self.fields["team"].queryset = Team.objects.select_related("department")  # type: ignore[attr-defined]
+        self._limit("department", selectors.assignable_departments(actor), person.department_id)
+        self._limit("team", teams_in_scope(actor, Action.CHANGE_PERSON), person.team_id)
+        colleagues = selectors.assignable_colleagues(actor).exclude(pk=person.pk)
+        self._limit("manager", colleagues, person.manager_id)
+        self._limit("buddy", colleagues, person.buddy_id)
+
+    def _limit(self, name: str, allowed: QuerySet[Any], current: int | None) -> None:
+        """Offer only `allowed`, plus the current value so an unchanged field always saves."""
+        field: Any = self.fields[name]
+        field.queryset = field.queryset.filter(Q(pk__in=allowed.values("pk")) | Q(pk=current))
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        # The database refuses duplicates too; this only words the refusal kindly.
+        if Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Someone else already has this email address."))
+        return email
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the user changed, with their new values, for `services.update_person`."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class ImportUploadForm(forms.Form):
+    """The CSV file to preview before importing."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 text, with commas or semicolons between the columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB. Split it into smaller files."),
+                params={"limit": imports.MAX_FILE_BYTES // (1024 * 1024)},
+                code="too_large",
+            )
+        return bytes(upload.read())
+
+
+class ImportConfirmForm(forms.Form):
+    """Confirms the previewed file, named by its fingerprint so a newer upload is not imported."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -1,0 +1,160 @@
+"""axe-core on the main pages: no serious or critical accessibility violations.
+
+axe-core comes bundled with axe-playwright-python (no network needed) and is injected into
+each page by the test run. Each role signs in once and visits the pages it uses.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from groundswell.people.models import Person
+from tests.browser.helpers import LOGIN_PATH, fill_login_form, login, upload_people_csv
+
+pytestmark = pytest.mark.browser
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+People = dict[str, Person]
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    path: Callable[[People], str]
+    status: int = 200
+
+
+def _fixed(path: str) -> Callable[[People], str]:
+    return lambda people: path
+
+
+PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
+    "agent": (
+        Visit("home", _fixed("/")),
+        Visit("people directory", lambda people: reverse("people:person-list")),
+        Visit("people search", lambda people: reverse("people:person-list") + "?q=Ada"),
+        Visit(
+            "person profile",
+            lambda people: reverse("people:person-detail", args=[people["team_lead"].pk]),
+        ),
+        Visit("area not available yet", lambda people: reverse("core:area", args=["desk"])),
+        Visit("refused page", lambda people: reverse("people:import"), status=403),
+        Visit("password change", lambda people: reverse("password_change")),
+    ),
+    "team_lead": (
+        Visit("home", _fixed("/")),
+        Visit(
+            "team page",
+            lambda people: reverse("people:team-detail", args=[people["agent"].team.slug]),  # type: ignore[union-attr]
+        ),
+        Visit(
+            "person profile",
+            lambda people: reverse("people:person-detail", args=[people["agent"].pk]),
+        ),
+    ),
+    "manager": (
+        Visit("home", _fixed("/")),
+        Visit(
+            "department page",
+            lambda people: reverse(
+                "people:department-detail", args=[people["manager"].department.slug]
+            ),
+        ),
+        Visit("import page", lambda people: reverse("people:import")),
+    ),
+    "executive": (Visit("home", _fixed("/")),),
+    "admin": (
+        Visit("home", _fixed("/")),
+        Visit("API keys page", lambda people: reverse("api_keys:list")),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+def blocking_violations(axe: Axe, page: Page, where: str) -> list[str]:
+    """axe's serious and critical findings on the open page, one readable line per element."""
+    results: dict[str, Any] = axe.run(page).response
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in BLOCKING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            found.append(
+                f"{where}: [{violation['impact']}] {violation['id']}: {violation['help']} "
+                f"at {' '.join(str(target) for target in node['target'])}\n"
+                f"    {node.get('failureSummary', '').replace(chr(10), ' ')}\n"
+                f"    {violation['helpUrl']}"
+            )
+    return found
+
+
+def assert_accessible(findings: list[str]) -> None:
+    assert not findings, "axe found serious or critical violations:\n" + "\n".join(findings)
+
+
+def test_pages_for_visitors_have_no_serious_accessibility_violations(
+    page: Page, axe: Axe, people: People
+) -> None:
+    findings = []
+
+    page.goto(LOGIN_PATH)
+    findings += blocking_violations(axe, page, "sign-in page")
+
+    fill_login_form(page, people["agent"].email, "not-the-password")
+    page.locator(".errorlist").wait_for()
+    findings += blocking_violations(axe, page, "sign-in page with an error")
+
+    page.goto(reverse("password_reset"))
+    findings += blocking_violations(axe, page, "password reset page")
+
+    assert_accessible(findings)
+
+
+@pytest.mark.parametrize("role", PAGES_BY_ROLE)
+def test_pages_of_each_role_have_no_serious_accessibility_violations(
+    page: Page, axe: Axe, people: People, role: str
+) -> None:
+    login(page, people[role])
+    findings = []
+
+    for visit in PAGES_BY_ROLE[role]:
+        response = page.goto(visit.path(people))
+        assert response is not None
+        assert response.status == visit.status, f"{visit.name} answered {response.status}"
+        findings += blocking_violations(axe, page, f"{role} / {visit.name}")
+
+    assert_accessible(findings)
+
+
+def test_home_on_a_phone_has_no_serious_accessibility_violations(
+    phone_page: Page, axe: Axe, people: People
+) -> None:
+    login(phone_page, people["manager"])
+
+    assert_accessible(blocking_violations(axe, phone_page, "manager / home on a phone"))
+
+
+def test_import_preview_with_a_bad_row_has_no_serious_accessibility_violations(
+    page: Page, axe: Axe, people: People
+) -> None:
+    login(page, people["manager"])
+    page.goto(reverse("people:import"))
+
+    upload_people_csv(
+        page,
+        "Nia Newcomer,nia.newcomer@example.test,agent,Customer Service,Alpha",
+        "Omar Odd,not-an-email,wizard,Customer Service,Nowhere",
+    )
+    page.locator(".row-error").wait_for()
+
+    assert_accessible(blocking_violations(axe, page, "manager / import preview with errors"))
