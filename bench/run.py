@@ -95,8 +95,9 @@ def bench_postgresql(requests: int) -> None:
         note("pg_virtualenv (Debian's postgresql-common) is not installed; PostgreSQL skipped")
         return
     inner = [sys.executable, str(Path(__file__).resolve()), "--inside-postgresql"]
+    # -t keeps the cluster in a temporary folder even as root, clear of any other cluster.
     result = subprocess.run(
-        [pg_virtualenv, *inner, f"--requests={requests}"], cwd=ROOT, check=False
+        [pg_virtualenv, "-t", *inner, f"--requests={requests}"], cwd=ROOT, check=False
     )
     if result.returncode != 0:
         sys.exit("the PostgreSQL benchmark failed")

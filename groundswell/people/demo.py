@@ -452,7 +452,8 @@ class _Organisation:
                         team=team,
                         manager=self.leads[id(team)],
                         # Every team's first agent has been there a while: new hires get a buddy.
-                        hired=(TENURED_DAYS if number == 0 else NEW_HIRE_DAYS, HISTORY_DAYS),
+                        # Only those `plan_careers` picks are new hires (hired in the last 90 days).
+                        hired=(TENURED_DAYS if number == 0 else NEW_HIRE_DAYS + 1, HISTORY_DAYS),
                         demo=team_number == 0 and number == 0,
                     )
                     for number in range(size)
@@ -490,14 +491,11 @@ class _Organisation:
                     person.buddy = rng.choice(buddies)
 
         stayers = [person for person in settled if id(person) not in has_left]
-        for person in rng.sample([*self.leads.values(), *stayers], self.champion_count):
+        champions = round(CHAMPION_SHARE * self.size.people)
+        for person in rng.sample([*self.leads.values(), *stayers], champions):
             person.is_champion = True
         for person in rng.sample(stayers, max(1, round(NOT_INVITED_SHARE * len(stayers)))):
             del self.logins[id(person)]  # imported from HR, not invited yet
-
-    @property
-    def champion_count(self) -> int:
-        return round(CHAMPION_SHARE * self.size.people)
 
     def save(self) -> None:
         """Insert logins, then people in reporting order, so every manager and buddy has an id."""

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, assignable_roles, can
+from groundswell.people.tasks import send_welcome_emails
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -592,7 +593,8 @@ def import_people(
             result = _result(plan, columns=columns, committed=True)
             if not result.is_valid:
                 return _result(plan, columns=columns, committed=False)
-            _write(plan, lookups)
+            welcomed = _write(plan, lookups)
+            transaction.on_commit(lambda: _send_welcomes(welcomed))
     except IntegrityError:
         logger.warning("People import by %s collided with a concurrent change", actor.pk)
         message = _(
@@ -609,8 +611,15 @@ def import_people(
     return result
 
 
-def _write(plan: list[_PlannedRow], lookups: _Lookups) -> None:
+def _send_welcomes(person_ids: list[int]) -> None:
+    if person_ids:
+        send_welcome_emails.enqueue(person_ids)
+
+
+def _write(plan: list[_PlannedRow], lookups: _Lookups) -> list[int]:
     """Logins first, then new people, then one upsert for everyone still needing a change.
+
+    Returns the people who were given a new login, to be sent a welcome email.
 
     New people are inserted already linked to logins and to managers and buddies who exist;
     the upsert (INSERT … ON CONFLICT on the primary key, which both SQLite and PostgreSQL run
@@ -657,6 +666,7 @@ def _write(plan: list[_PlannedRow], lookups: _Lookups) -> None:
             update_fields=sorted(fields),
             batch_size=BATCH_SIZE,
         )
+    return [by_email[email].pk for email in logins]
 
 
 def _names_someone_new(planned: _PlannedRow, existing: Mapping[str, Person]) -> bool:

@@ -10,12 +10,12 @@ Chromium comes from Debian (`apt-get install chromium`), never from Playwright's
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright
 from pytest_django.live_server_helper import LiveServer
 
 from groundswell.people.models import Person
@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+BROWSER_VERSION = pytest.StashKey[str]()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -47,6 +49,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
         item.add_marker(pytest.mark.browser)
     yield
     items.sort(key=lambda item: item in browser_items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A skipped browser test is a failed one: CI must show that the browser really ran."""
+    report = yield
+    if report.skipped and "browser" in item.keywords and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Browser tests may not be skipped ({reason})."
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many browser tests ran, in which browser, on which database."""
+    outcomes: dict[str, set[str]] = {}
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "browser" in getattr(report, "keywords", {}):
+                outcomes.setdefault(outcome, set()).add(report.nodeid)
+    if not outcomes:
+        return
+    from django.db import connection
+
+    counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in outcomes.items())
+    version = terminalreporter.config.stash.get(BROWSER_VERSION, "Chromium (not started)")
+    terminalreporter.write_sep("-", "browser tests")
+    terminalreporter.write_line(
+        f"Browser tests: {counts}, in {version} against {connection.display_name}."
+    )
 
 
 def chromium_executable() -> str:
@@ -98,7 +132,14 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+def browser(browser: Browser, pytestconfig: pytest.Config) -> Browser:
+    """pytest-playwright's one Chromium for the session, its version noted for the summary."""
+    pytestconfig.stash[BROWSER_VERSION] = f"Chromium {browser.version}"
+    return browser
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
     """pytest-django's live server, bound to the loopback address only."""
     server = LiveServer("127.0.0.1")
     yield server
