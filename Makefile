@@ -8,9 +8,10 @@ MANAGE    := $(PY) manage.py
 PORT      ?= 8000
 SIZE      ?= small
 export UV_PYTHON_DOWNLOADS := never
+export UV_NATIVE_TLS := 1
 export GROUNDSWELL_ENV ?= development
 
-.PHONY: help install run serve migrate seed worker test check lint fmt typecheck pytest test-browser bench clean
+.PHONY: help install run serve migrate seed worker test check lint fmt typecheck pytest test-postgres test-browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +60,9 @@ typecheck: install ## mypy with django-stubs
 pytest: install ## migrations check and pytest with coverage (browser tests included)
 	GROUNDSWELL_ENV=test $(MANAGE) makemigrations --check --dry-run -v 1
 	GROUNDSWELL_ENV=test $(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+test-postgres: install ## the whole suite against a throw-away PostgreSQL server (needs Debian's postgresql)
+	scripts/with-postgres $(MAKE) pytest
 
 test-browser: install ## only the browser journeys in Chromium
 	GROUNDSWELL_ENV=test $(PY) -m pytest tests/browser $(PYTEST_ARGS)
