@@ -87,10 +87,20 @@ def test_development_generates_and_keeps_a_secret_under_the_data_dir(tmp_path):
     env = {"GROUNDSWELL_ENV": "development", "GROUNDSWELL_DATA_DIR": str(tmp_path)}
 
     first = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", **env
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        **env,
     )
     second = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", **env
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        **env,
     )
 
     assert first.returncode == 0, first.stderr
@@ -119,6 +129,8 @@ def test_email_url_configures_the_smtp_mailer(production_env):
 
     result = run_manage(
         "shell",
+        "-v",
+        "0",
         "-c",
         code,
         EMAIL_URL="smtp+tls://bot:s3cret@mail.example.com:587",
@@ -130,3 +142,24 @@ def test_email_url_configures_the_smtp_mailer(production_env):
     assert "'host': 'mail.example.com'" in result.stdout
     assert "'port': 587" in result.stdout
     assert "'use_tls': True" in result.stdout
+
+
+def test_tasks_can_move_to_redis_rq_by_setting(production_env):
+    code = (
+        "from django.conf import settings; from django.tasks import task_backends; "
+        "print(type(task_backends['default']).__name__, settings.RQ_QUEUES['default']['URL'])"
+    )
+
+    result = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        TASKS_BACKEND="rq",
+        REDIS_URL="redis://127.0.0.1:6390/2",
+        **production_env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RQBackend", "redis://127.0.0.1:6390/2"]
