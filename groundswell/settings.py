@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "groundswell.people",
+    "groundswell.desk",
+    "groundswell.voice",
     "groundswell.api",
 ]
 

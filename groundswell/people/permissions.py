@@ -39,6 +39,12 @@ class Action(enum.StrEnum):
     MANAGE_DEPARTMENTS = "departments.manage"
     MANAGE_API_KEYS = "api_keys.manage"
     USE_ADMIN_SITE = "admin_site.use"
+    VIEW_INTERACTIONS = "interactions.view"
+    CHANGE_INTERACTIONS = "interactions.change"
+    IMPORT_INTERACTIONS = "interactions.import"
+    VIEW_CUSTOMER_VOICE = "customer_voice.view"
+    HANDLE_FOLLOW_UPS = "follow_ups.handle"
+    MANAGE_SURVEYS = "surveys.manage"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -51,6 +57,24 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.MANAGE_DEPARTMENTS: {AD: Scope.ALL},
     Action.MANAGE_API_KEYS: {AD: Scope.ALL},
     Action.USE_ADMIN_SITE: {AD: Scope.ALL},
+    Action.VIEW_INTERACTIONS: {
+        A: Scope.TEAM,
+        T: Scope.TEAM,
+        M: Scope.DEPARTMENT,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    Action.CHANGE_INTERACTIONS: {A: Scope.TEAM, T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.IMPORT_INTERACTIONS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.VIEW_CUSTOMER_VOICE: {
+        A: Scope.TEAM,
+        T: Scope.TEAM,
+        M: Scope.DEPARTMENT,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    Action.HANDLE_FOLLOW_UPS: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_SURVEYS: {AD: Scope.ALL},
 }
 
 # Roles a person may give to others when they change or import people.

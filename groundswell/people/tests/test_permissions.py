@@ -26,6 +26,12 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.MANAGE_DEPARTMENTS: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.MANAGE_API_KEYS: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.USE_ADMIN_SITE: {A: None, T: None, M: None, E: None, AD: ALL},
+    Action.VIEW_INTERACTIONS: {A: TEAM, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.CHANGE_INTERACTIONS: {A: TEAM, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.IMPORT_INTERACTIONS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.VIEW_CUSTOMER_VOICE: {A: TEAM, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.HANDLE_FOLLOW_UPS: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_SURVEYS: {A: None, T: None, M: None, E: None, AD: ALL},
 }
 CELLS = [(action, role, scope) for action, row in EXPECTED.items() for role, scope in row.items()]
 

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind, PromiseStatus
+from groundswell.people.models import Person, Team
+
+SOURCE_GROUNDSWELL = "groundswell"
+
+
+class Customer(models.Model):
+    """Someone outside the organisation whom we serve."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    segment = models.CharField(_("segment"), max_length=60, blank=True)
+    is_opted_out = models.BooleanField(
+        _("opted out of surveys"), default=False, help_text=_("Never send this customer a survey.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="customer_unique_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InteractionQuerySet(models.QuerySet["Interaction"]):
+    """Composable filters for interactions."""
+
+    def visible_to(self, viewer: Person) -> InteractionQuerySet:
+        """Interactions of the teams `viewer` may see, and those they handled themselves."""
+        from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+
+        scope = scope_for(viewer, Action.VIEW_INTERACTIONS)
+        if scope is None:
+            return self.none()
+        if scope == Scope.ALL:
+            return self.all()
+        return self.filter(
+            models.Q(team__in=teams_in_scope(viewer, Action.VIEW_INTERACTIONS))
+            | models.Q(handled_by=viewer)
+        )
+
+
+class Interaction(models.Model):
+    """One service contact: a customer's (or a colleague's) request and how it was handled."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="interactions"
+    )
+    requester_person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("internal requester"),
+        help_text=_("A colleague from another department, when the service was internal."),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="interactions")
+    handled_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_interactions",
+        verbose_name=_("handled by"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InteractionStatus.choices,
+        default=InteractionStatus.OPEN,
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    opened_at = models.DateTimeField(_("opened"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    handle_time_seconds = models.PositiveIntegerField(
+        _("handle time (seconds)"), null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=40, default=SOURCE_GROUNDSWELL)
+    external_id = models.CharField(_("external id"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="interaction_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=True) | models.Q(requester_person__isnull=True),
+                name="interaction_one_requester",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True)
+                | models.Q(resolved_at__gte=models.F("opened_at")),
+                name="interaction_resolved_after_opened",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "-opened_at"], name="interaction_team_opened"),
+            models.Index(fields=["handled_by", "-opened_at"], name="interaction_agent_opened"),
+            models.Index(fields=["-opened_at", "-id"], name="interaction_opened"),
+            models.Index(fields=["status", "-opened_at"], name="interaction_status_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:interaction-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_internal(self) -> bool:
+        return self.requester_person_id is not None
+
+
+class Promise(models.Model):
+    """A commitment made to the requester during an interaction, due by a time."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="promises")
+    kind = models.CharField(_("kind"), max_length=20, choices=PromiseKind.choices)
+    description = models.CharField(_("what was promised"), max_length=255, blank=True)
+    made_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="promises_made"
+    )
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN
+    )
+    settled_at = models.DateTimeField(_("kept or broken at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "due_at"], name="promise_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.due_at:%Y-%m-%d %H:%M}"
