@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -614,11 +615,16 @@ def _team_names(department: DepartmentPlan, count: int) -> list[str]:
 
 
 # The steps `seed_demo` runs, in order (wiped in reverse). Later apps append theirs here.
-DEMO_STEPS = ("groundswell.people.demo.ORGANISATION",)
+DEMO_STEPS = (
+    "groundswell.people.demo.ORGANISATION",
+    "groundswell.desk.demo.SERVICE",
+)
 
 
 def demo_steps() -> list[DemoStep]:
-    return [import_string(path) for path in DEMO_STEPS]
+    """The steps to run; the GROUNDSWELL_DEMO_STEPS setting may narrow them (tests do)."""
+    paths = getattr(settings, "GROUNDSWELL_DEMO_STEPS", None) or DEMO_STEPS
+    return [import_string(path) for path in paths]
 
 
 # --- Entry points ------------------------------------------------------------------------------

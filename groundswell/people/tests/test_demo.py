@@ -23,6 +23,12 @@ from groundswell.people.models import Department, Person, Team
 TODAY = datetime.date(2025, 6, 1)
 
 
+@pytest.fixture(autouse=True)
+def _organisation_only(settings):
+    """These tests are about the organisation; other apps test their own demo steps."""
+    settings.GROUNDSWELL_DEMO_STEPS = ["groundswell.people.demo.ORGANISATION"]
+
+
 def snapshot() -> list[tuple[str, str, str, str, str]]:
     """Who is in the organisation, independent of database ids."""
     return list(

@@ -1,0 +1,76 @@
+"""The service part of the demo: a believable year of interactions, surveys and follow-ups."""
+
+import pytest
+from django.db.models import Count, F
+
+from groundswell.desk.models import Interaction, Promise
+from groundswell.people.demo import DemoSize, seed_demo
+from groundswell.voice.choices import FollowUpStatus
+from groundswell.voice.models import FollowUp, Invitation, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    return seed_demo(size=DemoSize.SMALL, seed=7)
+
+
+def test_small_demo_has_a_year_of_service(seeded):
+    assert seeded.counts["interactions"] == Interaction.objects.count() == 3_000
+    assert Promise.objects.exists()
+    invitations = Invitation.objects.count()
+    responses = Response.objects.count()
+    assert 0.15 < responses / invitations < 0.35, "a realistic response rate"
+
+
+def test_responses_copy_their_interactions_team_agent_and_channel(seeded):
+    mismatched = Response.objects.exclude(
+        team=F("invitation__interaction__team"),
+        agent=F("invitation__interaction__handled_by"),
+        channel=F("invitation__interaction__channel"),
+    )
+
+    assert not mismatched.exists()
+
+
+def test_only_poor_answers_are_followed_up_and_closed_ones_have_an_outcome(seeded):
+    assert not FollowUp.objects.filter(response__is_poor=False).exists()
+    assert FollowUp.objects.count() == Response.objects.filter(is_poor=True).count()
+    closed = FollowUp.objects.filter(status=FollowUpStatus.CLOSED)
+    assert closed.exists()
+    assert not closed.filter(outcome="").exists()
+    assert FollowUp.objects.filter(status=FollowUpStatus.OPEN).exists()
+
+
+def test_scores_differ_between_teams(seeded):
+    from django.db.models import Avg
+
+    means = (
+        Response.objects.filter(kind="csat")
+        .values("team")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+        .filter(n__gte=20)
+    )
+    values = [row["mean"] for row in means]
+
+    assert len(values) >= 2
+    assert max(values) - min(values) > 0.2
+
+
+def test_same_seed_gives_the_same_service_data(db):
+    seed_demo(size=DemoSize.SMALL, seed=11)
+    first = list(
+        Response.objects.order_by("invitation__interaction__external_id").values_list(
+            "invitation__interaction__external_id", "score", "comment"
+        )
+    )
+
+    seed_demo(size=DemoSize.SMALL, seed=11, replace=True)
+    second = list(
+        Response.objects.order_by("invitation__interaction__external_id").values_list(
+            "invitation__interaction__external_id", "score", "comment"
+        )
+    )
+
+    assert first == second
