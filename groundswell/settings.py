@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "groundswell.people",
     "groundswell.desk",
     "groundswell.voice",
+    "groundswell.ideas",
     "groundswell.api",
 ]
 
@@ -115,15 +116,18 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            # WAL and a busy timeout let the web server and the task worker share the file.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # WAL, IMMEDIATE transactions and a busy timeout let the web server and the task
+            # worker share the file: readers never block the writer, writers wait their turn.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication
@@ -259,6 +263,12 @@ LOGGING = {
 # Product settings
 GROUNDSWELL_PAGE_SIZE = 50
 GROUNDSWELL_IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Agent-level survey scores stay hidden until an agent has this many answers in the period.
+GROUNDSWELL_MIN_AGENT_RESPONSES = env.int("MIN_AGENT_RESPONSES", default=10)
+# Each rollup refresh recomputes this many recent days (late edits, follow-ups closed late).
+GROUNDSWELL_ROLLUP_LOOKBACK_DAYS = env.int("ROLLUP_LOOKBACK_DAYS", default=7)
+# Survey answers accepted per client address per minute on the public page (0: no limit).
+GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

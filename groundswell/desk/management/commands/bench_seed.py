@@ -1,0 +1,29 @@
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from groundswell.desk import benchdata
+
+
+class Command(BaseCommand):
+    help = "Seed the side-by-side benchmark data set (see ../shared/bench); prints one JSON line."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--interactions", type=int, default=1_000_000)
+        parser.add_argument("--invitations", type=int, default=200_000)
+        parser.add_argument("--teams", type=int, default=12)
+        parser.add_argument("--tokens-file", type=Path, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = benchdata.seed(
+                interactions=options["interactions"],
+                invitations=options["invitations"],
+                tokens_file=options["tokens_file"],
+                teams=options["teams"],
+            )
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(result.as_json())

@@ -1,0 +1,72 @@
+"""The benchmark contract of ../shared/bench/contestants/groundswell.py, on a small data set."""
+
+import hashlib
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from groundswell.api.services import authenticate_api_key
+from groundswell.desk.models import Interaction
+from groundswell.voice.models import Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
+    tokens_file = tmp_path / "tokens.txt"
+
+    seeded = run(
+        "bench_seed",
+        "--interactions",
+        "300",
+        "--invitations",
+        "40",
+        "--tokens-file",
+        str(tokens_file),
+    )
+    fixture = run("bench_fixture")
+
+    assert seeded["interactions"] == Interaction.objects.count() == 300
+    assert seeded["teams"] == 12
+    tokens = tokens_file.read_text().split()
+    assert len(tokens) == 40 == Invitation.objects.count()
+    stored = set(Invitation.objects.values_list("token_hash", flat=True))
+    assert {hashlib.sha256(token.encode()).hexdigest() for token in tokens} == stored
+    assert not stored & set(tokens), "tokens are never stored in plain text"
+    assert authenticate_api_key(fixture["api_key"]) is not None
+    assert fixture["baseline_interaction_id"] == seeded["baseline_interaction_id"]
+    assert len(fixture["csrf"]) == 32
+
+    Interaction.objects.create(
+        team_id=fixture["team_id"],
+        channel="email",
+        subject="added by a load",
+        opened_at=Interaction.objects.first().opened_at,
+    )
+    reset = run("bench_reset", "--baseline", str(fixture["baseline_interaction_id"]))
+
+    assert reset["deleted_rows"] == 1
+    assert Interaction.objects.count() == 300
+
+
+def test_seed_refuses_a_database_that_already_has_interactions(tmp_path):
+    run(
+        "bench_seed",
+        "--interactions",
+        "10",
+        "--invitations",
+        "5",
+        "--tokens-file",
+        str(tmp_path / "t.txt"),
+    )
+
+    with pytest.raises(CommandError, match="fresh one"):
+        call_command("bench_seed", "--interactions", "10", "--tokens-file", str(tmp_path / "u.txt"))
