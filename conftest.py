@@ -80,7 +80,7 @@ def _person(
         role=role,
         email=email,
         team=team,
-        department=department or team.department,  # type: ignore[union-attr]
+        department=department or team.department,
         with_login=True,
         **extra,
     )

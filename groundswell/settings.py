@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "groundswell.desk",
     "groundswell.voice",
     "groundswell.ideas",
+    "groundswell.pulse",
     "groundswell.api",
 ]
 

@@ -9,7 +9,11 @@ from ninja import NinjaAPI, Router, Swagger
 
 from groundswell.api import errors
 from groundswell.api.auth import ApiKeyAuth, PersonSessionAuth
+from groundswell.desk.api import router as desk_router
+from groundswell.ideas.api import router as ideas_router
 from groundswell.people.api import router as people_router
+from groundswell.pulse.api import router as pulse_router
+from groundswell.voice.api import router as voice_metrics_router
 
 api = NinjaAPI(
     title="Groundswell API",
@@ -26,6 +30,10 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", people_router)
+api.add_router("", ideas_router)
+api.add_router("", desk_router)
+api.add_router("", voice_metrics_router)
+api.add_router("", pulse_router)
 
 # Mounted last, so it only sees paths no router claimed: they get the API's 404, not a page.
 unknown_paths = Router(auth=None)

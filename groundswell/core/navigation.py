@@ -42,18 +42,28 @@ AREAS: tuple[Area, ...] = (
         _("Service desk"),
         _("Customer and internal interactions, and the promises made in them."),
         EVERYONE,
+        "desk:interaction-list",
     ),
     Area(
         "voice",
         _("Voice"),
         _("Customer surveys after every service, employee pulses and the culture assessment."),
         EVERYONE,
+        "voice_dashboard:dashboard",
+    ),
+    Area(
+        "pulse",
+        _("Employee voice"),
+        _("Anonymous pulse surveys, eNPS and the culture assessment."),
+        EVERYONE,
+        "pulse:campaign-list",
     ),
     Area(
         "ideas",
         _("Open door"),
         _("Ideas, issues and policy friction raised by anyone, acknowledged on time."),
         EVERYONE,
+        "ideas:idea-list",
     ),
     Area(
         "quality",

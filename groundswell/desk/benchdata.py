@@ -8,7 +8,6 @@ invitations whose plain tokens go to a file for the load generator. Used only by
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import random
 import secrets
@@ -28,6 +27,8 @@ from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.voice.choices import SurveyKind
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+from groundswell.voice.rollups import refresh_voice_rollups
+from groundswell.voice.tokens import new_token
 
 BENCH_DEPARTMENT = "Bench Customer Service"
 BENCH_ADMIN_EMAIL = "bench-admin@bench.test"
@@ -118,6 +119,7 @@ def seed(*, interactions: int, invitations: int, tokens_file: Path, teams: int =
             Interaction.objects.bulk_create(rows)
     seconds = time.perf_counter() - started
     _seed_invitations(invitations, customers, tokens_file, now)
+    refresh_voice_rollups(since=(now - datetime.timedelta(seconds=span)).date())
     _analyze()
     baseline = Interaction.objects.order_by("-pk").values_list("pk", flat=True).first()
     return BenchSeed(interactions, teams, invitations, seconds, baseline)
@@ -165,7 +167,8 @@ def _seed_invitations(
     """Unanswered invitations on the oldest interactions; plain tokens go to `tokens_file` only."""
     version = _nps_version()
     interaction_ids = list(Interaction.objects.order_by("pk").values_list("pk", flat=True)[:count])
-    tokens = [secrets.token_urlsafe(24) for _ in interaction_ids]
+    pairs = [new_token() for _ in interaction_ids]
+    tokens = [token for token, _digest in pairs]
     expires = now + datetime.timedelta(days=365)
     for first in range(0, len(tokens), BATCH):
         with transaction.atomic():
@@ -175,15 +178,15 @@ def _seed_invitations(
                         version=version,
                         interaction_id=interaction_id,
                         customer=customers[index % len(customers)],
-                        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                        token_hash=digest,
                         send_after=now,
                         sent_at=now,
                         expires_at=expires,
                     )
-                    for index, (interaction_id, token) in enumerate(
+                    for index, (interaction_id, (_token, digest)) in enumerate(
                         zip(
                             interaction_ids[first : first + BATCH],
-                            tokens[first : first + BATCH],
+                            pairs[first : first + BATCH],
                             strict=True,
                         ),
                         start=first,

@@ -31,3 +31,11 @@ class PromiseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     KEPT = "kept", _("Kept")
     BROKEN = "broken", _("Broken")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Nothing imported")

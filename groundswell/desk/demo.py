@@ -23,6 +23,7 @@ from groundswell.people.demo import DemoContext, DemoSize, DemoStep
 from groundswell.people.models import Person, Team
 from groundswell.voice.choices import SCALES, FollowUpOutcome, FollowUpStatus, SurveyKind
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+from groundswell.voice.rollups import refresh_voice_rollups
 
 INTERACTIONS = {DemoSize.SMALL: 3_000, DemoSize.MEDIUM: 100_000, DemoSize.LARGE: 300_000}
 DAYS = 365
@@ -145,6 +146,7 @@ def create_service(ctx: DemoContext) -> None:
 
     promises = _create_promises(ctx, interactions, now)
     responses, follow_ups = _create_survey_data(ctx, interactions, profiles, versions, start, now)
+    refresh_voice_rollups(since=start.date())
     ctx.counts.update(
         {
             "customers": len(customers),
@@ -404,8 +406,12 @@ def _next_business_day(moment: datetime.datetime) -> datetime.datetime:
 
 def wipe_service() -> None:
     """Remove every interaction, customer and what hangs off them (surveys stay)."""
-    for model in (FollowUp, Response, Invitation, Promise, Interaction, Customer):
+    from groundswell.voice import models as voice
+
+    rollups = (voice.DailyVoiceRollup, voice.DailyServiceRollup, voice.WeeklyAgentRollup)
+    for model in (*rollups, FollowUp, Response, Invitation, Promise, Interaction, Customer):
         model.objects.all().delete()
+    voice.VoiceRollupState.objects.all().delete()
 
 
 SERVICE = DemoStep(name="service", create=create_service, wipe=wipe_service)

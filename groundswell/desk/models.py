@@ -6,7 +6,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind, PromiseStatus
+from groundswell.desk.choices import (
+    Channel,
+    ImportStatus,
+    InteractionStatus,
+    PromiseKind,
+    PromiseStatus,
+)
 from groundswell.people.models import Person, Team
 
 SOURCE_GROUNDSWELL = "groundswell"
@@ -159,3 +165,52 @@ class Promise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class ImportJob(models.Model):
+    """A file of interactions exported from a helpdesk, previewed and then imported."""
+
+    created_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="interaction_imports"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"), editable=False)
+    preset = models.CharField(_("exported from"), max_length=20)
+    source = models.CharField(_("source"), max_length=40)
+    default_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    total = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.TextField(_("bad rows (CSV)"), blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:import-job", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        """How far the import has got, counting checking and writing as halves."""
+        if not self.total:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, round(50 * (self.checked + self.written) / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

@@ -618,6 +618,8 @@ def _team_names(department: DepartmentPlan, count: int) -> list[str]:
 DEMO_STEPS = (
     "groundswell.people.demo.ORGANISATION",
     "groundswell.desk.demo.SERVICE",
+    "groundswell.ideas.demo.OPEN_DOOR",
+    "groundswell.pulse.demo.PULSE",
 )
 
 

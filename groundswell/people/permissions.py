@@ -45,6 +45,13 @@ class Action(enum.StrEnum):
     VIEW_CUSTOMER_VOICE = "customer_voice.view"
     HANDLE_FOLLOW_UPS = "follow_ups.handle"
     MANAGE_SURVEYS = "surveys.manage"
+    USE_OPEN_DOOR = "ideas.use"
+    ACT_ON_IDEAS = "ideas.act"
+    MANAGE_OPEN_DOOR = "ideas.manage"
+    VIEW_EMPLOYEE_VOICE = "employee_voice.view"
+    VIEW_EMPLOYEE_VOICE_BREAKDOWN = "employee_voice.breakdown"
+    MANAGE_PULSES = "pulses.manage"
+    SET_ANONYMITY_MINIMUM = "pulses.set_minimum"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -75,6 +82,27 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     },
     Action.HANDLE_FOLLOW_UPS: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_SURVEYS: {AD: Scope.ALL},
+    Action.USE_OPEN_DOOR: {A: Scope.ALL, T: Scope.ALL, M: Scope.ALL, E: Scope.ALL, AD: Scope.ALL},
+    # Owners of a submission act on it too, whatever their role (see ideas.selectors).
+    Action.ACT_ON_IDEAS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_OPEN_DOOR: {AD: Scope.ALL},
+    # Everyone sees organisation-wide results; the breakdown by department and team is scoped.
+    # Both only ever show groups at or above the campaign's minimum size (pulse.suppression).
+    Action.VIEW_EMPLOYEE_VOICE: {
+        A: Scope.ALL,
+        T: Scope.ALL,
+        M: Scope.ALL,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN: {
+        T: Scope.TEAM,
+        M: Scope.DEPARTMENT,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    Action.MANAGE_PULSES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.SET_ANONYMITY_MINIMUM: {AD: Scope.ALL},
 }
 
 # Roles a person may give to others when they change or import people.

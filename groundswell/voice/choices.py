@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SurveyKind(models.TextChoices):
     """The customer survey measures; each has its own scale."""
 
-    CSAT = "csat", _("Customer satisfaction (CSAT, 1–5)")
-    CES = "ces", _("Customer effort (CES, 1–7)")
-    NPS = "nps", _("Net Promoter Score (NPS, 0–10)")
+    CSAT = "csat", _("Customer satisfaction (CSAT, 1 to 5)")
+    CES = "ces", _("Customer effort (CES, 1 to 7)")
+    NPS = "nps", _("Net Promoter Score (NPS, 0 to 10)")
 
 
 SCALES: dict[str, tuple[int, int]] = {

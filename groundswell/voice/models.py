@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.desk.choices import Channel
@@ -193,3 +194,120 @@ class FollowUp(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("voice:follow-up-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == FollowUpStatus.OPEN and self.due_at < timezone.now()
+
+
+# Rollups: dashboard figures summed per day (teams) or week (agents), refreshed by
+# voice.rollups.refresh_voice_rollups; pages add the few live rows not yet rolled up.
+
+
+class ScoreCounts(models.Model):
+    """How many answers gave each score (0 to 10); every metric is a function of these counts."""
+
+    responses = models.PositiveIntegerField(default=0)
+    score_0 = models.PositiveIntegerField(default=0)
+    score_1 = models.PositiveIntegerField(default=0)
+    score_2 = models.PositiveIntegerField(default=0)
+    score_3 = models.PositiveIntegerField(default=0)
+    score_4 = models.PositiveIntegerField(default=0)
+    score_5 = models.PositiveIntegerField(default=0)
+    score_6 = models.PositiveIntegerField(default=0)
+    score_7 = models.PositiveIntegerField(default=0)
+    score_8 = models.PositiveIntegerField(default=0)
+    score_9 = models.PositiveIntegerField(default=0)
+    score_10 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyVoiceRollup(ScoreCounts):
+    """One team's survey figures for one channel and survey kind on one day."""
+
+    day = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    invitations_sent = models.PositiveIntegerField(default=0)
+    follow_ups_due = models.PositiveIntegerField(default=0, help_text=_("Falling due this day."))
+    follow_ups_on_time = models.PositiveIntegerField(
+        default=0, help_text=_("Of those due this day, closed by their due time.")
+    )
+    # Follow-ups closed this day, by time from creation to closing (metrics.CLOSE_BUCKET_HOURS).
+    closed_1h = models.PositiveIntegerField(default=0)
+    closed_4h = models.PositiveIntegerField(default=0)
+    closed_8h = models.PositiveIntegerField(default=0)
+    closed_24h = models.PositiveIntegerField(default=0)
+    closed_72h = models.PositiveIntegerField(default=0)
+    closed_168h = models.PositiveIntegerField(default=0)
+    closed_later = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "channel", "kind"], name="voice_rollup_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "team"], name="voice_rollup_day_team")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.team_id} {self.channel} {self.kind}"
+
+
+class DailyServiceRollup(models.Model):
+    """One team's interactions and settled promises for one channel on one day."""
+
+    day = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    interactions = models.PositiveIntegerField(default=0, help_text=_("Opened this day."))
+    promises_kept = models.PositiveIntegerField(default=0, help_text=_("Settled this day."))
+    promises_broken = models.PositiveIntegerField(default=0, help_text=_("Settled this day."))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "channel"], name="service_rollup_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "team"], name="service_rollup_day_team")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.team_id} {self.channel}"
+
+
+class WeeklyAgentRollup(ScoreCounts):
+    """One agent's answers of one kind on one channel in one week (Monday to Sunday) for a team.
+
+    Weekly, because an agent gets a few answers a day: daily rows would be as many as answers.
+    """
+
+    week = models.DateField(help_text=_("The Monday the week starts on."))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "team", "agent", "channel", "kind"], name="agent_rollup_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["week", "team"], name="agent_rollup_week_team")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.agent_id} {self.kind}"
+
+
+class VoiceRollupState(models.Model):
+    """How far the rollups reach: every day up to `complete_through` is in them (one row)."""
+
+    complete_through = models.DateField()
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Rollups complete through {self.complete_through}"

@@ -43,7 +43,14 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
             "person profile",
             lambda people: reverse("people:person-detail", args=[people["team_lead"].pk]),
         ),
-        Visit("area not available yet", lambda people: reverse("core:area", args=["desk"])),
+        Visit("area not available yet", lambda people: reverse("core:area", args=["quality"])),
+        Visit("interactions", lambda people: reverse("desk:interaction-list")),
+        Visit("new interaction", lambda people: reverse("desk:interaction-create")),
+        Visit("voice dashboard", lambda people: reverse("voice_dashboard:dashboard")),
+        Visit("open door", lambda people: reverse("ideas:idea-list")),
+        Visit("submit an idea", lambda people: reverse("ideas:idea-create")),
+        Visit("anonymous follow-up", lambda people: reverse("ideas:follow-up")),
+        Visit("employee voice", lambda people: reverse("pulse:campaign-list")),
         Visit("refused page", lambda people: reverse("people:import"), status=403),
         Visit("password change", lambda people: reverse("password_change")),
     ),
@@ -51,12 +58,13 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         Visit("home", _fixed("/")),
         Visit(
             "team page",
-            lambda people: reverse("people:team-detail", args=[people["agent"].team.slug]),  # type: ignore[union-attr]
+            lambda people: reverse("people:team-detail", args=[people["agent"].team.slug]),
         ),
         Visit(
             "person profile",
             lambda people: reverse("people:person-detail", args=[people["agent"].pk]),
         ),
+        Visit("follow-ups", lambda people: reverse("voice:follow-up-list")),
     ),
     "manager": (
         Visit("home", _fixed("/")),
@@ -67,11 +75,15 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
             ),
         ),
         Visit("import page", lambda people: reverse("people:import")),
+        Visit("interaction import", lambda people: reverse("desk:import")),
+        Visit("new pulse campaign", lambda people: reverse("pulse:campaign-create")),
     ),
     "executive": (Visit("home", _fixed("/")),),
     "admin": (
         Visit("home", _fixed("/")),
         Visit("API keys page", lambda people: reverse("api_keys:list")),
+        Visit("policies", lambda people: reverse("ideas:policy-list")),
+        Visit("we acted", lambda people: reverse("ideas:acted")),
     ),
 }
 

@@ -32,14 +32,21 @@ def test_document_is_openapi_3_with_info_and_paths(document):
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Groundswell API"
     assert document["info"]["version"] == "1"
-    assert set(document["paths"]) == {
+    paths = set(document["paths"])
+    assert {
         "/api/v1/departments",
         "/api/v1/departments/{department_id}",
         "/api/v1/teams",
         "/api/v1/teams/{team_id}",
         "/api/v1/people",
         "/api/v1/people/{person_id}",
-    }
+        "/api/v1/interactions",
+        "/api/v1/interactions/batch",
+        "/api/v1/interactions/import",
+        "/api/v1/analytics/summary",
+        "/api/v1/metrics/summary",
+    } <= paths
+    assert all(path.startswith("/api/v1/") for path in paths)
 
 
 def test_every_operation_is_well_formed(document):
@@ -57,7 +64,7 @@ def test_every_operation_is_well_formed(document):
                 if parameter["in"] == "path":
                     assert parameter["required"] is True
                     assert "{" + parameter["name"] + "}" in path
-    assert len(operation_ids) == len(set(operation_ids)) == 12
+    assert len(operation_ids) == len(set(operation_ids)) > 40
 
 
 def test_every_reference_resolves(document):

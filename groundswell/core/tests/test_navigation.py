@@ -5,11 +5,12 @@ from conftest import ROLES
 from groundswell.core.navigation import AREAS
 
 EXPECTED_AREAS = {
-    "agent": {"people", "desk", "voice", "ideas", "quality", "recognition", "learning"},
+    "agent": {"people", "desk", "voice", "pulse", "ideas", "quality", "recognition", "learning"},
     "team_lead": {
         "people",
         "desk",
         "voice",
+        "pulse",
         "ideas",
         "quality",
         "recognition",

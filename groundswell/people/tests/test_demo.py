@@ -97,7 +97,7 @@ def test_people_report_up_the_organisation(small_org: None) -> None:
             continue
         assert manager is not None, person
         if person.role == Role.AGENT:
-            assert manager == person.team.lead  # type: ignore[union-attr]
+            assert manager == person.team.lead
         elif person.role == Role.TEAM_LEAD:
             assert manager.role == Role.MANAGER
             assert manager.department_id == person.department_id

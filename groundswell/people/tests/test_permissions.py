@@ -32,6 +32,13 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.VIEW_CUSTOMER_VOICE: {A: TEAM, T: TEAM, M: DEPT, E: ALL, AD: ALL},
     Action.HANDLE_FOLLOW_UPS: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.MANAGE_SURVEYS: {A: None, T: None, M: None, E: None, AD: ALL},
+    Action.USE_OPEN_DOOR: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
+    Action.ACT_ON_IDEAS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_OPEN_DOOR: {A: None, T: None, M: None, E: None, AD: ALL},
+    Action.VIEW_EMPLOYEE_VOICE: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
+    Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN: {A: None, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.MANAGE_PULSES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.SET_ANONYMITY_MINIMUM: {A: None, T: None, M: None, E: None, AD: ALL},
 }
 CELLS = [(action, role, scope) for action, row in EXPECTED.items() for role, scope in row.items()]
 

@@ -10,7 +10,7 @@ from groundswell.people.tasks import send_welcome_emails
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_welcome_email_runs_in_the_database_worker(agent, client):
     with override_settings(TASKS=DATABASE_QUEUE):
         result = send_welcome_emails.enqueue([agent.pk])

@@ -1,0 +1,440 @@
+"""Writes about service interactions, customers and promises: one function per use case."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
+from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
+from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, can
+
+RESOLVED_STATUSES = frozenset({InteractionStatus.RESOLVED, InteractionStatus.CLOSED})
+
+# Fields an upsert may set directly on the interaction, as sent.
+PLAIN_FIELDS = (
+    "channel",
+    "status",
+    "subject",
+    "topics",
+    "opened_at",
+    "resolved_at",
+    "handle_time_seconds",
+)
+# Relations are checked by hand (one query each, at most), so full_clean skips them.
+RELATION_FIELDS = ("team", "customer", "handled_by", "requester_person")
+
+
+def check_can_change(actor: Person, team: Team) -> None:
+    """Raise PermissionDenied unless `actor` may record or change interactions of `team`."""
+    if not can(actor, Action.CHANGE_INTERACTIONS, team=team):
+        raise PermissionDenied(
+            _("You may not change interactions of the team %(team)s.") % {"team": team}
+        )
+
+
+def check_interaction(interaction: Interaction) -> None:
+    """Every rule an interaction must meet, as a ValidationError naming the field.
+
+    Relations are left to the caller (who loaded them already), so checking costs no query.
+    """
+    try:
+        interaction.clean_fields(exclude=RELATION_FIELDS)
+    except ValidationError as error:
+        errors = error.message_dict
+    else:
+        errors = {}
+    if interaction.customer_id is not None and interaction.requester_person_id is not None:
+        errors.setdefault("customer", []).append(
+            _("Give either a customer or an internal requester, not both.")
+        )
+    opened, resolved = interaction.opened_at, interaction.resolved_at
+    if opened is not None and resolved is not None and resolved < opened:
+        errors.setdefault("resolved_at", []).append(
+            _("An interaction cannot be resolved before it was opened.")
+        )
+    if not isinstance(interaction.topics, list) or not all(
+        isinstance(topic, str) for topic in interaction.topics
+    ):
+        errors.setdefault("topics", []).append(_("Topics are a list of words."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _after_resolution(interaction: Interaction) -> None:
+    """Ask the customer about the service, once the resolution is safely stored."""
+
+    def invite() -> None:
+        from groundswell.voice import services as voice_services
+
+        voice_services.invite_after_resolution(interaction)
+
+    transaction.on_commit(invite)
+
+
+@transaction.atomic
+def create_interaction(
+    *,
+    actor: Person,
+    team: Team,
+    channel: str,
+    subject: str,
+    customer: Customer | None = None,
+    requester_person: Person | None = None,
+    handled_by: Person | None = None,
+    status: str = InteractionStatus.OPEN,
+    opened_at: datetime.datetime | None = None,
+    topics: Sequence[str] = (),
+    handle_time_seconds: int | None = None,
+) -> Interaction:
+    """Record a service interaction handled in Groundswell itself."""
+    check_can_change(actor, team)
+    interaction = Interaction(
+        team=team,
+        channel=channel,
+        subject=subject.strip(),
+        customer=customer,
+        requester_person=requester_person,
+        handled_by=handled_by,
+        status=status,
+        opened_at=opened_at or timezone.now(),
+        topics=list(topics),
+        handle_time_seconds=handle_time_seconds,
+        source=SOURCE_GROUNDSWELL,
+    )
+    _check_people(interaction)
+    if status in RESOLVED_STATUSES:
+        interaction.resolved_at = max(timezone.now(), interaction.opened_at)
+    check_interaction(interaction)
+    interaction.save()
+    if status in RESOLVED_STATUSES:
+        _after_resolution(interaction)
+    return interaction
+
+
+def _check_people(interaction: Interaction) -> None:
+    requester = interaction.requester_person
+    if requester is not None and requester.department_id == interaction.team.department_id:
+        raise ValidationError(
+            {
+                "requester_person": _(
+                    "An internal requester comes from another department than the team's."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def resolve_interaction(
+    *, actor: Person, interaction: Interaction, resolved_at: datetime.datetime | None = None
+) -> Interaction:
+    """Mark an interaction resolved now (or at `resolved_at`); the customer is then surveyed."""
+    check_can_change(actor, interaction.team)
+    locked = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if locked.status in RESOLVED_STATUSES:
+        raise ValidationError({"status": _("This interaction is already resolved.")})
+    interaction.status = InteractionStatus.RESOLVED
+    interaction.resolved_at = max(resolved_at or timezone.now(), interaction.opened_at)
+    check_interaction(interaction)
+    interaction.save(update_fields=["status", "resolved_at", "updated_at"])
+    _after_resolution(interaction)
+    return interaction
+
+
+@transaction.atomic
+def make_promise(
+    *,
+    actor: Person,
+    interaction: Interaction,
+    kind: str,
+    due_at: datetime.datetime,
+    description: str = "",
+) -> Promise:
+    """Record a commitment made to the requester during `interaction`, due by `due_at`."""
+    check_can_change(actor, interaction.team)
+    if kind not in PromiseKind.values:
+        raise ValidationError({"kind": _("Unknown kind of promise “%(kind)s”.") % {"kind": kind}})
+    promise = Promise(
+        interaction=interaction,
+        kind=kind,
+        description=description.strip(),
+        made_by=actor,
+        due_at=due_at,
+    )
+    if due_at < interaction.opened_at:
+        raise ValidationError({"due_at": _("A promise cannot fall due before the interaction.")})
+    promise.full_clean(exclude=["interaction", "made_by"])
+    promise.save()
+    return promise
+
+
+def _settle(actor: Person, promise: Promise, status: PromiseStatus) -> Promise:
+    check_can_change(actor, promise.interaction.team)
+    updated = Promise.objects.filter(pk=promise.pk, status=PromiseStatus.OPEN).update(
+        status=status, settled_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError({"status": _("This promise was already kept or broken.")})
+    promise.refresh_from_db(fields=["status", "settled_at"])
+    return promise
+
+
+@transaction.atomic
+def keep_promise(*, actor: Person, promise: Promise) -> Promise:
+    """Record that a promise was kept."""
+    return _settle(actor, promise, PromiseStatus.KEPT)
+
+
+@transaction.atomic
+def break_promise(*, actor: Person, promise: Promise) -> Promise:
+    """Record that a promise was broken (not kept by its due time, or not at all)."""
+    return _settle(actor, promise, PromiseStatus.BROKEN)
+
+
+# Customers ---------------------------------------------------------------------------------------
+
+CUSTOMER_FIELDS = ("name", "email", "language", "segment", "is_opted_out")
+
+
+@transaction.atomic
+def create_customer(*, actor: Person, **fields: Any) -> Customer:
+    """Add a customer; an email already used by another customer is refused."""
+    if not can(actor, Action.CHANGE_INTERACTIONS):
+        raise PermissionDenied(_("You may not add customers."))
+    customer = Customer(**{key: value for key, value in fields.items() if key in CUSTOMER_FIELDS})
+    customer.email = customer.email.strip().lower()
+    _check_customer(customer)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def update_customer(*, actor: Person, customer: Customer, **changes: Any) -> Customer:
+    """Change a customer's details."""
+    if not can(actor, Action.CHANGE_INTERACTIONS):
+        raise PermissionDenied(_("You may not change customers."))
+    unknown = set(changes) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    customer.email = customer.email.strip().lower()
+    _check_customer(customer)
+    customer.save(update_fields=list(changes))
+    return customer
+
+
+def _check_customer(customer: Customer) -> None:
+    customer.full_clean(validate_constraints=False)
+    other = customer_by_email(customer.email) if customer.email else None
+    if other is not None and other.pk != customer.pk:
+        raise ValidationError(
+            {"email": _("Another customer uses %(email)s.") % {"email": customer.email}}
+        )
+
+
+def customer_by_email(email: str) -> Customer | None:
+    """The customer with this email, ignoring capitals (the lookup uses the unique index)."""
+    return Customer.objects.alias(email_key=Lower("email")).filter(email_key=email.lower()).first()
+
+
+def find_or_create_customer(*, email: str, name: str = "", language: str = "") -> Customer:
+    """The customer with `email` (ignoring capitals), added first when there is none."""
+    email = email.strip().lower()
+    found = customer_by_email(email)
+    if found is not None:
+        return found
+    customer = Customer(email=email, name=(name.strip() or email)[:200])
+    if language:
+        customer.language = language
+    customer.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        # Someone added them at the same moment: use theirs.
+        found = customer_by_email(email)
+        if found is None:
+            raise
+        return found
+    return customer
+
+
+# Ingest ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upserted:
+    """An interaction stored by an ingest, and whether it was new."""
+
+    interaction: Interaction
+    created: bool
+
+
+def upsert_interaction(*, actor: Person, data: Mapping[str, Any]) -> Upserted:
+    """Create or update an interaction from another system, idempotent on (source, external_id).
+
+    `data` holds the interaction's fields, with `team_id` (required on create), optional
+    `handled_by_id` or `handled_by_email`, and optional `customer_email` / `customer_name` /
+    `customer_language` (the customer is found by email, ignoring capitals, or added).
+    Sending the same `external_id` from the same `source` again updates that interaction;
+    without an `external_id` every call adds one.
+    """
+    try:
+        with transaction.atomic():
+            return _upsert(actor, data)
+    except IntegrityError:
+        # Another request stored the same (source, external_id) at the same moment: the
+        # second write becomes an update of the first.
+        with transaction.atomic():
+            return _upsert(actor, data)
+
+
+def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
+    source = str(data.get("source") or SOURCE_GROUNDSWELL)
+    external_id = str(data.get("external_id") or "")
+    existing = None
+    if external_id:
+        existing = (
+            Interaction.objects.select_related("team")
+            .filter(source=source, external_id=external_id)
+            .first()
+        )
+    if existing is not None:
+        check_can_change(actor, existing.team)
+    interaction = existing or Interaction(source=source, external_id=external_id)
+    was_resolved = existing is not None and existing.status in RESOLVED_STATUSES
+    changed = _apply(actor, interaction, data, creating=existing is None)
+    if existing is None and interaction.opened_at is None:
+        interaction.opened_at = timezone.now()
+    resolving = interaction.status in RESOLVED_STATUSES and not was_resolved
+    if resolving and interaction.resolved_at is None:
+        interaction.resolved_at = max(timezone.now(), interaction.opened_at)
+        changed.append("resolved_at")
+    check_interaction(interaction)
+    if existing is None:
+        interaction.save(force_insert=True)
+    elif changed:
+        interaction.save(update_fields=[*changed, "updated_at"])
+    if resolving:
+        _after_resolution(interaction)
+    return Upserted(interaction=interaction, created=existing is None)
+
+
+def _apply(
+    actor: Person, interaction: Interaction, data: Mapping[str, Any], *, creating: bool
+) -> list[str]:
+    """Copy `data` onto `interaction`, resolving references; returns the fields changed."""
+    changed: list[str] = []
+    team_id = data.get("team_id")
+    if team_id is not None and (creating or team_id != interaction.team_id):
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None:
+            raise ValidationError(
+                {"team_id": _("There is no team with id %(id)s.") % {"id": team_id}}
+            )
+        check_can_change(actor, team)
+        interaction.team = team
+        changed.append("team")
+    elif creating:
+        raise ValidationError({"team_id": _("A team is required.")})
+    for name in PLAIN_FIELDS:
+        if name in data and data[name] is not None:
+            setattr(interaction, name, data[name])
+            changed.append(name)
+    if data.get("handled_by_id") is not None or data.get("handled_by_email"):
+        interaction.handled_by = _handler(data)
+        changed.append("handled_by")
+    if data.get("customer_email"):
+        interaction.customer = find_or_create_customer(
+            email=str(data["customer_email"]),
+            name=str(data.get("customer_name") or ""),
+            language=str(data.get("customer_language") or ""),
+        )
+        changed.append("customer")
+    return changed
+
+
+def _handler(data: Mapping[str, Any]) -> Person:
+    if data.get("handled_by_id") is not None:
+        person = Person.objects.filter(pk=data["handled_by_id"]).first()
+        if person is None:
+            message = _("There is no person with id %(id)s.") % {"id": data["handled_by_id"]}
+            raise ValidationError({"handled_by_id": message})
+        return person
+    email = str(data["handled_by_email"]).strip().lower()
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        message = _("No one in Groundswell has the email %(email)s.") % {"email": email}
+        raise ValidationError({"handled_by_email": message})
+    return person
+
+
+def record_interaction(
+    *,
+    actor: Person,
+    team: Team,
+    channel: str,
+    subject: str,
+    customer_email: str = "",
+    customer_name: str = "",
+    topics: Sequence[str] = (),
+    status: str = InteractionStatus.OPEN,
+) -> Interaction:
+    """Record an interaction from the desk's form: the customer is found or added by email."""
+    with transaction.atomic():
+        check_can_change(actor, team)
+        customer = (
+            find_or_create_customer(email=customer_email, name=customer_name)
+            if customer_email
+            else None
+        )
+        return create_interaction(
+            actor=actor,
+            team=team,
+            channel=channel,
+            subject=subject,
+            customer=customer,
+            handled_by=actor,
+            topics=topics,
+            status=status,
+        )
+
+
+@transaction.atomic
+def update_interaction(
+    *, actor: Person, interaction: Interaction, data: Mapping[str, Any]
+) -> Interaction:
+    """Change an interaction; moving it to another team needs the right there too.
+
+    Setting the status to resolved (or closed) resolves it, and the customer is surveyed.
+    """
+    check_can_change(actor, interaction.team)
+    was_resolved = interaction.status in RESOLVED_STATUSES
+    changed = _apply(actor, interaction, data, creating=False)
+    for name in ("resolved_at", "handle_time_seconds"):
+        if name in data and data[name] is None:
+            setattr(interaction, name, None)
+            changed.append(name)
+    if "handled_by_id" in data and data["handled_by_id"] is None:
+        interaction.handled_by = None
+        changed.append("handled_by")
+    resolving = interaction.status in RESOLVED_STATUSES and not was_resolved
+    if resolving and interaction.resolved_at is None:
+        interaction.resolved_at = max(timezone.now(), interaction.opened_at)
+        changed.append("resolved_at")
+    check_interaction(interaction)
+    if changed:
+        interaction.save(update_fields=[*set(changed), "updated_at"])
+    if resolving:
+        _after_resolution(interaction)
+    return interaction

@@ -1,0 +1,150 @@
+"""The open door over the API: submissions, their thread, votes and the policy registry."""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from groundswell.api.auth import ApiRequest
+from groundswell.api.errors import ERROR_RESPONSES
+from groundswell.api.pagination import Pages
+from groundswell.ideas import selectors, services
+from groundswell.ideas.models import Idea, Policy
+from groundswell.ideas.schemas import (
+    IdeaDetailOut,
+    IdeaFilter,
+    IdeaIn,
+    IdeaOut,
+    PolicyIn,
+    PolicyOut,
+    PolicyPatch,
+    ReplyIn,
+    SubmittedOut,
+    TransitionIn,
+)
+from groundswell.people.models import Department, Person
+from groundswell.people.permissions import Action, can
+
+router = Router()
+
+
+def _viewer(request: ApiRequest) -> Person:
+    if not can(request.auth, Action.USE_OPEN_DOOR):
+        raise PermissionDenied
+    return request.auth
+
+
+def _row(queryset: QuerySet[Any], name: str, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise ValidationError(
+            {name: _("There is no %(name)s with id %(id)s.") % {"name": name, "id": pk}}
+        )
+    return row
+
+
+@router.get("/ideas", response={200: list[IdeaOut], **ERROR_RESPONSES}, tags=["ideas"])
+@paginate(Pages)
+def list_ideas(request: ApiRequest, filters: Query[IdeaFilter]) -> QuerySet[Idea]:
+    """Every submission, newest first; anonymous ones never name their submitter."""
+    return filters.filter(selectors.list_ideas(_viewer(request)))
+
+
+@router.get("/ideas/{idea_id}", response={200: IdeaDetailOut, **ERROR_RESPONSES}, tags=["ideas"])
+def get_idea(request: ApiRequest, idea_id: uuid.UUID) -> Idea:
+    """One submission with its conversation."""
+    return selectors.get_idea_for(_viewer(request), idea_id)
+
+
+@router.post("/ideas", response={201: SubmittedOut, **ERROR_RESPONSES}, tags=["ideas"])
+def create_idea(request: ApiRequest, payload: IdeaIn) -> Status[Idea]:
+    """Raise something; with `is_anonymous` the reply carries the one-time follow-up code."""
+    viewer = _viewer(request)
+    fields = payload.dict()
+    fields["department"] = _row(Department.objects.all(), "department", fields["department"])
+    fields["policy"] = _row(Policy.objects.all(), "policy", fields["policy"])
+    submitted = services.submit_idea(actor=viewer, **fields)
+    idea = selectors.get_idea_for(viewer, submitted.idea.pk)
+    idea.follow_up_code = submitted.follow_up_code  # type: ignore[attr-defined]
+    return Status(201, idea)
+
+
+@router.post(
+    "/ideas/{idea_id}/transitions", response={200: IdeaOut, **ERROR_RESPONSES}, tags=["ideas"]
+)
+def transition_idea(request: ApiRequest, idea_id: uuid.UUID, payload: TransitionIn) -> Idea:
+    """Move a submission on (owner, department manager, admin); declining needs a `note`."""
+    viewer = _viewer(request)
+    idea = selectors.get_idea_for(viewer, idea_id, act=True)
+    services.move_status(actor=viewer, idea=idea, status=payload.status, note=payload.note)
+    return selectors.get_idea_for(viewer, idea_id)
+
+
+@router.post(
+    "/ideas/{idea_id}/replies", response={201: IdeaDetailOut, **ERROR_RESPONSES}, tags=["ideas"]
+)
+def reply_to_idea(request: ApiRequest, idea_id: uuid.UUID, payload: ReplyIn) -> Status[Idea]:
+    """Answer in the thread (owner, department manager, admin, or the named submitter)."""
+    viewer = _viewer(request)
+    services.reply(actor=viewer, idea=selectors.get_idea_for(viewer, idea_id), body=payload.body)
+    return Status(201, get_idea(request, idea_id))
+
+
+@router.post("/ideas/{idea_id}/vote", response={200: IdeaOut, **ERROR_RESPONSES}, tags=["ideas"])
+def vote_for_idea(request: ApiRequest, idea_id: uuid.UUID) -> Idea:
+    """Upvote a submission; voting twice counts once."""
+    viewer = _viewer(request)
+    services.vote(actor=viewer, idea=selectors.get_idea_for(viewer, idea_id))
+    return selectors.get_idea_for(viewer, idea_id)
+
+
+@router.delete("/ideas/{idea_id}/vote", response={200: IdeaOut, **ERROR_RESPONSES}, tags=["ideas"])
+def withdraw_vote(request: ApiRequest, idea_id: uuid.UUID) -> Idea:
+    """Take your upvote back."""
+    viewer = _viewer(request)
+    services.unvote(actor=viewer, idea=selectors.get_idea_for(viewer, idea_id))
+    return selectors.get_idea_for(viewer, idea_id)
+
+
+@router.get("/policies", response={200: list[PolicyOut], **ERROR_RESPONSES}, tags=["policies"])
+@paginate(Pages)
+def list_policies(request: ApiRequest) -> QuerySet[Policy]:
+    """The policy registry, with how often each policy got in the way."""
+    return selectors.list_policies(_viewer(request))
+
+
+@router.get(
+    "/policies/{policy_id}", response={200: PolicyOut, **ERROR_RESPONSES}, tags=["policies"]
+)
+def get_policy(request: ApiRequest, policy_id: int) -> Policy:
+    return selectors.get_policy_for(_viewer(request), policy_id)
+
+
+@router.post("/policies", response={201: PolicyOut, **ERROR_RESPONSES}, tags=["policies"])
+def create_policy(request: ApiRequest, payload: PolicyIn) -> Status[Policy]:
+    """Add a policy (administrators)."""
+    viewer = _viewer(request)
+    fields = payload.dict()
+    fields["owner"] = _row(Person.objects.active(), "owner", fields["owner"])
+    policy = services.create_policy(actor=viewer, **fields)
+    return Status(201, selectors.get_policy_for(viewer, policy.pk))
+
+
+@router.patch(
+    "/policies/{policy_id}", response={200: PolicyOut, **ERROR_RESPONSES}, tags=["policies"]
+)
+def update_policy(request: ApiRequest, policy_id: int, payload: PolicyPatch) -> Policy:
+    """Change a policy (administrators)."""
+    viewer = _viewer(request)
+    policy = selectors.get_policy_for(viewer, policy_id, manage=True)
+    changes = payload.dict(exclude_unset=True)
+    if "owner" in changes:
+        changes["owner"] = _row(Person.objects.active(), "owner", changes["owner"])
+    services.update_policy(actor=viewer, policy=policy, **changes)
+    return selectors.get_policy_for(viewer, policy_id)

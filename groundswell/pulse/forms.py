@@ -1,0 +1,84 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import (
+    Action,
+    can,
+    departments_in_scope,
+    teams_in_scope,
+)
+from groundswell.pulse import item_bank
+from groundswell.pulse.choices import (
+    DEFAULT_GROUP_SIZE,
+    MAX_GROUP_SIZE,
+    MIN_GROUP_SIZE,
+    CampaignKind,
+    Schedule,
+)
+
+
+class CampaignForm(forms.Form):
+    """A new campaign; its audience is limited to the teams and departments the actor manages."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices)
+    schedule = forms.ChoiceField(label=_("Schedule"), choices=Schedule.choices)
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams"), queryset=Team.objects.none(), required=False
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"), queryset=Department.objects.none(), required=False
+    )
+    elements = forms.MultipleChoiceField(
+        label=_("Elements to ask about (pulse only)"),
+        choices=[(e.code, e.label) for e in item_bank.ELEMENTS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A culture assessment always asks about every element."),
+    )
+    include_enps = forms.BooleanField(
+        label=_("Ask the eNPS question"), required=False, initial=True
+    )
+    custom_statement = forms.CharField(
+        label=_("Your own statement (optional, answered 1 to 5)"), max_length=300, required=False
+    )
+    open_days = forms.IntegerField(label=_("Days open"), min_value=1, max_value=90, initial=14)
+    min_group_size = forms.IntegerField(
+        label=_("Minimum group size"),
+        min_value=MIN_GROUP_SIZE,
+        max_value=MAX_GROUP_SIZE,
+        initial=DEFAULT_GROUP_SIZE,
+        help_text=_("Results of smaller groups are never shown."),
+    )
+
+    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams_in_scope(actor, Action.MANAGE_PULSES)  # type: ignore[attr-defined]
+        department_ids = departments_in_scope(actor, Action.MANAGE_PULSES)
+        departments = Department.objects.all()
+        if department_ids is not None:
+            departments = departments.filter(pk__in=department_ids)
+        self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
+        if not can(actor, Action.SET_ANONYMITY_MINIMUM):
+            del self.fields["min_group_size"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["custom_statements"] = [data.pop("custom_statement")]
+        return data
+
+
+class ResultsFilterForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    wave = forms.IntegerField(label=_("Wave"), min_value=1, required=False)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if k != "wave" and v is not None}

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from groundswell.pulse import services
+
+
+class Command(BaseCommand):
+    help = "Remind employees who have not answered an open pulse yet, and start due waves."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from django.utils import timezone
+
+        opened = services.open_due_waves(now=timezone.now())
+        sent = services.remind_open_waves()
+        self.stdout.write(f"Opened {len(opened)} new waves; sent {sent} reminders.")

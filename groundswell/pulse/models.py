@@ -1,0 +1,218 @@
+"""Employee voice: pulse campaigns, the culture assessment and their anonymous answers.
+
+Anonymity is a property of the schema, not of the reports. `Participation` knows who was
+invited and whether they have answered; `Submission`, `Answer` and `Comment` know what was
+answered, by which team and coarse tenure band, on which day. Nothing joins the two: no
+foreign key, no shared token, no timestamp finer than a day, and a random UUID key so that
+neither the key nor the default ordering follows the order in which people answered.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.people.models import Department, Person, Team
+from groundswell.pulse.choices import (
+    COMMENT_MAX_LENGTH,
+    DEFAULT_GROUP_SIZE,
+    MAX_GROUP_SIZE,
+    MIN_GROUP_SIZE,
+    SCALES,
+    CampaignKind,
+    CampaignStatus,
+    QuestionKind,
+    Schedule,
+    TenureBand,
+)
+
+
+class Campaign(models.Model):
+    """A pulse survey or culture assessment sent to an audience once or on a schedule."""
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=CampaignKind.choices)
+    schedule = models.CharField(
+        _("schedule"), max_length=20, choices=Schedule.choices, default=Schedule.ONCE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pulse_campaigns",
+        verbose_name=_("owning department"),
+        help_text=_("Empty for a campaign run for the whole organisation."),
+    )
+    audience_teams = models.ManyToManyField(
+        Team, blank=True, related_name="+", verbose_name=_("teams")
+    )
+    audience_departments = models.ManyToManyField(
+        Department, blank=True, related_name="+", verbose_name=_("departments")
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("minimum group size"),
+        default=DEFAULT_GROUP_SIZE,
+        validators=[MinValueValidator(MIN_GROUP_SIZE), MaxValueValidator(MAX_GROUP_SIZE)],
+        help_text=_("Results of a group with fewer respondents than this are never shown."),
+    )
+    open_days = models.PositiveSmallIntegerField(
+        _("days open"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("How long each wave accepts answers."),
+    )
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_group_size__gte=MIN_GROUP_SIZE)
+                & models.Q(min_group_size__lte=MAX_GROUP_SIZE),
+                name="pulse_campaign_min_group_size_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("pulse:campaign-detail", kwargs={"pk": self.pk})
+
+
+class Question(models.Model):
+    """One question of a campaign, copied from the item bank or written for it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    element = models.CharField(_("element"), max_length=20, blank=True)
+    item_code = models.CharField(_("item bank code"), max_length=30, blank=True)
+    text = models.CharField(_("text"), max_length=300)
+    is_reversed = models.BooleanField(_("reverse-worded"), default=False)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "position"], name="pulse_question_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def choices(self) -> list[int]:
+        """The values a person may give, lowest first."""
+        low, high = SCALES[self.kind]
+        return list(range(low, high + 1))
+
+
+class Wave(models.Model):
+    """One sending of a campaign: a scheduled campaign gets a new wave each period."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="waves")
+    number = models.PositiveSmallIntegerField(_("wave"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="pulse_wave_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} #{self.number}"
+
+
+class Participation(models.Model):
+    """That a person was invited to a wave and whether they have answered; never what."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pulse_invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Empty until the invitation email has gone out; tokens are made when mail is sent.
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # A flag, not a time: a completion time could be matched to the answers' arrival.
+    has_completed = models.BooleanField(_("completed"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "person"], name="pulse_one_invitation_per_wave"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.wave}"
+
+
+class Submission(models.Model):
+    """One anonymous set of answers: which wave, team and tenure band, and the day only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="submissions")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("team")
+    )
+    tenure_band = models.CharField(_("tenure"), max_length=10, choices=TenureBand.choices)
+    submitted_on = models.DateField(_("submitted on"))
+
+    class Meta:
+        ordering = ["id"]  # random: never the order people answered in
+
+    def __str__(self) -> str:
+        return f"Submission to {self.wave}"
+
+
+class Answer(models.Model):
+    """The value given to one question in one submission."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(_("value"), validators=[MaxValueValidator(10)])
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"], name="pulse_one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__lte=10), name="pulse_answer_value_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Comment(models.Model):
+    """The optional free text of a submission, shown only for groups above the minimum."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="comment")
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -1,0 +1,548 @@
+"""Reads for employee voice: campaigns a viewer may see, and results with suppression applied.
+
+Every report (page, chart, CSV, API) goes through `campaign_results`, so each shows the same
+groups: those the viewer's role reaches, minus those `suppression.hidden_groups` hides. Hidden
+groups keep their name and nothing else: no respondent count, no score, no comment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import (
+    Action,
+    Scope,
+    can,
+    departments_in_scope,
+    scope_for,
+    teams_in_scope,
+)
+from groundswell.pulse import item_bank, stats, suppression
+from groundswell.pulse.choices import CampaignKind, CampaignStatus, QuestionKind
+from groundswell.pulse.models import Answer, Campaign, Comment, Question, Submission, Wave
+
+ORGANISATION = ("organisation", 0)
+GroupKey = tuple[str, int]
+
+
+def list_campaigns(viewer: Person) -> QuerySet[Campaign]:
+    """Launched campaigns for everyone; drafts only for those who may manage them."""
+    if not can(viewer, Action.VIEW_EMPLOYEE_VOICE):
+        return Campaign.objects.none()
+    visible = ~Q(status=CampaignStatus.DRAFT)
+    scope = scope_for(viewer, Action.MANAGE_PULSES)
+    if scope == Scope.ALL:
+        visible = Q()
+    elif scope == Scope.DEPARTMENT:
+        visible |= Q(department_id=viewer.department_id)
+    return (
+        Campaign.objects.filter(visible)
+        .select_related("department")
+        .annotate(wave_count=Count("waves", distinct=True))
+    )
+
+
+def get_campaign_for(viewer: Person, pk: int, *, action: Action) -> Campaign:
+    """One campaign: 404 when the viewer cannot see it, 403 when they may not `action` it."""
+    campaign = list_campaigns(viewer).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    if action == Action.MANAGE_PULSES and not may_manage(viewer, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def may_manage(viewer: Person, campaign: Campaign) -> bool:
+    if campaign.department_id is None:
+        return scope_for(viewer, Action.MANAGE_PULSES) == Scope.ALL
+    return can(viewer, Action.MANAGE_PULSES, department=campaign.department)
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One scale (an element of the bank, or a custom statement) as results are grouped by."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Score:
+    mean: float
+    favourable: float  # per cent answering 4 or 5 (after reverse scoring)
+
+    @property
+    def heat(self) -> str:
+        """A colour class for the heat map; the figure is always printed too."""
+        if self.mean >= 4:
+            return "heat-strong"
+        if self.mean >= 3.5:
+            return "heat-good"
+        return "heat-mixed" if self.mean >= 3 else "heat-weak"
+
+
+@dataclass
+class GroupResult:
+    """One group's figures, or only its name when it is suppressed."""
+
+    key: GroupKey
+    label: str
+    level: str
+    department_id: int | None
+    is_hidden: bool
+    respondents: int | None = None
+    scores: dict[str, Score] = field(default_factory=dict)
+    enps: stats.Enps | None = None
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reliability:
+    measure: Measure
+    alpha: float | None
+    respondents: int
+    items: int
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: Measure
+    difference: stats.Difference
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    wave: Wave
+    enps: stats.Enps | None  # None when the group was suppressed or had no answers
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    wave: Wave | None
+    minimum: int
+    measures: list[Measure]
+    groups: list[GroupResult]
+    invited: int = 0
+    answered: int = 0
+    strongest: list[tuple[Measure, Score]] = field(default_factory=list)
+    weakest: list[tuple[Measure, Score]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    compared_with: Wave | None = None
+    reliability: list[Reliability] = field(default_factory=list)
+    trend: dict[str, list[TrendPoint]] = field(default_factory=dict)
+
+    @property
+    def has_enps(self) -> bool:
+        return any(group.enps is not None for group in self.groups)
+
+
+@dataclass
+class _WaveData:
+    """The answers of one wave, per submission, with each submission's groups."""
+
+    groups_of: dict[str, list[GroupKey]]
+    values: dict[str, dict[int, int]]  # submission -> question -> value (reverse-scored)
+    counts: dict[GroupKey, int]
+    parents: dict[GroupKey, GroupKey | None]
+    hidden: set[GroupKey]
+
+
+def campaign_results(
+    viewer: Person,
+    campaign: Campaign,
+    *,
+    wave: Wave | None = None,
+    department: Department | None = None,
+    team: Team | None = None,
+) -> CampaignResults:
+    """The campaign's results as `viewer` may see them, optionally narrowed to a group."""
+    waves = list(campaign.waves.order_by("number"))
+    wave = wave or (waves[-1] if waves else None)
+    questions = list(campaign.questions.all())
+    measures = _measures(questions)
+    results = CampaignResults(campaign, wave, campaign.min_group_size, measures, [])
+    if wave is None:
+        return results
+    data = _load(wave, campaign.min_group_size)
+    allowed = _allowed_groups(viewer)
+    labels = _labels(data.counts)
+    enps_question = next((q.pk for q in questions if q.kind == QuestionKind.ENPS), None)
+    members = _members(data)
+    for key in _ordered(data.counts, labels, data.parents):
+        if not allowed(key) or not _matches(key, data.parents, department, team):
+            continue
+        results.groups.append(
+            _group(key, labels, data, members.get(key, []), questions, measures, enps_question)
+        )
+    counts = wave.participations.aggregate(
+        invited=Count("pk"), answered=Count("pk", filter=Q(has_completed=True))
+    )
+    if ORGANISATION not in data.hidden and data.counts.get(ORGANISATION):
+        results.invited, results.answered = counts["invited"], counts["answered"]
+        _summarise(results, data, members[ORGANISATION], questions)
+    results.trend = _trend(viewer, campaign, waves, enps_question, allowed, results.groups)
+    return results
+
+
+def _measures(questions: list[Question]) -> list[Measure]:
+    measures: list[Measure] = []
+    seen = set()
+    for question in questions:
+        if question.kind != QuestionKind.AGREEMENT:
+            continue
+        code = question.element or f"q{question.pk}"
+        if code not in seen:
+            seen.add(code)
+            label = item_bank.ELEMENT_LABELS.get(question.element, question.text)
+            measures.append(Measure(code, str(label)))
+    return measures
+
+
+def _load(wave: Wave, minimum: int) -> _WaveData:
+    reversed_ids = set(
+        Question.objects.filter(campaign_id=wave.campaign_id, is_reversed=True).values_list(
+            "pk", flat=True
+        )
+    )
+    groups_of: dict[str, list[GroupKey]] = {}
+    counts: dict[GroupKey, int] = defaultdict(int)
+    parents: dict[GroupKey, GroupKey | None] = {ORGANISATION: None}
+    for pk, department_id, team_id in Submission.objects.filter(wave=wave).values_list(
+        "pk", "department_id", "team_id"
+    ):
+        department_key = ("department", department_id)
+        team_key = ("team", team_id) if team_id else ("no-team", department_id)
+        parents[department_key], parents[team_key] = ORGANISATION, department_key
+        groups_of[str(pk)] = [ORGANISATION, department_key, team_key]
+        for key in groups_of[str(pk)]:
+            counts[key] += 1
+    values: dict[str, dict[int, int]] = defaultdict(dict)
+    for submission_id, question_id, value in Answer.objects.filter(
+        submission__wave=wave
+    ).values_list("submission_id", "question_id", "value"):
+        values[str(submission_id)][question_id] = (
+            6 - value if question_id in reversed_ids else value
+        )
+    hidden = suppression.hidden_groups(counts, parents, minimum)
+    return _WaveData(groups_of, values, dict(counts), parents, hidden)
+
+
+def _members(data: _WaveData) -> dict[GroupKey, list[str]]:
+    members: dict[GroupKey, list[str]] = defaultdict(list)
+    for submission, keys in data.groups_of.items():
+        for key in keys:
+            members[key].append(submission)
+    return members
+
+
+def _group(
+    key: GroupKey,
+    labels: dict[GroupKey, str],
+    data: _WaveData,
+    members: list[str],
+    questions: list[Question],
+    measures: list[Measure],
+    enps_question: int | None,
+) -> GroupResult:
+    level = "team" if key[0] in {"team", "no-team"} else key[0]
+    department_id = data.parents[key][1] if level == "team" else key[1] or None  # type: ignore[index]
+    group = GroupResult(key, labels[key], level, department_id, key in data.hidden)
+    if group.is_hidden or not members:
+        return group
+    group.respondents = len(members)
+    by_measure = _values_by_measure(members, data, questions)
+    for measure in measures:
+        answers = by_measure.get(measure.code, [])
+        if answers:
+            group.scores[measure.code] = Score(stats.mean(answers), stats.favourable_share(answers))
+    if enps_question is not None:
+        group.enps = stats.enps(
+            [data.values[s][enps_question] for s in members if enps_question in data.values[s]]
+        )
+    return group
+
+
+def _values_by_measure(
+    members: list[str], data: _WaveData, questions: list[Question]
+) -> dict[str, list[float]]:
+    by_measure: dict[str, list[float]] = defaultdict(list)
+    for question in questions:
+        if question.kind == QuestionKind.AGREEMENT:
+            code = question.element or f"q{question.pk}"
+            by_measure[code] += [
+                data.values[s][question.pk] for s in members if question.pk in data.values[s]
+            ]
+    return by_measure
+
+
+def _respondent_scores(
+    members: list[str], data: _WaveData, questions: list[Question], code: str
+) -> list[float]:
+    """Each respondent's mean over the items of one measure."""
+    ids = [q.pk for q in questions if (q.element or f"q{q.pk}") == code]
+    scores = []
+    for submission in members:
+        answers = [data.values[submission][pk] for pk in ids if pk in data.values[submission]]
+        if answers:
+            scores.append(stats.mean(answers))
+    return scores
+
+
+def _summarise(
+    results: CampaignResults, data: _WaveData, everyone: list[str], questions: list[Question]
+) -> None:
+    """Strongest and weakest elements, change since last time and reliability (organisation)."""
+    organisation = next((g for g in results.groups if g.key == ORGANISATION), None)
+    if organisation is not None:
+        ranked = sorted(
+            (
+                (m, organisation.scores[m.code])
+                for m in results.measures
+                if m.code in organisation.scores
+            ),
+            key=lambda pair: pair[1].mean,
+            reverse=True,
+        )
+        results.strongest, results.weakest = ranked[:3], list(reversed(ranked[-3:]))
+    for measure in results.measures:
+        ids = [q.pk for q in questions if (q.element or f"q{q.pk}") == measure.code]
+        rows = [
+            [data.values[s][pk] for pk in ids]
+            for s in everyone
+            if all(pk in data.values[s] for pk in ids)
+        ]
+        if len(ids) > 1:
+            results.reliability.append(
+                Reliability(measure, stats.cronbach_alpha(rows), len(rows), len(ids))
+            )
+    previous = _previous_wave(results.campaign, results.wave) if results.wave else None
+    if previous is None:
+        return
+    before = _load(previous, previous.campaign.min_group_size)
+    if ORGANISATION in before.hidden or not before.counts.get(ORGANISATION):
+        return
+    before_questions = list(previous.campaign.questions.all())
+    before_members = list(before.groups_of)
+    results.compared_with = previous
+    for measure in results.measures:
+        now = _respondent_scores(everyone, data, questions, measure.code)
+        then = _respondent_scores(before_members, before, before_questions, measure.code)
+        difference = stats.welch_difference(now, then)
+        if difference is not None:
+            results.changes.append(Change(measure, difference))
+
+
+def _previous_wave(campaign: Campaign, wave: Wave) -> Wave | None:
+    """The wave before, or for a culture assessment the last wave of the one before."""
+    earlier = campaign.waves.filter(number__lt=wave.number).order_by("-number").first()
+    if earlier is not None or campaign.kind != CampaignKind.CULTURE:
+        return earlier
+    return (
+        Wave.objects.filter(
+            campaign__kind=CampaignKind.CULTURE,
+            opens_at__lt=wave.opens_at,
+            campaign__status__in=[CampaignStatus.OPEN, CampaignStatus.CLOSED],
+        )
+        .exclude(campaign=campaign)
+        .select_related("campaign")
+        .order_by("-opens_at")
+        .first()
+    )
+
+
+def _trend(
+    viewer: Person,
+    campaign: Campaign,
+    waves: list[Wave],
+    enps_question: int | None,
+    allowed: object,
+    shown: list[GroupResult],
+) -> dict[str, list[TrendPoint]]:
+    """eNPS per wave for the organisation and each group shown, suppressed per wave."""
+    if enps_question is None:
+        return {}
+    trend: dict[str, list[TrendPoint]] = {group.label: [] for group in shown}
+    for wave in waves:
+        data = _load(wave, campaign.min_group_size)
+        members = _members(data)
+        for group in shown:
+            scores = [
+                data.values[s][enps_question]
+                for s in members.get(group.key, [])
+                if enps_question in data.values[s]
+            ]
+            hidden = group.key in data.hidden or not scores
+            trend[group.label].append(TrendPoint(wave, None if hidden else stats.enps(scores)))
+    return trend
+
+
+def visible_comments(
+    results: CampaignResults, *, department: Department | None = None, team: Team | None = None
+) -> list[str]:
+    """Comments of the group the report is about, only if that group is shown (not hidden)."""
+    key = ("team", team.pk) if team else ("department", department.pk) if department else None
+    group = next((g for g in results.groups if g.key == (key or ORGANISATION)), None)
+    if results.wave is None or group is None or group.is_hidden or not group.respondents:
+        return []
+    comments = Comment.objects.filter(submission__wave=results.wave)
+    if team is not None:
+        comments = comments.filter(submission__team_id=team.pk)
+    elif department is not None:
+        comments = comments.filter(submission__department_id=department.pk)
+    return list(comments.order_by("text").values_list("text", flat=True))
+
+
+# --- Groups a viewer may see --------------------------------------------------------------------
+
+
+def _allowed_groups(viewer: Person):  # type: ignore[no-untyped-def]
+    if not can(viewer, Action.VIEW_EMPLOYEE_VOICE):
+        return lambda key: False
+    departments = departments_in_scope(viewer, Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN)
+    team_ids = set(
+        teams_in_scope(viewer, Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN).values_list("pk", flat=True)
+    )
+
+    def allowed(key: GroupKey) -> bool:
+        kind, pk = key
+        if kind == "organisation":
+            return True
+        if kind in {"department", "no-team"}:
+            return departments is None or pk in departments
+        return pk in team_ids
+
+    return allowed
+
+
+def _matches(
+    key: GroupKey,
+    parents: dict[GroupKey, GroupKey | None],
+    department: Department | None,
+    team: Team | None,
+) -> bool:
+    if team is not None:
+        return key in {ORGANISATION, ("team", team.pk), ("department", team.department_id)}
+    if department is not None:
+        parent = parents.get(key)
+        return key in {ORGANISATION, ("department", department.pk)} or parent == (
+            "department",
+            department.pk,
+        )
+    return True
+
+
+def _labels(counts: dict[GroupKey, int]) -> dict[GroupKey, str]:
+    team_ids = [pk for kind, pk in counts if kind == "team"]
+    department_ids = [pk for kind, pk in counts if kind in {"department", "no-team"}]
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
+    labels = {ORGANISATION: _("Whole organisation")}
+    for kind, pk in counts:
+        if kind == "team":
+            labels[(kind, pk)] = teams[pk]
+        elif kind == "department":
+            labels[(kind, pk)] = departments[pk]
+        elif kind == "no-team":
+            labels[(kind, pk)] = _("%s (no team)") % departments[pk]
+    return labels
+
+
+def _ordered(
+    counts: dict[GroupKey, int],
+    labels: dict[GroupKey, str],
+    parents: dict[GroupKey, GroupKey | None],
+) -> list[GroupKey]:
+    """Organisation first, then each department followed by its teams, by name."""
+
+    def place(key: GroupKey) -> tuple[int, str, int, str]:
+        if key == ORGANISATION:
+            return (0, "", 0, "")
+        if key[0] == "department":
+            return (1, labels[key].lower(), 0, "")
+        parent = parents[key] or ORGANISATION
+        return (1, labels[parent].lower(), 1 if key[0] == "team" else 2, labels[key].lower())
+
+    return sorted(counts, key=place)
+
+
+def results_for_request(viewer: Person, campaign: Campaign, filters: object) -> CampaignResults:
+    """Results for a page or export, reading the department/team/wave filter form."""
+    from groundswell.pulse.forms import ResultsFilterForm
+
+    assert isinstance(filters, ResultsFilterForm)  # noqa: S101 - narrows the type for mypy
+    wave = None
+    if filters.is_valid() and filters.cleaned_data.get("wave"):
+        wave = campaign.waves.filter(number=filters.cleaned_data["wave"]).first()
+        if wave is None:
+            raise Http404
+    return campaign_results(viewer, campaign, wave=wave, **filters.filters())
+
+
+def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, object]:
+    """The API's view of results: the same groups and suppression as the page."""
+    return {
+        "campaign_id": results.campaign.pk,
+        "wave": results.wave.number if results.wave else None,
+        "min_group_size": results.minimum,
+        "groups": [
+            {
+                "label": g.label,
+                "level": g.level,
+                "suppressed": g.is_hidden,
+                "respondents": None if g.is_hidden else g.respondents,
+                "enps": None
+                if g.is_hidden or g.enps is None
+                else {
+                    "score": g.enps.score,
+                    "margin": g.enps.margin,
+                    "respondents": g.enps.respondents,
+                },
+                "scores": []
+                if g.is_hidden
+                else [
+                    {
+                        "measure": m.code,
+                        "label": m.label,
+                        "mean": s.mean,
+                        "favourable_percent": s.favourable,
+                    }
+                    for m in results.measures
+                    if (s := g.scores.get(m.code)) is not None
+                ],
+            }
+            for g in results.groups
+        ],
+        "strongest": [m.code for m, _s in results.strongest],
+        "weakest": [m.code for m, _s in results.weakest],
+        "reliability": [
+            {
+                "measure": r.measure.code,
+                "alpha": r.alpha,
+                "items": r.items,
+                "respondents": r.respondents,
+            }
+            for r in results.reliability
+        ],
+        "changes": [
+            {
+                "measure": c.measure.code,
+                "change": c.difference.change,
+                "low": c.difference.low,
+                "high": c.difference.high,
+                "beyond_noise": c.difference.is_beyond_noise,
+            }
+            for c in results.changes
+        ],
+        "comments": comments,
+    }

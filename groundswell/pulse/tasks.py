@@ -1,0 +1,24 @@
+"""Background work for employee voice: invitations, reminders and scheduled waves."""
+
+from django.tasks import task
+from django.utils import timezone
+
+from groundswell.pulse import services
+
+
+@task()
+def send_invitations(wave_id: int) -> int:
+    """Mail every invitee of a wave their personal link; returns how many were sent."""
+    return services.send_invitations(wave_id)
+
+
+@task()
+def send_reminders() -> int:
+    """Remind those who have not answered an open wave yet."""
+    return services.remind_open_waves()
+
+
+@task()
+def open_due_waves() -> int:
+    """Start the next wave of monthly and quarterly campaigns that are due."""
+    return len(services.open_due_waves(now=timezone.now()))

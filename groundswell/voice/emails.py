@@ -1,0 +1,40 @@
+"""The survey invitation email, written in the customer's language."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from groundswell.voice import services, surveys
+
+
+def send_invitation_email(invitation_id: int, token: str) -> bool:
+    """Send one invitation with the rating scale as one-click links; False if not sendable."""
+    invitation = services.mark_sent(invitation_id)
+    if invitation is None:
+        return False
+    version = invitation.version
+    kind = version.survey.kind
+    try:
+        with translation.override(invitation.language):
+            context = {
+                "invitation": invitation,
+                "question": surveys.translated(version.question),
+                "low_label": surveys.translated(version.low_label),
+                "high_label": surveys.translated(version.high_label),
+                "scale": [(n, services.survey_link(token, score=n)) for n in surveys.scale(kind)],
+                "link": services.survey_link(token),
+                "subject": invitation.interaction.subject,
+            }
+            message = EmailMultiAlternatives(
+                subject=render_to_string("voice/email/invitation_subject.txt", context).strip(),
+                body=render_to_string("voice/email/invitation.txt", context),
+                to=[invitation.customer.email],
+                headers={"Content-Language": invitation.language},
+            )
+            html = render_to_string("voice/email/invitation.html", context)
+            message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception:
+        services.unmark_sent(invitation)
+        raise
+    return True

@@ -1,0 +1,353 @@
+"""Rollups: the dashboard's figures summed per day and team (per week and agent), by SQL.
+
+Every figure is computed by GROUP BY queries over the live tables; the same functions fill the
+rollup tables (`refresh_voice_rollups`) and give the dashboard the few days not rolled up yet,
+so a rolled-up figure and a live one can never disagree in method.
+
+Run the refresh periodically, e.g. hourly: `manage.py refresh_voice_rollups` from cron, or
+enqueue `groundswell.voice.rollup_tasks.refresh_voice_rollups_task` for the task worker
+(`manage.py db_worker`). Each run recomputes the last GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days
+(answers edited, follow-ups closed late) and any gap since the previous run.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, DateField, F, Min, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from groundswell.desk.choices import PromiseStatus
+from groundswell.desk.models import Interaction, Promise
+from groundswell.voice.metrics import CLOSE_BUCKET_HOURS
+from groundswell.voice.models import (
+    DailyServiceRollup,
+    DailyVoiceRollup,
+    FollowUp,
+    Invitation,
+    Response,
+    VoiceRollupState,
+    WeeklyAgentRollup,
+)
+
+SCORES = range(11)
+SCORE_FIELDS = tuple(f"score_{score}" for score in SCORES)
+CLOSE_FIELDS = (*(f"closed_{hours}h" for hours in CLOSE_BUCKET_HOURS), "closed_later")
+VOICE_FIELDS = (
+    "responses",
+    *SCORE_FIELDS,
+    "invitations_sent",
+    "follow_ups_due",
+    "follow_ups_on_time",
+    *CLOSE_FIELDS,
+)
+SERVICE_FIELDS = ("interactions", "promises_kept", "promises_broken")
+AGENT_FIELDS = ("responses", *SCORE_FIELDS)
+CHUNK_DAYS = 31
+BATCH = 2000
+
+VoiceKey = tuple[datetime.date, int, str, str]  # day, team id, channel, kind
+ServiceKey = tuple[datetime.date, int, str]  # day, team id, channel
+AgentKey = tuple[datetime.date, int, int, str, str]  # week (Monday), team, agent, channel, kind
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which rows a live aggregate covers: a time range, optionally some teams and a channel."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    team_ids: list[int] | None = None
+    channel: str = ""
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the site's time zone (the days rollups use)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _score_counts() -> dict[str, Count]:
+    return {
+        "responses": Count("pk"),
+        **{f"score_{score}": Count("pk", filter=Q(score=score)) for score in SCORES},
+    }
+
+
+def _close_counts() -> dict[str, Count]:
+    counts: dict[str, Count] = {}
+    lower: datetime.timedelta | None = None
+    for name, hours in zip(CLOSE_FIELDS, (*CLOSE_BUCKET_HOURS, None), strict=True):
+        condition = Q()
+        if lower is not None:
+            condition &= Q(closed_at__gt=F("created_at") + lower)
+        if hours is not None:
+            upper = datetime.timedelta(hours=hours)
+            condition &= Q(closed_at__lte=F("created_at") + upper)
+            lower = upper
+        counts[name] = Count("pk", filter=condition)
+    return counts
+
+
+def _narrow(
+    rows: QuerySet[Any], where: Slice, *, time: str, team: str, channel: str
+) -> QuerySet[Any]:
+    rows = rows.filter(**{f"{time}__gte": where.start, f"{time}__lt": where.end})
+    if where.team_ids is not None:
+        rows = rows.filter(**{f"{team}__in": where.team_ids})
+    if where.channel:
+        rows = rows.filter(**{channel: where.channel})
+    return rows
+
+
+def _voice_group(
+    rows: QuerySet[Any], where: Slice, time: str, team: str, channel: str, kind: str
+) -> QuerySet[Any]:
+    return (
+        _narrow(rows, where, time=time, team=team, channel=channel)
+        .values(g_day=TruncDate(time), g_team=F(team), g_channel=F(channel), g_kind=F(kind))
+        .order_by()
+    )
+
+
+def voice_rows(
+    where: Slice, *, now: datetime.datetime | None = None
+) -> dict[VoiceKey, dict[str, int]]:
+    """Survey figures per day, team, channel and kind, from the live tables (four queries).
+
+    Answers count on the day submitted, invitations on the day sent, follow-ups as "due" on
+    their due day once that time has passed, and by time to close on the day closed.
+    """
+    now = now or timezone.now()
+    rows: dict[VoiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VOICE_FIELDS, 0))
+    queries: list[QuerySet[Any]] = [
+        _voice_group(
+            Response.objects.all(), where, "submitted_at", "team_id", "channel", "kind"
+        ).annotate(**_score_counts()),
+        _voice_group(
+            Invitation.objects.filter(sent_at__isnull=False),
+            where,
+            "sent_at",
+            "interaction__team_id",
+            "interaction__channel",
+            "version__survey__kind",
+        ).annotate(invitations_sent=Count("pk")),
+        _voice_group(
+            FollowUp.objects.filter(due_at__lte=now),
+            where,
+            "due_at",
+            "team_id",
+            "response__channel",
+            "response__kind",
+        ).annotate(
+            follow_ups_due=Count("pk"),
+            follow_ups_on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+        ),
+        _voice_group(
+            FollowUp.objects.filter(closed_at__isnull=False),
+            where,
+            "closed_at",
+            "team_id",
+            "response__channel",
+            "response__kind",
+        ).annotate(**_close_counts()),
+    ]
+    for query in queries:
+        for row in query:
+            key = (row.pop("g_day"), row.pop("g_team"), row.pop("g_channel"), row.pop("g_kind"))
+            rows[key].update(row)
+    return dict(rows)
+
+
+def service_rows(where: Slice) -> dict[ServiceKey, dict[str, int]]:
+    """Interactions opened and promises settled per day, team and channel (two queries)."""
+    rows: dict[ServiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERVICE_FIELDS, 0))
+    opened = (
+        _narrow(
+            Interaction.objects.all(), where, time="opened_at", team="team_id", channel="channel"
+        )
+        .values(g_day=TruncDate("opened_at"), g_team=F("team_id"), g_channel=F("channel"))
+        .order_by()
+        .annotate(interactions=Count("pk"))
+    )
+    settled = (
+        _narrow(
+            Promise.objects.filter(status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN]),
+            where,
+            time="settled_at",
+            team="interaction__team_id",
+            channel="interaction__channel",
+        )
+        .values(
+            g_day=TruncDate("settled_at"),
+            g_team=F("interaction__team_id"),
+            g_channel=F("interaction__channel"),
+        )
+        .order_by()
+        .annotate(
+            promises_kept=Count("pk", filter=Q(status=PromiseStatus.KEPT)),
+            promises_broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
+        )
+    )
+    for query in (opened, settled):
+        for row in query:
+            rows[(row.pop("g_day"), row.pop("g_team"), row.pop("g_channel"))].update(row)
+    return dict(rows)
+
+
+def agent_rows(where: Slice) -> dict[AgentKey, dict[str, int]]:
+    """Answers per week, team, agent, channel and kind (one query); unassigned ones are left out."""
+    query = (
+        _narrow(
+            Response.objects.filter(agent__isnull=False),
+            where,
+            time="submitted_at",
+            team="team_id",
+            channel="channel",
+        )
+        .values(
+            g_week=TruncWeek("submitted_at", output_field=DateField()),
+            g_team=F("team_id"),
+            g_agent=F("agent_id"),
+            g_channel=F("channel"),
+            g_kind=F("kind"),
+        )
+        .order_by()
+        .annotate(**_score_counts())
+    )
+    return {
+        (
+            row.pop("g_week"),
+            row.pop("g_team"),
+            row.pop("g_agent"),
+            row.pop("g_channel"),
+            row.pop("g_kind"),
+        ): row
+        for row in query
+    }
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    first_day: datetime.date | None
+    last_day: datetime.date
+    voice_rows: int = 0
+    service_rows: int = 0
+    agent_rows: int = 0
+
+
+def rollup_state() -> VoiceRollupState | None:
+    return VoiceRollupState.objects.order_by("pk").first()
+
+
+def _first_day_to_refresh(
+    since: datetime.date | None, state: VoiceRollupState | None, last: datetime.date
+) -> datetime.date | None:
+    """`since`, moved earlier if needed so the rollups never have a gap."""
+    if state is not None:
+        lookback = datetime.timedelta(days=settings.GROUNDSWELL_ROLLUP_LOOKBACK_DAYS)
+        gap = state.complete_through + datetime.timedelta(days=1)
+        return min(since or last - lookback + datetime.timedelta(days=1), gap)
+    earliest = Interaction.objects.aggregate(first=Min("opened_at"))["first"]
+    if earliest is None:
+        return since
+    first = timezone.localdate(earliest)
+    return first if since is None else min(since, first)
+
+
+def _days(
+    first: datetime.date, last: datetime.date, step: int
+) -> Iterable[tuple[datetime.date, datetime.date]]:
+    while first <= last:
+        chunk_last = min(first + datetime.timedelta(days=step - 1), last)
+        yield first, chunk_last
+        first = chunk_last + datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def refresh_voice_rollups(
+    *, since: datetime.date | None = None, today: datetime.date | None = None
+) -> RefreshResult:
+    """Recompute the rollups of every complete day from `since` (or from where they stopped).
+
+    Idempotent: the days (and whole weeks, for agents) it covers are deleted and inserted again
+    in one transaction. Today is never rolled up; the dashboard reads it live.
+    """
+    today = today or timezone.localdate()
+    last = today - datetime.timedelta(days=1)
+    state = rollup_state()
+    first = _first_day_to_refresh(since, state, last)
+    counts = {"voice_rows": 0, "service_rows": 0, "agent_rows": 0}
+    if first is not None and first <= last:
+        for chunk_first, chunk_last in _days(first, last, CHUNK_DAYS):
+            counts["voice_rows"] += _refresh_days(chunk_first, chunk_last)
+            counts["service_rows"] += _refresh_service_days(chunk_first, chunk_last)
+        last_week = monday(today) - datetime.timedelta(days=7)
+        for chunk_first, chunk_last in _days(
+            monday(first), last_week + datetime.timedelta(days=6), 28
+        ):
+            counts["agent_rows"] += _refresh_weeks(chunk_first, chunk_last)
+    now = timezone.now()
+    if state is None:
+        VoiceRollupState.objects.create(complete_through=last, refreshed_at=now)
+    else:
+        state.complete_through = last
+        state.refreshed_at = now
+        state.save(update_fields=["complete_through", "refreshed_at"])
+    return RefreshResult(first_day=first, last_day=last, **counts)
+
+
+def _span(first: datetime.date, last: datetime.date) -> Slice:
+    return Slice(start=day_start(first), end=day_start(last + datetime.timedelta(days=1)))
+
+
+def _refresh_days(first: datetime.date, last: datetime.date) -> int:
+    DailyVoiceRollup.objects.filter(day__gte=first, day__lte=last).delete()
+    rows = voice_rows(_span(first, last))
+    DailyVoiceRollup.objects.bulk_create(
+        [
+            DailyVoiceRollup(day=day, team_id=team, channel=channel, kind=kind, **values)
+            for (day, team, channel, kind), values in rows.items()
+        ],
+        batch_size=BATCH,
+    )
+    return len(rows)
+
+
+def _refresh_service_days(first: datetime.date, last: datetime.date) -> int:
+    DailyServiceRollup.objects.filter(day__gte=first, day__lte=last).delete()
+    rows = service_rows(_span(first, last))
+    DailyServiceRollup.objects.bulk_create(
+        [
+            DailyServiceRollup(day=day, team_id=team, channel=channel, **values)
+            for (day, team, channel), values in rows.items()
+        ],
+        batch_size=BATCH,
+    )
+    return len(rows)
+
+
+def _refresh_weeks(first: datetime.date, last: datetime.date) -> int:
+    """Whole weeks from Monday `first` to Sunday `last`."""
+    WeeklyAgentRollup.objects.filter(week__gte=first, week__lte=last).delete()
+    rows = agent_rows(_span(first, last))
+    WeeklyAgentRollup.objects.bulk_create(
+        [
+            WeeklyAgentRollup(
+                week=week, team_id=team, agent_id=agent, channel=channel, kind=kind, **values
+            )
+            for (week, team, agent, channel, kind), values in rows.items()
+        ],
+        batch_size=BATCH,
+    )
+    return len(rows)

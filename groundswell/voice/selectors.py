@@ -1,0 +1,352 @@
+"""Customer-voice figures as a viewer may see them, shared by the dashboard, exports and API.
+
+Figures come from the rollup tables for the days they cover, plus live GROUP BY queries for
+the days not rolled up yet (normally just today), so the cost stays flat as data grows. Every
+figure is a pure function of counts (voice.metrics).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+from django.utils import timezone
+
+from groundswell.desk.choices import Channel
+from groundswell.people.choices import Role
+from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+from groundswell.voice import metrics, rollups
+from groundswell.voice.choices import SurveyKind
+from groundswell.voice.models import DailyServiceRollup, DailyVoiceRollup, WeeklyAgentRollup
+
+PERIOD_WEEKS = (4, 13, 52)
+DEFAULT_WEEKS = 13
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class VoiceFilters:
+    """What the dashboard and the metrics API narrow figures by."""
+
+    weeks: int = DEFAULT_WEEKS
+    team_id: int | None = None
+    channel: str = ""
+
+
+@dataclass
+class Figures:
+    """Counts for one group (a team, a channel, a week, or everything) and the metrics on them."""
+
+    scores: dict[str, list[int]] = field(
+        default_factory=lambda: {kind: [0] * 11 for kind in SurveyKind}
+    )
+    invitations_sent: int = 0
+    follow_ups_due: int = 0
+    follow_ups_on_time: int = 0
+    closed: list[int] = field(default_factory=lambda: [0] * len(rollups.CLOSE_FIELDS))
+    interactions: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
+
+    def add_scores(self, kind: str, values: Mapping[str, Any]) -> None:
+        counts = self.scores[kind]
+        for score, name in enumerate(rollups.SCORE_FIELDS):
+            counts[score] += values.get(name) or 0
+
+    def add_voice(self, kind: str, values: Mapping[str, Any]) -> None:
+        self.add_scores(kind, values)
+        self.invitations_sent += values.get("invitations_sent") or 0
+        self.follow_ups_due += values.get("follow_ups_due") or 0
+        self.follow_ups_on_time += values.get("follow_ups_on_time") or 0
+        for index, name in enumerate(rollups.CLOSE_FIELDS):
+            self.closed[index] += values.get(name) or 0
+
+    def add_service(self, values: Mapping[str, Any]) -> None:
+        self.interactions += values.get("interactions") or 0
+        self.promises_kept += values.get("promises_kept") or 0
+        self.promises_broken += values.get("promises_broken") or 0
+
+    def histogram(self, kind: str) -> dict[int, int]:
+        return dict(enumerate(self.scores[kind]))
+
+    @property
+    def responses(self) -> int:
+        return sum(sum(counts) for counts in self.scores.values())
+
+    @property
+    def csat(self) -> metrics.Csat | None:
+        return metrics.csat(self.histogram(SurveyKind.CSAT))
+
+    @property
+    def nps(self) -> metrics.Nps | None:
+        return metrics.nps(self.histogram(SurveyKind.NPS))
+
+    @property
+    def ces(self) -> metrics.Ces | None:
+        return metrics.ces(self.histogram(SurveyKind.CES))
+
+    @property
+    def response_rate(self) -> float | None:
+        return metrics.response_rate(self.responses, self.invitations_sent)
+
+    @property
+    def kept_promise_rate(self) -> float | None:
+        return metrics.kept_promise_rate(self.promises_kept, self.promises_broken)
+
+    @property
+    def follow_ups_on_time_rate(self) -> float | None:
+        return metrics.on_time_rate(self.follow_ups_on_time, self.follow_ups_due)
+
+    @property
+    def median_time_to_close(self) -> datetime.timedelta | None:
+        return metrics.median_from_buckets(self.closed)
+
+    @property
+    def median_hours_to_close(self) -> float | None:
+        median = self.median_time_to_close
+        return None if median is None else median.total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    team: Team
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    channel: str
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week: datetime.date  # the Monday
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class AgentFigures:
+    """One agent's answers; a kind's figures are None below the minimum number of answers."""
+
+    agent: Person
+    figures: Figures
+    minimum: int
+
+    def _shown(self, kind: str) -> bool:
+        return sum(self.figures.scores[kind]) >= self.minimum
+
+    @property
+    def responses(self) -> int:
+        return self.figures.responses
+
+    @property
+    def is_suppressed(self) -> bool:
+        return not any(self._shown(kind) for kind in SurveyKind)
+
+    @property
+    def csat(self) -> metrics.Csat | None:
+        return self.figures.csat if self._shown(SurveyKind.CSAT) else None
+
+    @property
+    def nps(self) -> metrics.Nps | None:
+        return self.figures.nps if self._shown(SurveyKind.NPS) else None
+
+    @property
+    def ces(self) -> metrics.Ces | None:
+        return self.figures.ces if self._shown(SurveyKind.CES) else None
+
+
+def voice_teams(viewer: Person) -> QuerySet[Team]:
+    """The teams whose customer voice `viewer` may see."""
+    return teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE).select_related("department")
+
+
+class VoiceMetrics:
+    """The figures `viewer` may see under `filters`, each computed on first use.
+
+    The days not yet rolled up are read once, live, and shared by every grouping.
+    """
+
+    def __init__(
+        self,
+        viewer: Person,
+        filters: VoiceFilters,
+        *,
+        now: datetime.datetime | None = None,
+    ) -> None:
+        self.viewer = viewer
+        self.filters = filters
+        self.now = now or timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.start = rollups.monday(self.today) - datetime.timedelta(weeks=filters.weeks - 1)
+        scope = scope_for(viewer, Action.VIEW_CUSTOMER_VOICE)
+        if scope is None:
+            raise Http404
+        self.team_ids = self._team_ids(scope)
+        self.only_agent = viewer.pk if Role(viewer.role) == Role.AGENT else None
+        state = rollups.rollup_state()
+        through = state.complete_through if state else self.start - ONE_DAY
+        # Rolled-up days run from `start` to `rolled_through`; later days are read live.
+        self.rolled_through = min(max(through, self.start - ONE_DAY), self.today - ONE_DAY)
+        last_sunday = self.rolled_through - datetime.timedelta(
+            days=(self.rolled_through.weekday() + 1) % 7
+        )
+        self.agent_rolled_through = max(last_sunday, self.start - ONE_DAY)
+
+    def _team_ids(self, scope: Scope) -> list[int] | None:
+        if self.filters.team_id is not None:
+            if not voice_teams(self.viewer).filter(pk=self.filters.team_id).exists():
+                raise Http404("No such team.")
+            return [self.filters.team_id]
+        if scope == Scope.ALL:
+            return None
+        return list(voice_teams(self.viewer).values_list("pk", flat=True))
+
+    def _live_slice(self, first: datetime.date) -> rollups.Slice:
+        return rollups.Slice(
+            start=rollups.day_start(first),
+            end=self.now,
+            team_ids=self.team_ids,
+            channel=self.filters.channel,
+        )
+
+    @cached_property
+    def _live_voice(self) -> dict[rollups.VoiceKey, dict[str, int]]:
+        return rollups.voice_rows(self._live_slice(self.rolled_through + ONE_DAY), now=self.now)
+
+    @cached_property
+    def _live_service(self) -> dict[rollups.ServiceKey, dict[str, int]]:
+        return rollups.service_rows(self._live_slice(self.rolled_through + ONE_DAY))
+
+    def _narrow(self, rows: QuerySet[Any], day: str) -> QuerySet[Any]:
+        rows = rows.filter(**{f"{day}__gte": self.start})
+        if self.team_ids is not None:
+            rows = rows.filter(team_id__in=self.team_ids)
+        if self.filters.channel:
+            rows = rows.filter(channel=self.filters.channel)
+        return rows
+
+    def _grouped(
+        self, group: str | None, live_key: Callable[[datetime.date, int, str], Hashable]
+    ) -> dict[Hashable, Figures]:
+        """Figures per group: rolled-up days summed by SQL, the live days added to them."""
+        figures: dict[Hashable, Figures] = defaultdict(Figures)
+        expression: Any = {"team": F("team_id"), "channel": F("channel"), "week": TruncWeek("day")}
+        by = {"g": expression[group]} if group else {}
+        voice = (
+            self._narrow(DailyVoiceRollup.objects.filter(day__lte=self.rolled_through), "day")
+            .values("kind", **by)
+            .order_by()
+            .annotate(**{name: Sum(name) for name in rollups.VOICE_FIELDS})
+        )
+        for row in voice:
+            figures[row.pop("g", None)].add_voice(row.pop("kind"), row)
+        service_rows = self._narrow(
+            DailyServiceRollup.objects.filter(day__lte=self.rolled_through), "day"
+        )
+        sums = {name: Sum(name) for name in rollups.SERVICE_FIELDS}
+        service: Any = (
+            service_rows.values(**by).order_by().annotate(**sums)
+            if group
+            else [service_rows.aggregate(**sums)]
+        )
+        for row in service:
+            figures[row.pop("g", None)].add_service(row)
+        for (day, team, channel, kind), values in self._live_voice.items():
+            figures[live_key(day, team, channel)].add_voice(kind, values)
+        for (day, team, channel), values in self._live_service.items():
+            figures[live_key(day, team, channel)].add_service(values)
+        return figures
+
+    @cached_property
+    def summary(self) -> Figures:
+        """Every figure for the whole selection."""
+        return self._grouped(None, lambda day, team, channel: None).get(None) or Figures()
+
+    @cached_property
+    def by_team(self) -> list[TeamFigures]:
+        grouped = self._grouped("team", lambda day, team, channel: team)
+        teams = voice_teams(self.viewer).filter(pk__in=[pk for pk in grouped if pk is not None])
+        return [TeamFigures(team, grouped[team.pk]) for team in teams.order_by("name", "pk")]
+
+    @cached_property
+    def by_channel(self) -> list[ChannelFigures]:
+        grouped = self._grouped("channel", lambda day, team, channel: channel)
+        return [
+            ChannelFigures(str(channel), str(channel.label), grouped[channel.value])
+            for channel in Channel
+            if channel.value in grouped
+        ]
+
+    @cached_property
+    def by_week(self) -> list[WeekFigures]:
+        """Every week of the period in order, empty weeks included (a trend needs its gaps)."""
+        grouped = self._grouped("week", lambda day, team, channel: rollups.monday(day))
+        weeks = [self.start + datetime.timedelta(weeks=n) for n in range(self.filters.weeks)]
+        return [WeekFigures(week, grouped.get(_as_date(week), Figures())) for week in weeks]
+
+    @cached_property
+    def by_agent(self) -> list[AgentFigures]:
+        """Agents' answers; an agent sees only their own."""
+        figures: dict[int, Figures] = defaultdict(Figures)
+        rolled = self._narrow(
+            WeeklyAgentRollup.objects.filter(week__lte=self.agent_rolled_through), "week"
+        )
+        if self.only_agent is not None:
+            rolled = rolled.filter(agent_id=self.only_agent)
+        sums = {name: Sum(name) for name in rollups.AGENT_FIELDS}
+        for row in rolled.values("agent_id", "kind").order_by().annotate(**sums):
+            figures[row.pop("agent_id")].add_scores(row.pop("kind"), row)
+        live = rollups.agent_rows(self._live_slice(self.agent_rolled_through + ONE_DAY))
+        for (_week, _team, agent, _channel, kind), values in live.items():
+            if self.only_agent in (None, agent):
+                figures[agent].add_scores(kind, values)
+        minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
+        agents = Person.objects.filter(pk__in=list(figures)).order_by("full_name", "pk")
+        return [AgentFigures(agent, figures[agent.pk], minimum) for agent in agents]
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def voice_metrics(viewer: Person, filters: VoiceFilters | None = None) -> VoiceMetrics:
+    """The customer-voice figures `viewer` may see; 404 for a team outside their scope."""
+    return VoiceMetrics(viewer, filters or VoiceFilters())
+
+
+def interactions_by_team(viewer: Person) -> dict[int, int]:
+    """All-time interaction counts per team in `viewer`'s scope: the rollups plus the live days."""
+    scope = scope_for(viewer, Action.VIEW_CUSTOMER_VOICE)
+    if scope is None:
+        raise Http404
+    team_ids = (
+        None if scope == Scope.ALL else list(voice_teams(viewer).values_list("pk", flat=True))
+    )
+    state = rollups.rollup_state()
+    counts: dict[int, int] = defaultdict(int)
+    live_from = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    if state is not None:
+        rolled = DailyServiceRollup.objects.filter(day__lte=state.complete_through)
+        if team_ids is not None:
+            rolled = rolled.filter(team_id__in=team_ids)
+        for row in rolled.values("team_id").order_by().annotate(n=Sum("interactions")):
+            counts[row["team_id"]] += row["n"]
+        live_from = rollups.day_start(state.complete_through + ONE_DAY)
+    live = rollups.service_rows(
+        rollups.Slice(start=live_from, end=timezone.now(), team_ids=team_ids)
+    )
+    for (_day, team, _channel), values in live.items():
+        counts[team] += values["interactions"]
+    return dict(sorted(counts.items()))

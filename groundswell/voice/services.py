@@ -1,0 +1,390 @@
+"""Customer-voice writes: inviting customers, recording their answers, closing the loop."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.desk.models import Interaction
+from groundswell.people.models import Person
+from groundswell.people.permissions import Action, can
+from groundswell.voice import surveys, tasks, tokens
+from groundswell.voice.choices import (
+    FollowUpOutcome,
+    FollowUpStatus,
+    InvitationChannel,
+    SurveyKind,
+)
+from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+
+# A customer may change their answer for this long after first sending it.
+EDIT_WINDOW = datetime.timedelta(minutes=30)
+COMMENT_MAX_LENGTH = 5000
+KIND_PREFERENCE = (SurveyKind.CSAT, SurveyKind.CES, SurveyKind.NPS)
+
+
+class InvitationUnavailable(Exception):
+    """The link is unknown or has expired (the two are never told apart to the visitor)."""
+
+
+class AlreadyAnswered(Exception):
+    """The invitation was answered and the window for changing the answer has passed."""
+
+
+# Choosing and inviting ----------------------------------------------------------------------------
+
+
+def survey_for(interaction: Interaction, *, kind: str | None = None) -> Survey | None:
+    """The active survey for this interaction's channel.
+
+    A survey that names the channel wins over one that covers every channel; among equals
+    CSAT comes before CES before NPS, so one interaction never gets more than one survey.
+    """
+    candidates = Survey.objects.filter(is_active=True)
+    if kind is not None:
+        candidates = candidates.filter(kind=kind)
+    ranked = []
+    for survey in candidates:
+        if survey.channels and interaction.channel not in survey.channels:
+            continue
+        specific = 0 if survey.channels else 1
+        preference = KIND_PREFERENCE.index(SurveyKind(survey.kind))
+        ranked.append((specific, preference, survey.pk, survey))
+    return min(ranked, key=lambda row: row[:3])[3] if ranked else None
+
+
+def current_version(survey: Survey) -> SurveyVersion:
+    """The newest wording of a survey."""
+    version = survey.versions.order_by("-number").first()
+    if version is None:
+        raise ValidationError({"survey": _("This survey has no questions yet.")})
+    return version
+
+
+def _recently_surveyed(customer_id: int, days: int, now: datetime.datetime) -> bool:
+    since = now - datetime.timedelta(days=days)
+    return Invitation.objects.filter(customer_id=customer_id, created_at__gte=since).exists()
+
+
+def _language(code: str) -> str:
+    known = {language for language, _name in settings.LANGUAGES}
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def _create_invitation(
+    *,
+    interaction: Interaction,
+    survey: Survey,
+    channel: str,
+    send_after: datetime.datetime,
+    sent_at: datetime.datetime | None = None,
+) -> tuple[Invitation, str]:
+    customer = interaction.customer
+    if customer is None:
+        raise ValidationError(
+            {"interaction": _("Only interactions with a customer can be surveyed.")}
+        )
+    token, token_hash = tokens.new_token()
+    invitation = Invitation.objects.create(
+        version=current_version(survey),
+        interaction=interaction,
+        customer=customer,
+        token_hash=token_hash,
+        channel=channel,
+        language=_language(customer.language),
+        send_after=send_after,
+        sent_at=sent_at,
+        expires_at=send_after + datetime.timedelta(days=survey.expiry_days),
+    )
+    return invitation, token
+
+
+def invite_after_resolution(interaction: Interaction) -> Invitation | None:
+    """Invite the customer of a resolved interaction to a survey, when the rules allow.
+
+    Nobody is asked about an internal request or without an email address, an opted-out
+    customer never, and a customer at most once per the survey's re-survey window. The
+    email goes out from the task queue after the survey's delay.
+    """
+    customer = interaction.customer
+    if customer is None or not customer.email or customer.is_opted_out:
+        return None
+    survey = survey_for(interaction)
+    if survey is None:
+        return None
+    now = timezone.now()
+    if _recently_surveyed(customer.pk, survey.resurvey_days, now):
+        return None
+    resolved_at = interaction.resolved_at or now
+    send_after = resolved_at + datetime.timedelta(minutes=survey.send_delay_minutes)
+    try:
+        invitation, token = _create_invitation(
+            interaction=interaction,
+            survey=survey,
+            channel=InvitationChannel.EMAIL,
+            send_after=send_after,
+        )
+    except IntegrityError:  # this interaction already has an invitation to this version
+        return None
+    # The token is known only now, so it travels to the task as an argument: the task queue
+    # (our database or Redis) is trusted like the database itself. See docs/architecture.md.
+    transaction.on_commit(partial(_enqueue_send, invitation.pk, token, send_after))
+    return invitation
+
+
+def _enqueue_send(invitation_id: int, token: str, send_after: datetime.datetime) -> None:
+    task = tasks.send_invitation
+    if task.get_backend().supports_defer and send_after > timezone.now():
+        task = task.using(run_after=send_after)
+    task.enqueue(invitation_id, token)
+
+
+def survey_link(token: str, *, score: int | None = None) -> str:
+    """The absolute address of the public survey page, with a preselected score if given."""
+    path = reverse("survey:page", kwargs={"token": token})
+    query = f"?score={score}" if score is not None else ""
+    return f"{settings.SITE_URL}{path}{query}"
+
+
+def create_link_invitation(
+    *, actor: Person, interaction: Interaction, kind: str | None = None
+) -> tuple[Invitation, str]:
+    """An invitation for an interaction handled in another system; the link is returned once."""
+    if not can(actor, Action.CHANGE_INTERACTIONS, team=interaction.team):
+        raise PermissionDenied
+    customer = interaction.customer
+    if customer is None:
+        raise ValidationError(
+            {"interaction": _("Only interactions with a customer can be surveyed.")}
+        )
+    if customer.is_opted_out:
+        raise ValidationError({"customer": _("This customer has opted out of surveys.")})
+    survey = survey_for(interaction, kind=kind)
+    if survey is None:
+        raise ValidationError({"kind": _("No active survey covers this interaction's channel.")})
+    now = timezone.now()
+    if _recently_surveyed(customer.pk, survey.resurvey_days, now):
+        message = _("This customer was asked in the last %(days)s days.")
+        raise ValidationError({"customer": message % {"days": survey.resurvey_days}})
+    try:
+        invitation, token = _create_invitation(
+            interaction=interaction,
+            survey=survey,
+            channel=InvitationChannel.LINK,
+            send_after=now,
+            sent_at=now,
+        )
+    except IntegrityError:
+        raise ValidationError(
+            {"interaction": _("This interaction already has an invitation.")}
+        ) from None
+    return invitation, survey_link(token)
+
+
+def mark_sent(invitation_id: int) -> Invitation | None:
+    """Claim an unsent, unexpired invitation for sending; None if it is not ours to send."""
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation_id,
+        sent_at__isnull=True,
+        expires_at__gt=now,
+        customer__is_opted_out=False,
+    ).update(sent_at=now)
+    if not claimed:
+        return None
+    return Invitation.objects.select_related("version__survey", "interaction", "customer").get(
+        pk=invitation_id
+    )
+
+
+def unmark_sent(invitation: Invitation) -> None:
+    """Sending failed: let a retry claim the invitation again."""
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+
+
+# The public page ----------------------------------------------------------------------------------
+
+
+def find_invitation(token: str) -> Invitation:
+    """The open invitation behind a link, with what its page needs, in one query."""
+    if not tokens.looks_like_token(token):
+        raise InvitationUnavailable
+    invitation = (
+        Invitation.objects.select_related("version__survey", "interaction", "response")
+        .filter(token_hash=tokens.hash_token(token))
+        .first()
+    )
+    if invitation is None or invitation.expires_at <= timezone.now():
+        raise InvitationUnavailable
+    return invitation
+
+
+def existing_response(invitation: Invitation) -> Response | None:
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        return None
+
+
+def can_still_change(response: Response, now: datetime.datetime | None = None) -> bool:
+    return (now or timezone.now()) - response.submitted_at <= EDIT_WINDOW
+
+
+def mark_opened(invitation: Invitation) -> None:
+    """Note the first time the page was opened. Opening never records an answer."""
+    if invitation.opened_at is None:
+        invitation.opened_at = timezone.now()
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=invitation.opened_at
+        )
+
+
+def _clean_answer(
+    kind: str, score: int, comment: str, reasons: Sequence[str], allowed: Sequence[str]
+) -> tuple[int, str, list[str]]:
+    errors: dict[str, str] = {}
+    low, high = surveys.scale(kind)[0], surveys.scale(kind)[-1]
+    if not low <= score <= high:
+        errors["score"] = _("Choose a score from %(low)s to %(high)s.") % {"low": low, "high": high}
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = _("Please keep the comment under %(max)s characters.") % {
+            "max": COMMENT_MAX_LENGTH
+        }
+    unknown = [code for code in reasons if code not in allowed]
+    if unknown:
+        errors["reasons"] = _("Unknown reason: %(codes)s.") % {"codes": ", ".join(unknown)}
+    if errors:
+        raise ValidationError(errors)
+    return score, comment.strip(), list(dict.fromkeys(reasons))
+
+
+def record_response(
+    invitation: Invitation,
+    *,
+    score: int,
+    comment: str = "",
+    reasons: Sequence[str] = (),
+    now: datetime.datetime | None = None,
+) -> Response:
+    """Record a customer's answer: one per invitation, changeable for a short while.
+
+    The first answer is a single INSERT; the one-to-one constraint decides races, and a
+    losing submission becomes an update of the winner (inside the window). A poor answer
+    opens a follow-up from the task queue after commit.
+    """
+    now = now or timezone.now()
+    if invitation.expires_at <= now:
+        raise InvitationUnavailable
+    survey = invitation.version.survey
+    score, comment, reasons = _clean_answer(
+        survey.kind, score, comment, reasons, invitation.version.reason_codes
+    )
+    values = {
+        "score": score,
+        "comment": comment,
+        "reasons": reasons,
+        "is_poor": surveys.is_poor(survey.kind, score, survey.poor_threshold),
+        "is_compliment": surveys.is_compliment(survey.kind, score, comment),
+    }
+    response: Response | None = None
+    if existing_response(invitation) is None:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    invitation=invitation,
+                    kind=survey.kind,
+                    language=invitation.language,
+                    team_id=invitation.interaction.team_id,
+                    agent_id=invitation.interaction.handled_by_id,
+                    channel=invitation.interaction.channel,
+                    submitted_at=now,
+                    **values,
+                )
+        except IntegrityError:
+            response = None  # another submission won the race: change its answer instead
+    if response is None:
+        response = _change_response(invitation, values, now)
+    if response.is_poor:
+        transaction.on_commit(partial(tasks.open_follow_up.enqueue, response.pk))
+    return response
+
+
+@transaction.atomic
+def _change_response(
+    invitation: Invitation, values: dict[str, object], now: datetime.datetime
+) -> Response:
+    response = Response.objects.select_for_update().get(invitation_id=invitation.pk)
+    if not can_still_change(response, now):
+        raise AlreadyAnswered
+    for field, value in values.items():
+        setattr(response, field, value)
+    response.save(update_fields=[*values, "updated_at"])
+    invitation.response = response
+    return response
+
+
+# Closing the loop ---------------------------------------------------------------------------------
+
+
+def next_business_day(moment: datetime.datetime) -> datetime.datetime:
+    """The same time on the next weekday (in the organisation's time zone)."""
+    local = timezone.localtime(moment) + datetime.timedelta(days=1)
+    while local.weekday() >= 5:  # Saturday, Sunday
+        local += datetime.timedelta(days=1)
+    return local
+
+
+def open_follow_up(response_id: int) -> FollowUp | None:
+    """Put a poor answer in front of the interaction's team lead, due the next business day."""
+    response = (
+        Response.objects.select_related("team", "invitation")
+        .filter(pk=response_id, is_poor=True)
+        .first()
+    )
+    if response is None:
+        return None
+    follow_up, _created = FollowUp.objects.get_or_create(
+        response=response,
+        defaults={
+            "team": response.team,
+            "owner_id": response.team.lead_id,
+            "due_at": next_business_day(response.submitted_at),
+        },
+    )
+    return follow_up
+
+
+@transaction.atomic
+def close_follow_up(*, actor: Person, follow_up: FollowUp, outcome: str, note: str) -> FollowUp:
+    """Close a follow-up with what happened when we reached out to the customer."""
+    if not can(actor, Action.HANDLE_FOLLOW_UPS, team=follow_up.team):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if follow_up.status != FollowUpStatus.OPEN:
+        errors["status"] = _("This follow-up is already closed.")
+    if outcome not in FollowUpOutcome.values:
+        errors["outcome"] = _("Choose what happened.")
+    if not note.strip():
+        errors["note"] = _("Write a short note about the conversation.")
+    if errors:
+        raise ValidationError(errors)
+    updated = FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.OPEN).update(
+        status=FollowUpStatus.CLOSED,
+        outcome=outcome,
+        note=note.strip(),
+        closed_at=timezone.now(),
+        closed_by=actor,
+    )
+    if not updated:
+        raise ValidationError({"status": _("This follow-up is already closed.")})
+    follow_up.refresh_from_db()
+    return follow_up

@@ -1,0 +1,135 @@
+"""Survey answers, promises and follow-ups made straight with the ORM, for the metrics tests."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Sequence
+
+from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
+from groundswell.desk.models import Customer, Interaction, Promise
+from groundswell.people.models import Person, Team
+from groundswell.voice.choices import SurveyKind
+from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+
+POOR: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 5, SurveyKind.NPS: 6}
+
+
+def version_for(kind: str) -> SurveyVersion:
+    survey = Survey.objects.filter(kind=kind).order_by("-is_active", "pk").first()
+    if survey is None:
+        survey = Survey.objects.create(kind=kind, name=kind, poor_threshold=POOR[kind])
+    version = survey.versions.order_by("-number").first()
+    if version is None:
+        version = SurveyVersion.objects.create(
+            survey=survey,
+            number=1,
+            question="?",
+            low_label="low",
+            high_label="high",
+            comment_prompt="Why?",
+        )
+    return version
+
+
+def customer() -> Customer:
+    return Customer.objects.create(
+        name="Casey Customer", email=f"{secrets.token_hex(6)}@example.test"
+    )
+
+
+def interactions(
+    team: Team,
+    count: int,
+    *,
+    at: datetime.datetime,
+    agent: Person | None = None,
+    channel: str = "email",
+) -> list[Interaction]:
+    """`count` resolved interactions opened at `at`."""
+    who = customer()
+    return Interaction.objects.bulk_create(
+        Interaction(
+            customer=who,
+            channel=channel,
+            team=team,
+            handled_by=agent,
+            subject="Help",
+            status=InteractionStatus.RESOLVED,
+            opened_at=at,
+            resolved_at=at,
+        )
+        for _ in range(count)
+    )
+
+
+def answers(
+    team: Team,
+    kind: str,
+    scores: Sequence[int],
+    *,
+    at: datetime.datetime,
+    agent: Person | None = None,
+    channel: str = "email",
+    unanswered: int = 0,
+) -> list[Response]:
+    """One sent invitation per score (plus `unanswered` more) and the answers, all at `at`."""
+    version = version_for(kind)
+    made = interactions(team, len(scores) + unanswered, at=at, agent=agent, channel=channel)
+    invitations = Invitation.objects.bulk_create(
+        Invitation(
+            version=version,
+            interaction=interaction,
+            customer=interaction.customer,
+            token_hash=secrets.token_hex(32),
+            send_after=at,
+            sent_at=at,
+            expires_at=at + datetime.timedelta(days=14),
+        )
+        for interaction in made
+    )
+    return Response.objects.bulk_create(
+        Response(
+            invitation=invitation,
+            kind=kind,
+            score=score,
+            team=team,
+            agent=agent,
+            channel=channel,
+            submitted_at=at,
+            is_poor=score <= POOR[kind],
+        )
+        for invitation, score in zip(invitations, scores, strict=False)
+    )
+
+
+def follow_up(
+    response: Response,
+    *,
+    created_at: datetime.datetime,
+    due_at: datetime.datetime,
+    closed_at: datetime.datetime | None = None,
+) -> FollowUp:
+    item = FollowUp.objects.create(
+        response=response,
+        team=response.team,
+        due_at=due_at,
+        status="closed" if closed_at else "open",
+        outcome="reached_resolved" if closed_at else "",
+        closed_at=closed_at,
+    )
+    FollowUp.objects.filter(pk=item.pk).update(created_at=created_at)
+    item.refresh_from_db()
+    return item
+
+
+def promise(
+    interaction: Interaction, status: str, *, settled_at: datetime.datetime | None = None
+) -> Promise:
+    return Promise.objects.create(
+        interaction=interaction,
+        kind=PromiseKind.CALL_BACK,
+        due_at=interaction.opened_at,
+        status=status,
+        settled_at=settled_at if status != PromiseStatus.OPEN else None,
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from groundswell.voice import public_views, views
+
+app_name = "voice"
+urlpatterns = [
+    path("follow-ups/", views.follow_up_list, name="follow-up-list"),
+    path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow-up-detail"),
+    path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow-up-close"),
+]
+
+# The public survey page, mounted at /s/ without a trailing slash: a POST cannot follow
+# the APPEND_SLASH redirect, and a link is shorter in an email.
+public_patterns = (
+    [
+        path("<str:token>", public_views.survey_page, name="page"),
+        path("<str:token>/", public_views.survey_page),
+        path("<str:token>/thanks", public_views.survey_thanks, name="thanks"),
+    ],
+    "survey",
+)
