@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-HARNESS = Path(__file__).resolve().parent
+HARNESS = Path(__file__).resolve().parent.parent  # the copy made by side_by_side.py
 sys.path.insert(0, str(HARNESS))
 sys.path.insert(0, str(HARNESS / "contestants"))
 import benchlib  # noqa: E402

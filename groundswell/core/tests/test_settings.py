@@ -163,3 +163,16 @@ def test_tasks_can_move_to_redis_rq_by_setting(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RQBackend", "redis://127.0.0.1:6390/2"]
+
+
+def test_production_collects_static_files_with_hashed_names(production_env, tmp_path):
+    static_root = tmp_path / "static"
+
+    result = run_manage(
+        "collectstatic", "--no-input", "-v", "0", STATIC_ROOT=str(static_root), **production_env
+    )
+
+    assert result.returncode == 0, result.stderr
+    manifest = (static_root / "staticfiles.json").read_text()
+    assert "core/groundswell.css" in manifest
+    assert "core/vendor/chart.umd.min.js" in manifest
