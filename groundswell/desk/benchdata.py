@@ -67,8 +67,14 @@ class BenchSeed:
         )
 
 
-def seed(*, interactions: int, invitations: int, tokens_file: Path, teams: int = 12) -> BenchSeed:
-    """Seed the benchmark data set; refuses to run twice on the same database."""
+def seed(
+    *, interactions: int, invitations: int, tokens_file: Path, teams: int = 12, responses: int = 0
+) -> BenchSeed:
+    """Seed the benchmark data set; refuses to run twice on the same database.
+
+    `responses` answered invitations (on the newest interactions, spread over the two years)
+    come on top of the `invitations` unanswered ones, so the dashboard has history to show.
+    """
     if Interaction.objects.exists():
         raise RuntimeError("The database already holds interactions: benchmark from a fresh one.")
     rng = random.Random(42)  # noqa: S311 - made-up benchmark data
@@ -119,6 +125,7 @@ def seed(*, interactions: int, invitations: int, tokens_file: Path, teams: int =
             Interaction.objects.bulk_create(rows)
     seconds = time.perf_counter() - started
     _seed_invitations(invitations, customers, tokens_file, now)
+    _seed_responses(responses, customers, rng)
     refresh_voice_rollups(since=(now - datetime.timedelta(seconds=span)).date())
     _analyze()
     baseline = Interaction.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -194,6 +201,51 @@ def _seed_invitations(
                 ]
             )
     tokens_file.write_text("\n".join(tokens) + "\n")
+
+
+def _seed_responses(count: int, customers: list[Customer], rng: random.Random) -> None:
+    """Answered NPS invitations on the newest interactions, with scores and a few comments."""
+    if count <= 0:
+        return
+    version = _nps_version()
+    rows = list(
+        Interaction.objects.exclude(pk__in=Invitation.objects.values("interaction_id"))
+        .order_by("-pk")
+        .values_list("pk", "team_id", "channel", "opened_at")[:count]
+    )
+    for first in range(0, len(rows), BATCH):
+        chunk = rows[first : first + BATCH]
+        with transaction.atomic():
+            invitations = Invitation.objects.bulk_create(
+                [
+                    Invitation(
+                        version=version,
+                        interaction_id=pk,
+                        customer=customers[index % len(customers)],
+                        token_hash=new_token()[1],
+                        send_after=opened,
+                        sent_at=opened,
+                        expires_at=opened + datetime.timedelta(days=14),
+                    )
+                    for index, (pk, _team, _channel, opened) in enumerate(chunk, start=first)
+                ]
+            )
+            answers = []
+            for invitation, (_pk, team_id, channel, opened) in zip(invitations, chunk, strict=True):
+                score = min(10, max(0, round(rng.gauss(7.5, 2.2))))
+                answers.append(
+                    Response(
+                        invitation=invitation,
+                        kind=SurveyKind.NPS,
+                        score=score,
+                        comment="Quick and friendly" if rng.random() < 0.2 else "",
+                        team_id=team_id,
+                        channel=channel,
+                        is_poor=score <= 6,
+                        submitted_at=opened + datetime.timedelta(hours=3),
+                    )
+                )
+            Response.objects.bulk_create(answers)
 
 
 def _analyze() -> None:

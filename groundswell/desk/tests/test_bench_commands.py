@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from groundswell.api.services import authenticate_api_key
 from groundswell.desk.models import Interaction
-from groundswell.voice.models import Invitation
+from groundswell.voice.models import DailyVoiceRollup, Invitation, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
         "300",
         "--invitations",
         "40",
+        "--responses",
+        "100",
         "--tokens-file",
         str(tokens_file),
     )
@@ -37,8 +39,12 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
     assert seeded["interactions"] == Interaction.objects.count() == 300
     assert seeded["teams"] == 12
     tokens = tokens_file.read_text().split()
-    assert len(tokens) == 40 == Invitation.objects.count()
-    stored = set(Invitation.objects.values_list("token_hash", flat=True))
+    assert len(tokens) == 40 == Invitation.objects.filter(response__isnull=True).count()
+    assert Response.objects.count() == 100
+    assert DailyVoiceRollup.objects.exists(), "the dashboard's history is rolled up"
+    stored = set(
+        Invitation.objects.filter(response__isnull=True).values_list("token_hash", flat=True)
+    )
     assert {hashlib.sha256(token.encode()).hexdigest() for token in tokens} == stored
     assert not stored & set(tokens), "tokens are never stored in plain text"
     assert authenticate_api_key(fixture["api_key"]) is not None
@@ -53,7 +59,8 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
     )
     reset = run("bench_reset", "--baseline", str(fixture["baseline_interaction_id"]))
 
-    assert reset["deleted_rows"] == 1
+    assert reset["deleted_rows"] == 101, "the added interaction and every answer"
+    assert not Response.objects.exists()
     assert Interaction.objects.count() == 300
 
 

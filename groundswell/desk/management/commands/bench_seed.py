@@ -14,6 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--interactions", type=int, default=1_000_000)
         parser.add_argument("--invitations", type=int, default=200_000)
         parser.add_argument("--teams", type=int, default=12)
+        parser.add_argument(
+            "--responses",
+            type=int,
+            default=250_000,
+            help="answered invitations on top of --invitations, for the dashboard's history",
+        )
         parser.add_argument("--tokens-file", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,6 +29,7 @@ class Command(BaseCommand):
                 invitations=options["invitations"],
                 tokens_file=options["tokens_file"],
                 teams=options["teams"],
+                responses=options["responses"],
             )
         except RuntimeError as error:
             raise CommandError(str(error)) from error
