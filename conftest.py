@@ -44,6 +44,15 @@ def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache, so a brake tripped by one (say, fuzzing the
+    follow-up code) cannot lock out the next, the live server of browser journeys included."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def customer_service(db: None) -> Department:
     return DepartmentFactory.create(name="Customer Service", slug="customer-service")

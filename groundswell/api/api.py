@@ -14,6 +14,7 @@ from groundswell.ideas.api import router as ideas_router
 from groundswell.people.api import router as people_router
 from groundswell.pulse.api import router as pulse_router
 from groundswell.voice.api import router as voice_metrics_router
+from groundswell.voice.survey_api import router as voice_surveys_router
 
 api = NinjaAPI(
     title="Groundswell API",
@@ -33,6 +34,7 @@ api.add_router("", people_router)
 api.add_router("", ideas_router)
 api.add_router("", desk_router)
 api.add_router("", voice_metrics_router)
+api.add_router("", voice_surveys_router)
 api.add_router("", pulse_router)
 
 # Mounted last, so it only sees paths no router claimed: they get the API's 404, not a page.

@@ -4,17 +4,22 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES
+from groundswell.api.errors import ERROR_RESPONSES, ErrorOut
 from groundswell.api.pagination import Pages
-from groundswell.ideas import selectors, services
-from groundswell.ideas.models import Idea, Policy
+from groundswell.ideas import selectors, services, throttle
+from groundswell.ideas.models import Comment, Idea, Policy
 from groundswell.ideas.schemas import (
+    FollowUpIn,
+    FollowUpReplyIn,
+    FollowUpThreadOut,
     IdeaDetailOut,
     IdeaFilter,
     IdeaIn,
@@ -30,6 +35,9 @@ from groundswell.people.models import Department, Person
 from groundswell.people.permissions import Action, can
 
 router = Router()
+
+# The follow-up routes are public: wrong codes from one address are braked as on the page.
+FOLLOW_UP_RESPONSES = {**ERROR_RESPONSES, 429: ErrorOut}
 
 
 def _viewer(request: ApiRequest) -> Person:
@@ -47,6 +55,51 @@ def _row(queryset: QuerySet[Any], name: str, pk: int | None) -> Any:
             {name: _("There is no %(name)s with id %(id)s.") % {"name": name, "id": pk}}
         )
     return row
+
+
+def _anonymous_thread(request: HttpRequest, code: str) -> Idea:
+    """The submission a follow-up code opens; wrong codes count towards the page's brake."""
+    if throttle.is_blocked(request):
+        raise HttpError(
+            429, _("Too many wrong codes from here. Please wait a few minutes and try again.")
+        )
+    idea = selectors.find_idea_by_code(code)
+    if idea is None:
+        throttle.record_failure(request)
+        raise HttpError(404, _("That follow-up code does not open any submission."))
+    return idea
+
+
+def _with_comments(idea: Idea) -> Idea:
+    prefetch_related_objects(
+        [idea], Prefetch("comments", queryset=Comment.objects.select_related("author"))
+    )
+    return idea
+
+
+# Declared before "/ideas/{idea_id}", whose URL pattern would otherwise claim "follow-up".
+@router.post(
+    "/ideas/follow-up",
+    response={200: FollowUpThreadOut, **FOLLOW_UP_RESPONSES},
+    tags=["ideas"],
+    auth=None,
+)
+def read_follow_up(request: HttpRequest, payload: FollowUpIn) -> Idea:
+    """An anonymous submitter reads their thread with the follow-up code; no sign-in, no trace."""
+    return _with_comments(_anonymous_thread(request, payload.code))
+
+
+@router.post(
+    "/ideas/follow-up/reply",
+    response={201: FollowUpThreadOut, **FOLLOW_UP_RESPONSES},
+    tags=["ideas"],
+    auth=None,
+)
+def reply_with_follow_up_code(request: HttpRequest, payload: FollowUpReplyIn) -> Status[Idea]:
+    """The anonymous submitter answers back; the reply keeps no author and only the day."""
+    idea = _anonymous_thread(request, payload.code)
+    services.reply_as_anonymous_submitter(code=payload.code, body=payload.body)
+    return Status(201, _with_comments(idea))
 
 
 @router.get("/ideas", response={200: list[IdeaOut], **ERROR_RESPONSES}, tags=["ideas"])

@@ -118,6 +118,54 @@ class ReplyIn(Schema):
     body: BodyStr
 
 
+FollowUpCodeStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(storable),
+]
+
+
+class FollowUpIn(Schema):
+    code: FollowUpCodeStr = Field(description="The code shown once when the submission was made.")
+
+
+class FollowUpReplyIn(FollowUpIn):
+    body: BodyStr
+
+
+class FollowUpCommentOut(Schema):
+    """A message in the thread as its anonymous submitter sees it: staff by name, no ids."""
+
+    position: int
+    author_name: str | None = Field(description="Null when the submitter wrote it.")
+    is_from_submitter: bool
+    body: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_author_name(comment: Comment) -> str | None:
+        return comment.author.full_name if comment.author else None
+
+
+class FollowUpThreadOut(Schema):
+    """An anonymous submission as its submitter reads it back; nothing in it says who they are."""
+
+    kind: IdeaKind
+    title: str
+    body: str
+    category: IdeaCategory
+    department_name: str
+    status: IdeaStatus
+    decline_reason: str
+    outcome: str
+    submitted_at: datetime.datetime = Field(description="Midnight of the day it was submitted.")
+    comments: list[FollowUpCommentOut]
+
+    @staticmethod
+    def resolve_department_name(idea: Idea) -> str:
+        return idea.department.name
+
+
 class IdeaFilter(FilterSchema):
     status: IdeaStatus | None = None
     kind: IdeaKind | None = None

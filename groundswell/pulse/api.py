@@ -5,21 +5,60 @@ No route returns invitations: who was asked is never served next to what was ans
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from groundswell.api.auth import ApiRequest
 from groundswell.api.errors import ERROR_RESPONSES
 from groundswell.api.pagination import Pages
 from groundswell.people.models import Department, Team
-from groundswell.people.permissions import Action
-from groundswell.pulse import selectors, services
+from groundswell.people.permissions import Action, can
+from groundswell.pulse import item_bank, selectors, services
 from groundswell.pulse.models import Campaign
-from groundswell.pulse.schemas import CampaignOut, ResultsFilter, ResultsOut
+from groundswell.pulse.schemas import (
+    CampaignDetailOut,
+    CampaignIn,
+    CampaignOut,
+    ItemBankOut,
+    ResultsFilter,
+    ResultsOut,
+)
 
 router = Router(tags=["employee voice"])
+
+
+def _rows[M: Model](queryset: QuerySet[M], name: str, ids: list[int]) -> list[M]:
+    """The rows behind a payload's ids; an unknown id is invalid input naming the field."""
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    unknown = [str(pk) for pk in ids if pk not in rows]
+    if unknown:
+        raise ValidationError({name: _("Unknown id: %s.") % ", ".join(unknown)})
+    return list(rows.values())
+
+
+def _detail(request: ApiRequest, campaign_id: int, *, action: Action) -> Campaign:
+    campaign = selectors.get_campaign_for(request.auth, campaign_id, action=action)
+    prefetch_related_objects([campaign], "questions", "audience_teams", "audience_departments")
+    return campaign
+
+
+def _item_bank() -> dict[str, Any]:
+    elements = [
+        {
+            "code": element.code,
+            "label": str(element.label),
+            "items": [
+                {"code": item.code, "text": str(item.text), "is_reversed": item.is_reversed}
+                for item in item_bank.items_for([element.code])
+            ],
+        }
+        for element in item_bank.ELEMENTS
+    ]
+    return {"enps_text": str(item_bank.ENPS_TEXT), "elements": elements}
 
 
 @router.get("/pulse/campaigns", response={200: list[CampaignOut], **ERROR_RESPONSES})
@@ -29,9 +68,30 @@ def list_campaigns(request: ApiRequest) -> QuerySet[Campaign]:
     return selectors.list_campaigns(request.auth)
 
 
-@router.get("/pulse/campaigns/{campaign_id}", response={200: CampaignOut, **ERROR_RESPONSES})
+@router.post("/pulse/campaigns", response={201: CampaignDetailOut, **ERROR_RESPONSES})
+def create_campaign(request: ApiRequest, payload: CampaignIn) -> Status[Campaign]:
+    """Save a draft campaign (managers for their department, admins for anyone); launch it next."""
+    if not can(request.auth, Action.MANAGE_PULSES):
+        raise PermissionDenied
+    fields = payload.dict()
+    fields["teams"] = _rows(Team.objects.all(), "teams", fields["teams"])
+    fields["departments"] = _rows(Department.objects.all(), "departments", fields["departments"])
+    campaign = services.create_campaign(actor=request.auth, **fields)
+    return Status(201, _detail(request, campaign.pk, action=Action.MANAGE_PULSES))
+
+
+@router.get("/pulse/item-bank", response={200: ItemBankOut, **ERROR_RESPONSES})
+def get_item_bank(request: ApiRequest) -> dict[str, Any]:
+    """The culture assessment's elements and their statements, to choose a pulse's questions."""
+    if not can(request.auth, Action.VIEW_EMPLOYEE_VOICE):
+        raise PermissionDenied
+    return _item_bank()
+
+
+@router.get("/pulse/campaigns/{campaign_id}", response={200: CampaignDetailOut, **ERROR_RESPONSES})
 def get_campaign(request: ApiRequest, campaign_id: int) -> Campaign:
-    return selectors.get_campaign_for(request.auth, campaign_id, action=Action.VIEW_EMPLOYEE_VOICE)
+    """One campaign with its questions and audience."""
+    return _detail(request, campaign_id, action=Action.VIEW_EMPLOYEE_VOICE)
 
 
 @router.get("/pulse/campaigns/{campaign_id}/results", response={200: ResultsOut, **ERROR_RESPONSES})
@@ -61,4 +121,12 @@ def launch_campaign(request: ApiRequest, campaign_id: int) -> Campaign:
     """Open a draft campaign and mail the personal links (managers of its department, admins)."""
     campaign = selectors.get_campaign_for(request.auth, campaign_id, action=Action.MANAGE_PULSES)
     services.launch_campaign(actor=request.auth, campaign=campaign)
+    return selectors.get_campaign_for(request.auth, campaign_id, action=Action.MANAGE_PULSES)
+
+
+@router.post("/pulse/campaigns/{campaign_id}/close", response={200: CampaignOut, **ERROR_RESPONSES})
+def close_campaign(request: ApiRequest, campaign_id: int) -> Campaign:
+    """Stop taking answers and start no new wave (managers of its department, admins)."""
+    campaign = selectors.get_campaign_for(request.auth, campaign_id, action=Action.MANAGE_PULSES)
+    services.close_campaign(actor=request.auth, campaign=campaign)
     return selectors.get_campaign_for(request.auth, campaign_id, action=Action.MANAGE_PULSES)

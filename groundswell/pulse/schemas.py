@@ -1,6 +1,25 @@
 """API shapes for employee voice. None of them carries a person next to an answer."""
 
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import AfterValidator, Field, StringConstraints
+
+from groundswell.core.schemas import Id, storable
+from groundswell.pulse.choices import DEFAULT_GROUP_SIZE, CampaignKind, Schedule
+from groundswell.pulse.models import Campaign
+
+CampaignNameStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=150),
+    AfterValidator(storable),
+]
+StatementStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(storable),
+]
+ElementCode = Annotated[str, StringConstraints(max_length=20), AfterValidator(storable)]
 
 
 class CampaignOut(Schema):
@@ -12,6 +31,74 @@ class CampaignOut(Schema):
     department_id: int | None
     min_group_size: int
     wave_count: int
+
+
+class QuestionOut(Schema):
+    position: int
+    kind: str
+    element: str
+    item_code: str
+    text: str
+    is_reversed: bool
+
+
+class CampaignDetailOut(CampaignOut):
+    """A campaign with its questions and audience (ids of the teams and departments asked)."""
+
+    open_days: int
+    audience_teams: list[int]
+    audience_departments: list[int]
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_audience_teams(campaign: Campaign) -> list[int]:
+        return sorted(team.pk for team in campaign.audience_teams.all())
+
+    @staticmethod
+    def resolve_audience_departments(campaign: Campaign) -> list[int]:
+        return sorted(department.pk for department in campaign.audience_departments.all())
+
+
+class CampaignIn(Schema):
+    """A new draft campaign; the rules (audience in scope, minimum size) are the page's."""
+
+    name: CampaignNameStr
+    kind: CampaignKind
+    schedule: Schedule = Schedule.ONCE
+    teams: list[Id] = Field(default=[], max_length=500)
+    departments: list[Id] = Field(default=[], max_length=100)
+    elements: list[ElementCode] = Field(
+        default=[],
+        max_length=20,
+        description="Item bank element codes to ask about (pulse only; an assessment asks all).",
+    )
+    include_enps: bool = True
+    custom_statements: list[StatementStr] = Field(
+        default=[], max_length=20, description="Your own statements, each answered 1 to 5."
+    )
+    open_days: int = Field(default=14, description="How long each wave takes answers, 1 to 90.")
+    min_group_size: int = Field(
+        default=DEFAULT_GROUP_SIZE,
+        description="Smallest group whose results are shown, 3 to 10; only administrators "
+        "may change it.",
+    )
+
+
+class ItemOut(Schema):
+    code: str
+    text: str
+    is_reversed: bool
+
+
+class ElementOut(Schema):
+    code: str
+    label: str
+    items: list[ItemOut]
+
+
+class ItemBankOut(Schema):
+    enps_text: str
+    elements: list[ElementOut]
 
 
 class EnpsOut(Schema):

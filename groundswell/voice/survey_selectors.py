@@ -1,0 +1,100 @@
+"""Reads for surveys, invitations and responses, scoped to the viewer; shared by pages and API."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from groundswell.desk.models import Interaction
+from groundswell.people.models import Person
+from groundswell.people.permissions import Action, can, teams_in_scope
+from groundswell.voice.models import Invitation, Response, Survey, SurveyVersion
+
+
+def list_surveys() -> QuerySet[Survey]:
+    """Every survey with its number of versions and its latest version number."""
+    return Survey.objects.annotate(
+        version_count=Count("versions"), latest_version=Max("versions__number")
+    ).order_by("kind", "name", "pk")
+
+
+def get_survey(pk: int) -> Survey:
+    survey = list_surveys().filter(pk=pk).first()
+    if survey is None:
+        raise Http404(_("No such survey."))
+    return survey
+
+
+def list_versions(survey: Survey) -> QuerySet[SurveyVersion]:
+    """A survey's versions, newest first."""
+    return SurveyVersion.objects.filter(survey=survey).order_by("-number")
+
+
+def list_invitations(
+    viewer: Person,
+    *,
+    interaction: int | None = None,
+    sent: bool | None = None,
+    answered: bool | None = None,
+) -> QuerySet[Invitation]:
+    """Invitations about interactions `viewer` can see, newest first."""
+    if not can(viewer, Action.VIEW_INTERACTIONS):
+        raise PermissionDenied
+    invitations = Invitation.objects.filter(
+        interaction__in=Interaction.objects.visible_to(viewer)
+    ).select_related("version__survey", "response")
+    if interaction is not None:
+        invitations = invitations.filter(interaction_id=interaction)
+    if sent is not None:
+        invitations = invitations.filter(sent_at__isnull=not sent)
+    if answered is not None:
+        invitations = invitations.filter(response__isnull=not answered)
+    return invitations.order_by("-created_at", "-pk")
+
+
+def get_invitation_for(viewer: Person, pk: int) -> Invitation:
+    """One invitation on an interaction `viewer` can see; 404 otherwise."""
+    invitation = list_invitations(viewer).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    return invitation
+
+
+def list_responses(
+    viewer: Person,
+    *,
+    kind: str = "",
+    team: int | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    is_poor: bool | None = None,
+) -> QuerySet[Response]:
+    """Survey answers in the teams whose customer voice `viewer` may see, newest first."""
+    if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
+        raise PermissionDenied
+    responses = Response.objects.filter(
+        team__in=teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE)
+    ).select_related("invitation__version")
+    if kind:
+        responses = responses.filter(kind=kind)
+    if team is not None:
+        responses = responses.filter(team_id=team)
+    if since is not None:
+        responses = responses.filter(submitted_at__gte=since)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
+    if is_poor is not None:
+        responses = responses.filter(is_poor=is_poor)
+    return responses.order_by("-submitted_at", "-pk")
+
+
+def get_response_for(viewer: Person, pk: int) -> Response:
+    """One answer in `viewer`'s customer-voice scope; 404 otherwise."""
+    response = list_responses(viewer).filter(pk=pk).first()
+    if response is None:
+        raise Http404(_("No such response."))
+    return response
