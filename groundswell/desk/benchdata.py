@@ -171,7 +171,11 @@ def _nps_version() -> SurveyVersion:
 def _seed_invitations(
     count: int, customers: list[Customer], tokens_file: Path, now: datetime.datetime
 ) -> None:
-    """Unanswered invitations on the oldest interactions; plain tokens go to `tokens_file` only."""
+    """Unanswered invitations on the oldest interactions; plain tokens go to `tokens_file` only.
+
+    They were sent over the last two weeks (as a real survey flow would), not all today:
+    the dashboard reads today live, and 200,000 sends in one day is no organisation's day.
+    """
     version = _nps_version()
     interaction_ids = list(Interaction.objects.order_by("pk").values_list("pk", flat=True)[:count])
     pairs = [new_token() for _ in interaction_ids]
@@ -186,8 +190,8 @@ def _seed_invitations(
                         interaction_id=interaction_id,
                         customer=customers[index % len(customers)],
                         token_hash=digest,
-                        send_after=now,
-                        sent_at=now,
+                        send_after=now - datetime.timedelta(days=1 + index % 14),
+                        sent_at=now - datetime.timedelta(days=1 + index % 14),
                         expires_at=expires,
                     )
                     for index, (interaction_id, (_token, digest)) in enumerate(
