@@ -24,6 +24,7 @@ from groundswell.people.models import Person, Team
 from groundswell.voice.choices import SCALES, FollowUpOutcome, FollowUpStatus, SurveyKind
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
 from groundswell.voice.rollups import refresh_voice_rollups
+from groundswell.voice.services import next_business_day
 
 INTERACTIONS = {DemoSize.SMALL: 3_000, DemoSize.MEDIUM: 100_000, DemoSize.LARGE: 300_000}
 DAYS = 365
@@ -371,7 +372,7 @@ def _create_survey_data(
     for response in responses:
         if not response.is_poor:
             continue
-        due = _next_business_day(response.submitted_at)
+        due = next_business_day(response.submitted_at)
         age = now - response.submitted_at
         if age < datetime.timedelta(days=2) or rng.random() < 0.04:
             status, outcome, closed, note = FollowUpStatus.OPEN, "", None, ""
@@ -395,13 +396,6 @@ def _create_survey_data(
         )
     FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
     return len(responses), len(follow_ups)
-
-
-def _next_business_day(moment: datetime.datetime) -> datetime.datetime:
-    due = moment + datetime.timedelta(days=1)
-    while due.weekday() >= 5:
-        due += datetime.timedelta(days=1)
-    return due
 
 
 def wipe_service() -> None:

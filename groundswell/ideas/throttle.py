@@ -9,12 +9,14 @@ import hashlib
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from groundswell.core.lib.ratelimit import client_address
+
 MAX_FAILURES = 10
 WINDOW_SECONDS = 15 * 60
 
 
 def _key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)  # the real client behind trusted proxies
     return "ideas:follow-up-failures:" + hashlib.sha256(address.encode()).hexdigest()
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groundswell.voice import ratelimit, services, surveys
+from groundswell.core.lib import ratelimit
+from groundswell.voice import services, surveys
 from groundswell.voice.forms import ResponseForm
 from groundswell.voice.models import Invitation
 
