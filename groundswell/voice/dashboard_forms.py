@@ -29,6 +29,10 @@ class DashboardFilterForm(forms.Form):
     )
 
     def __init__(self, data: Any = None, *, viewer: Person) -> None:
+        if data is not None and not data.get("weeks"):
+            # Show the period actually used, not the first option of the list.
+            data = data.copy()
+            data["weeks"] = str(DEFAULT_WEEKS)
         super().__init__(data)
         self.fields["team"].queryset = voice_teams(viewer).order_by("name", "pk")  # type: ignore[attr-defined]
 

@@ -184,3 +184,11 @@ def test_query_count_does_not_grow_with_answers(
     rollups.refresh_voice_rollups()
     assert _queries(client) == few
     assert few <= 30
+
+
+def test_period_select_shows_the_default_period_in_use(manager, client_for):
+    from groundswell.voice.selectors import DEFAULT_WEEKS
+
+    response = client_for(manager).get(reverse("voice_dashboard:dashboard"))
+
+    assert f'<option value="{DEFAULT_WEEKS}" selected>' in response.text
