@@ -18,6 +18,7 @@ from groundswell.pulse.choices import (
     CampaignKind,
     Schedule,
 )
+from groundswell.pulse.models import Campaign
 
 
 class CampaignForm(forms.Form):
@@ -73,10 +74,23 @@ class CampaignForm(forms.Form):
 
 class ResultsFilterForm(forms.Form):
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
-    wave = forms.IntegerField(label=_("Wave"), min_value=1, required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
+    )
+    wave = forms.TypedChoiceField(label=_("Wave"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, data: Any = None, *, campaign: Campaign | None = None) -> None:
+        super().__init__(data)
+        waves = campaign.waves.order_by("-number") if campaign is not None else []
+        self.fields["wave"].choices = [  # type: ignore[attr-defined]
+            ("", _("Latest")),
+            *[(wave.number, _("Wave %(n)s") % {"n": wave.number}) for wave in waves],
+        ]
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -43,7 +43,7 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """Results with the heat map, eNPS trend and comments, for the groups the viewer may see."""
     campaign = selectors.get_campaign_for(request.person, pk, action=Action.VIEW_EMPLOYEE_VOICE)
-    filters = ResultsFilterForm(request.GET)
+    filters = ResultsFilterForm(request.GET, campaign=campaign)
     results = selectors.results_for_request(request.person, campaign, filters)
     context = {
         "campaign": campaign,
@@ -83,7 +83,7 @@ def campaign_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The same figures as the page, as CSV; suppressed groups keep their name only."""
     campaign = selectors.get_campaign_for(request.person, pk, action=Action.VIEW_EMPLOYEE_VOICE)
     results = selectors.results_for_request(
-        request.person, campaign, ResultsFilterForm(request.GET)
+        request.person, campaign, ResultsFilterForm(request.GET, campaign=campaign)
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pulse-{campaign.pk}.csv"'

@@ -207,3 +207,14 @@ def test_campaign_list_query_count(report, org, client_for, django_assert_max_nu
     assert response.status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/pulse/campaigns").status_code == 200
+
+
+def test_results_filter_offers_the_campaigns_waves_newest_first(report, org, client_for):
+    from groundswell.pulse.forms import ResultsFilterForm
+
+    form = ResultsFilterForm({}, campaign=report)
+
+    numbers = [value for value, _label in form.fields["wave"].choices if value != ""]
+    assert numbers == sorted(report.waves.values_list("number", flat=True), reverse=True)
+    assert form.is_valid()
+    assert form.cleaned_data["wave"] is None
