@@ -43,6 +43,8 @@ def project_env(data_dir: Path, database_url: str) -> dict[str, str]:
         "GROUNDSWELL_DATA_DIR": str(data_dir),
         "DATABASE_URL": database_url,
         "DEBUG": "false",  # DEBUG keeps every query in memory and would slow the figures down
+        # The organisation only: these figures are about people; the service data has its own.
+        "DEMO_STEPS": "groundswell.people.demo.ORGANISATION",
         "PYTHONPATH": str(ROOT),
     }
 
