@@ -214,7 +214,8 @@ def test_results_filter_offers_the_campaigns_waves_newest_first(report, org, cli
 
     form = ResultsFilterForm({}, campaign=report)
 
-    numbers = [value for value, _label in form.fields["wave"].choices if value != ""]
+    choices = form.fields["wave"].choices  # type: ignore[attr-defined]
+    numbers = [value for value, _label in choices if value != ""]
     assert numbers == sorted(report.waves.values_list("number", flat=True), reverse=True)
     assert form.is_valid()
     assert form.cleaned_data["wave"] is None
