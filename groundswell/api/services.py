@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from groundswell.api.choices import ApiKeyScope
 from groundswell.api.models import ApiKey
+from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can
 
@@ -73,6 +74,14 @@ def revoke_api_key(*, actor: Person, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
+# Every API request starts here, so the lookup is compiled once per connection.
+_KEY_BY_PREFIX = PreparedLookup(
+    ApiKey,
+    lambda prefix: ApiKey.objects.unrevoked().filter(prefix=prefix),
+    related={"created_by": None, "created_by__department": None, "created_by__team": None},
+)
+
+
 def authenticate_api_key(secret: str) -> ApiKey | None:
     """The working key matching `secret`, with its creator loaded; None if there is none.
 
@@ -83,12 +92,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     prefix, _, token = rest.partition("_")
     if marker != KEY_MARKER or not prefix or not token:
         return None
-    api_key = (
-        ApiKey.objects.unrevoked()
-        .select_related("created_by__department", "created_by__team")
-        .filter(prefix=prefix)
-        .first()
-    )
+    api_key = _KEY_BY_PREFIX.get(prefix)
     if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_secret(secret)):
         return None
     if not can(api_key.created_by, Action.MANAGE_API_KEYS):

@@ -513,6 +513,21 @@ def check_file(
     return plan
 
 
+def match_sql(count: int) -> str:
+    """SQL for `(external_id, id, team_id)` of the rows from a source with `count` ids.
+
+    The index's own condition, `NOT (external_id = '')` word for word, lets SQLite use the
+    partial unique index on (source, external_id); `external_id <> ''` does not, and scans the
+    table. Plain SQL skips the ORM's preparation of every value.
+    """
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    return (
+        f"SELECT external_id, id, team_id FROM {table} "  # noqa: S608 (constant names)
+        f"WHERE source = %s AND NOT (external_id = '') "
+        f"AND external_id IN ({', '.join(['%s'] * count)})"
+    )
+
+
 def _match_existing(actor: Person, plan: Plan) -> None:
     """Find the rows that update an interaction already imported from the same source."""
     by_id = {row.external_id: row for row in plan.rows if row.external_id}
@@ -520,17 +535,9 @@ def _match_existing(actor: Person, plan: Plan) -> None:
         return
     allowed = {team.pk for team in teams_in_scope(actor, Action.IMPORT_INTERACTIONS)}
     refused: set[int] = set()
-    table = connection.ops.quote_name(Interaction._meta.db_table)
     with connection.cursor() as cursor:
         for chunk in batched(list(by_id), LOOKUP_CHUNK):
-            # `external_id <> ''` lets the database use the partial unique index on
-            # (source, external_id); plain SQL skips the ORM's preparation of every value.
-            sql = (
-                f"SELECT external_id, id, team_id FROM {table} "  # noqa: S608 (constant names)
-                f"WHERE source = %s AND external_id <> '' "
-                f"AND external_id IN ({', '.join(['%s'] * len(chunk))})"
-            )
-            cursor.execute(sql, [plan.source, *chunk])
+            cursor.execute(match_sql(len(chunk)), [plan.source, *chunk])
             for external_id, pk, team_id in cursor.fetchall():
                 row = by_id[external_id]
                 if team_id not in allowed:

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
@@ -299,16 +300,24 @@ def upsert_interaction(*, actor: Person, data: Mapping[str, Any]) -> Upserted:
             return _upsert(actor, data)
 
 
+# The ingest lookup, compiled once per connection. Excluding empty ids lets SQLite use the
+# partial unique index on (source, external_id); without it the lookup scans the table.
+_INTERACTION_BY_EXTERNAL_ID = PreparedLookup(
+    Interaction,
+    lambda source, external_id: Interaction.objects.filter(
+        source=source, external_id=external_id
+    ).exclude(external_id=""),
+    related={"team": None},
+    arity=2,
+)
+
+
 def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
     source = str(data.get("source") or SOURCE_GROUNDSWELL)
     external_id = str(data.get("external_id") or "")
     existing = None
     if external_id:
-        existing = (
-            Interaction.objects.select_related("team")
-            .filter(source=source, external_id=external_id)
-            .first()
-        )
+        existing = _INTERACTION_BY_EXTERNAL_ID.get(source, external_id)
     if existing is not None:
         check_can_change(actor, existing.team)
     interaction = existing or Interaction(source=source, external_id=external_id)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.choices import Channel
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
@@ -215,15 +216,25 @@ def unmark_sent(invitation: Invitation) -> None:
 # The public page ----------------------------------------------------------------------------------
 
 
+# The survey page's one lookup, compiled once per connection (see core/lib/prepared.py): with
+# the version, survey, response and the three interaction fields an answer copies.
+_INVITATION_BY_HASH = PreparedLookup(
+    Invitation,
+    lambda token_hash: Invitation.objects.filter(token_hash=token_hash),
+    related={
+        "version": None,
+        "version__survey": None,
+        "interaction": ("team_id", "handled_by_id", "channel"),
+        "response": None,
+    },
+)
+
+
 def find_invitation(token: str) -> Invitation:
     """The open invitation behind a link, with what its page needs, in one query."""
     if not tokens.looks_like_token(token):
         raise InvitationUnavailable
-    invitation = (
-        Invitation.objects.select_related("version__survey", "interaction", "response")
-        .filter(token_hash=tokens.hash_token(token))
-        .first()
-    )
+    invitation = _INVITATION_BY_HASH.get(tokens.hash_token(token))
     if invitation is None or invitation.expires_at <= timezone.now():
         raise InvitationUnavailable
     return invitation

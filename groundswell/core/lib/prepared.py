@@ -1,0 +1,174 @@
+"""Lookups whose SQL is compiled once per database connection: for the hottest paths only.
+
+Django compiles a queryset to SQL every time it runs. For a lookup by a unique key that joins
+three or four tables, compiling costs 0.5 to 1 ms while SQLite answers in 0.05 ms, so on the
+public survey page and the ingest API the compiler, not the database, set the pace.
+`PreparedLookup` builds the query with the ORM once per connection (so column names, joins and
+quoting stay Django's), keeps the SQL and the column converters, and on each call only swaps
+in the key and builds the model instances.
+
+The instances it returns behave like those of `select_related`: related objects are cached on
+their parents, fields left out are deferred (reading one runs a query), and a missing reverse
+one-to-one raises `DoesNotExist` as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model, QuerySet
+
+MARKER = "\x00groundswell-prepared-key-{}\x00"
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One model instance in a row: where it hangs and which columns are its own."""
+
+    path: str  # "" for the root, else "relation" or "relation__relation"
+    model: type[Model]
+    attnames: tuple[str, ...]  # in the model's concrete-field order
+    start: int
+    pk_index: int
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    key_indexes: tuple[int, ...]  # where each key goes in params
+    converters: Callable[[list[tuple[Any, ...]]], list[list[Any]]]
+
+
+class PreparedLookup[M: Model]:
+    """Find at most one `M` by one or more string keys, with related objects loaded.
+
+    `build(*keys)` returns the queryset for `arity` keys. Each key is a placeholder string
+    while the SQL is compiled, so filter on string columns only and use each key once.
+    `related` maps each relation path to load to the fields it needs (None for all concrete
+    fields); `fields` does the same for the root model.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., QuerySet[M]],
+        *,
+        fields: Sequence[str] | None = None,
+        related: dict[str, Sequence[str] | None] | None = None,
+        arity: int = 1,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> None:
+        self.model = model
+        self.arity = arity
+        self.build = build
+        self.using = using
+        self.parts = self._plan(fields, related or {})
+        self.attribute = f"_groundswell_prepared_{id(self)}"
+
+    def _plan(
+        self, fields: Sequence[str] | None, related: dict[str, Sequence[str] | None]
+    ) -> tuple[_Part, ...]:
+        parts: list[_Part] = []
+        start = 0
+        for path, wanted in [("", fields), *related.items()]:
+            model = self._model_at(path)
+            concrete = [f.attname for f in model._meta.concrete_fields]
+            pk = model._meta.pk
+            if pk is None:  # pragma: no cover - every concrete model has one
+                raise ImproperlyConfigured(f"{model.__name__} has no primary key")
+            if wanted is None:
+                names = concrete
+            else:
+                unknown = set(wanted) - set(concrete)
+                if unknown:
+                    raise ImproperlyConfigured(f"{model.__name__} has no field(s) {unknown}")
+                names = [n for n in concrete if n in set(wanted) | {pk.attname}]
+            parts.append(_Part(path, model, tuple(names), start, start + names.index(pk.attname)))
+            start += len(names)
+        return tuple(parts)
+
+    def _model_at(self, path: str) -> type[Model]:
+        model: type[Model] = self.model
+        for name in filter(None, path.split("__")):
+            related_model = model._meta.get_field(name).related_model
+            if not isinstance(related_model, type):
+                raise ImproperlyConfigured(f"{path!r} is not a relation of {self.model.__name__}")
+            model = related_model
+        return model
+
+    def _columns(self) -> list[str]:
+        return [
+            f"{part.path}__{name}" if part.path else name
+            for part in self.parts
+            for name in part.attnames
+        ]
+
+    def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
+        markers = [MARKER.format(n) for n in range(self.arity)]
+        queryset = self.build(*markers).order_by().values_list(*self._columns())[:2]
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        positions = []
+        for marker in markers:
+            found = [i for i, value in enumerate(params) if value == marker]
+            if len(found) != 1:
+                raise ImproperlyConfigured("The lookup must use each key exactly once.")
+            positions.append(found[0])
+        selected = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(selected)
+
+        def convert(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+            if not converters:
+                return [list(row) for row in rows]
+            return [list(row) for row in compiler.apply_converters(rows, converters)]
+
+        return _Compiled(sql, tuple(params), tuple(positions), convert)
+
+    def get(self, *keys: str) -> M | None:
+        """The object for `keys`, or None; raises MultipleObjectsReturned like `.get()`."""
+        if len(keys) != self.arity:
+            raise TypeError(f"Expected {self.arity} key(s), got {len(keys)}.")
+        connection = connections[self.using]
+        compiled: _Compiled | None = getattr(connection, self.attribute, None)
+        if compiled is None:
+            compiled = self._compile(connection)
+            setattr(connection, self.attribute, compiled)
+        params = list(compiled.params)
+        for index, key in zip(compiled.key_indexes, keys, strict=True):
+            params[index] = key
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        if len(rows) > 1:
+            raise MultipleObjectsReturned(f"More than one {self.model.__name__}.")
+        return self._instances(compiled.converters(rows)[0])
+
+    def _instances(self, row: list[Any]) -> M:
+        made: dict[str, Model | None] = {}
+        for part in self.parts:
+            values = row[part.start : part.start + len(part.attnames)]
+            instance = None
+            if values[part.pk_index - part.start] is not None:
+                instance = part.model.from_db(self.using, part.attnames, values)
+            made[part.path] = instance
+            if part.path:
+                parent_path, _, name = part.path.rpartition("__")
+                parent = made[parent_path]
+                if parent is not None:
+                    field = parent._meta.get_field(name)
+                    field.set_cached_value(parent, instance)  # type: ignore[union-attr]
+                    if instance is not None and field.one_to_one and field.auto_created:
+                        # reverse one-to-one: the child knows its parent too
+                        field.field.set_cached_value(instance, parent)  # type: ignore[union-attr]
+        root = made[""]
+        if not isinstance(root, self.model):  # pragma: no cover - the root row has its pk
+            raise TypeError(f"Expected a {self.model.__name__}")
+        return root

@@ -1,0 +1,161 @@
+"""PreparedLookup: the same objects as the ORM, with the SQL compiled once per connection."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groundswell.core.lib.prepared import PreparedLookup
+from groundswell.desk.models import Interaction
+from groundswell.people.models import Person, Team
+from groundswell.voice.models import Invitation, Response
+from groundswell.voice.tests.helpers import make_customer, make_interaction, make_invitation
+
+pytestmark = pytest.mark.django_db
+
+BY_HASH = PreparedLookup(
+    Invitation,
+    lambda token_hash: Invitation.objects.filter(token_hash=token_hash),
+    related={
+        "version": None,
+        "version__survey": None,
+        "interaction": ("team_id", "channel"),
+        "response": None,
+    },
+)
+PEOPLE_BY_EMAIL = PreparedLookup(
+    Person,
+    lambda email: Person.objects.filter(email=email),
+    fields=("full_name", "role", "team_id"),
+    related={"team": None},
+)
+
+
+@pytest.fixture
+def invitation(team_alpha: Team, agent: Person) -> Invitation:
+    interaction = make_interaction(team_alpha, customer=make_customer(), handled_by=agent)
+    invitation, _token = make_invitation(interaction, kind="nps")
+    return invitation
+
+
+def test_loads_the_row_and_its_relations_in_one_query(invitation: Invitation) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        found = BY_HASH.get(invitation.token_hash)
+        assert found is not None
+        assert found.pk == invitation.pk
+        assert found.version.survey.kind == "nps"
+        assert found.interaction.team_id == invitation.interaction.team_id
+        assert found.interaction.channel == "email"
+        assert found.expires_at == invitation.expires_at
+        assert found.expires_at.tzinfo is not None  # converters ran: an aware datetime
+        assert found.version.reason_codes == invitation.version.reason_codes  # JSON decoded
+        with pytest.raises(Response.DoesNotExist):
+            found.response  # noqa: B018 - the missing reverse one-to-one is cached
+    assert len(queries) == 1
+
+
+def test_fields_left_out_are_deferred_and_load_on_access(invitation: Invitation) -> None:
+    found = BY_HASH.get(invitation.token_hash)
+    assert found is not None
+    assert found.interaction.get_deferred_fields() >= {"subject", "handled_by_id"}
+    with CaptureQueriesContext(connection) as queries:
+        assert found.interaction.subject == invitation.interaction.subject
+    assert len(queries) == 1
+
+
+def test_a_reverse_one_to_one_is_linked_both_ways(invitation: Invitation) -> None:
+    answer = Response.objects.create(
+        invitation=invitation,
+        kind="nps",
+        score=9,
+        team_id=invitation.interaction.team_id,
+        channel="email",
+        submitted_at=invitation.sent_at or invitation.expires_at,
+    )
+    found = BY_HASH.get(invitation.token_hash)
+    assert found is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert found.response.pk == answer.pk
+        assert found.response.score == 9
+        assert found.response.invitation is found
+    assert len(queries) == 0
+
+
+def test_unknown_key_gives_none_and_a_changed_row_is_seen(invitation: Invitation) -> None:
+    assert BY_HASH.get("0" * 64) is None
+    later = invitation.expires_at + datetime.timedelta(days=3)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=later)
+    found = BY_HASH.get(invitation.token_hash)
+    assert found is not None
+    assert found.expires_at == later
+
+
+def test_root_fields_and_a_missing_nullable_relation(team_alpha: Team, agent: Person) -> None:
+    loner = Person.objects.create(
+        full_name="Lee Loner",
+        email="lee@example.test",
+        role="agent",
+        department=team_alpha.department,
+    )
+    found = PEOPLE_BY_EMAIL.get("lee@example.test")
+    assert found is not None
+    assert found.pk == loner.pk
+    assert found.full_name == "Lee Loner"
+    assert "email" in found.get_deferred_fields()
+    with CaptureQueriesContext(connection) as queries:
+        assert found.team is None
+    assert len(queries) == 0
+    with_team = PEOPLE_BY_EMAIL.get(agent.email)
+    assert with_team is not None
+    assert with_team.team == team_alpha
+
+
+def test_the_sql_is_compiled_once_per_connection(invitation: Invitation) -> None:
+    BY_HASH.get(invitation.token_hash)
+    compiled = getattr(connection, BY_HASH.attribute)
+    BY_HASH.get("f" * 64)
+    assert getattr(connection, BY_HASH.attribute) is compiled
+
+
+def test_two_keys(team_alpha: Team) -> None:
+    stored = make_interaction(team_alpha, source="zendesk", external_id="T-1")
+    make_interaction(team_alpha, source="freshdesk", external_id="T-1")
+    lookup = PreparedLookup(
+        Interaction,
+        lambda source, external_id: Interaction.objects.filter(
+            source=source, external_id=external_id
+        ),
+        related={"team": None},
+        arity=2,
+    )
+    found = lookup.get("zendesk", "T-1")
+    assert found is not None
+    assert found.pk == stored.pk
+    assert found.team == team_alpha
+    assert lookup.get("zendesk", "T-2") is None
+    with pytest.raises(TypeError, match="2 key"):
+        lookup.get("zendesk")
+
+
+def test_more_than_one_row_is_an_error(team_alpha: Team) -> None:
+    make_interaction(team_alpha, subject="Same")
+    make_interaction(team_alpha, subject="Same")
+    lookup = PreparedLookup(
+        Interaction, lambda subject: Interaction.objects.filter(subject=subject)
+    )
+    with pytest.raises(MultipleObjectsReturned):
+        lookup.get("Same")
+
+
+def test_mistakes_are_named() -> None:
+    with pytest.raises(ImproperlyConfigured, match="no field"):
+        PreparedLookup(Person, lambda e: Person.objects.filter(email=e), fields=("nickname",))
+    with pytest.raises(ImproperlyConfigured, match="not a relation"):
+        PreparedLookup(Person, lambda e: Person.objects.filter(email=e), related={"email": None})
+    twice = PreparedLookup(
+        Person, lambda e: Person.objects.filter(email=e) | Person.objects.filter(full_name=e)
+    )
+    with pytest.raises(ImproperlyConfigured, match="exactly once"):
+        twice.get("x")

@@ -1,0 +1,50 @@
+"""The ingest lookups by (source, external_id) use the partial unique index, never a scan.
+
+The index only covers rows with an external id, so a query must carry the index's condition
+in a form the database recognises; SQLite in particular scans the whole table otherwise.
+"""
+
+import pytest
+from django.db import connection
+
+from groundswell.desk import imports, services
+from groundswell.people.models import Team
+
+from .factories import InteractionFactory
+
+pytestmark = pytest.mark.django_db
+
+INDEX = "interaction_unique_external_id"
+
+
+def _plan(sql: str, params: list[object]) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A test table is tiny and PostgreSQL would rightly scan it: ask whether the index
+            # is usable at all.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(part) for row in cursor.fetchall() for part in row)
+
+
+@pytest.fixture
+def some_interactions(team_alpha: Team) -> None:
+    for number in range(3):
+        InteractionFactory.create(team=team_alpha, source="zendesk", external_id=f"Z-{number}")
+
+
+def test_the_upsert_lookup_uses_the_index(some_interactions: None) -> None:
+    lookup = services._INTERACTION_BY_EXTERNAL_ID
+    assert lookup.get("zendesk", "Z-1") is not None
+    compiled = getattr(connection, lookup.attribute)
+    params = list(compiled.params)
+    for index, key in zip(compiled.key_indexes, ["zendesk", "Z-1"], strict=True):
+        params[index] = key
+    assert INDEX in _plan(compiled.sql, params)
+
+
+def test_the_import_match_uses_the_index(some_interactions: None) -> None:
+    sql = imports.match_sql(2)
+    assert INDEX in _plan(sql, ["zendesk", "Z-1", "Z-2"])
