@@ -6,6 +6,9 @@ from groundswell.pulse.urls import public_patterns as pulse_answer_patterns
 from groundswell.voice.urls import public_patterns as survey_patterns
 
 urlpatterns = [
+    # The busiest prefixes first: Django tries the patterns in order on every request.
+    path("s/", include(survey_patterns)),
+    path("api/v1/", api.urls),
     path("", include("groundswell.core.urls")),
     path("accounts/", include("groundswell.core.auth_urls")),
     path("people/", include("groundswell.people.urls")),
@@ -13,10 +16,8 @@ urlpatterns = [
     path("ideas/", include("groundswell.ideas.urls")),
     path("voice/dashboard/", include("groundswell.voice.dashboard_urls")),
     path("voice/", include("groundswell.voice.urls")),
-    path("s/", include(survey_patterns)),
     path("pulse/", include("groundswell.pulse.urls")),
     path("p/", include(pulse_answer_patterns)),
     path("settings/api-keys/", include("groundswell.api.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -78,7 +78,11 @@ def revoke_api_key(*, actor: Person, api_key: ApiKey) -> ApiKey:
 _KEY_BY_PREFIX = PreparedLookup(
     ApiKey,
     lambda prefix: ApiKey.objects.unrevoked().filter(prefix=prefix),
-    related={"created_by": None, "created_by__department": None, "created_by__team": None},
+    fields=("name", "prefix", "key_hash", "scope", "created_by_id", "last_used_at", "revoked_at"),
+    # What permission checks read; anything else about the person loads when first used.
+    related={
+        "created_by": ("full_name", "email", "role", "department_id", "team_id", "is_active"),
+    },
 )
 
 

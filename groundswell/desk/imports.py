@@ -559,7 +559,7 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
     """Write every planned row (call inside a transaction); returns (created, updated)."""
     now = timezone.now()
     customers = _customers(plan.rows)
-    adapt_time = connection.ops.adapt_datetimefield_value
+    adapt_time = datetime_adapter()
     empty_topics = json.dumps([])
     stamp = adapt_time(now)
     inserts: list[tuple[Any, ...]] = []
@@ -580,15 +580,20 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
         if row.existing_pk is None:
             inserts.append((*values, plan.source, row.external_id, stamp, stamp))
         else:
-            updates.append((*values, stamp, row.existing_pk))
+            updates.append((*values, stamp, row.existing_pk, *values))
     table = connection.ops.quote_name(Interaction._meta.db_table)
     # Only our own constant column names and the quoted table name go into the SQL text.
     insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         table, ", ".join(COLUMNS), ", ".join(["%s"] * len(COLUMNS))
     )
-    changed = [name for name in COLUMNS if name not in ("source", "external_id", "created_at")]
-    update_sql = "UPDATE {} SET {} WHERE id = %s".format(  # noqa: S608
-        table, ", ".join(f"{name} = %s" for name in changed)
+    # An update leaves a row that already holds these values alone (and its `updated_at` with
+    # it), so sending the same export again rewrites nothing.
+    changed = COLUMNS[: COLUMNS.index("source")]
+    same = " IS " if connection.vendor == "sqlite" else " IS NOT DISTINCT FROM "
+    update_sql = "UPDATE {} SET {}, updated_at = %s WHERE id = %s AND NOT ({})".format(  # noqa: S608
+        table,
+        ", ".join(f"{name} = %s" for name in changed),
+        " AND ".join(f"{name}{same}%s" for name in changed),
     )
     done = 0
     with connection.cursor() as cursor:
@@ -599,6 +604,28 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
                 if progress is not None:
                     progress(done)
     return len(inserts), len(updates)
+
+
+def datetime_adapter() -> Callable[[datetime.datetime | None], Any]:
+    """The database's own datetime adaptation, with a fast path for SQLite.
+
+    Django's SQLite adapter reads settings and checks awareness on every call, which for a
+    large file costs more than the insert; this does the same conversion (to naive UTC text)
+    once the checks are made.
+    """
+    ops = connection.ops
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return ops.adapt_datetimefield_value
+    zone = connection.timezone
+
+    def adapt(value: datetime.datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return ops.adapt_datetimefield_value(value)
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    return adapt
 
 
 def _customers(rows: Sequence[Planned]) -> dict[str, int]:

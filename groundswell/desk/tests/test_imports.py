@@ -1,6 +1,8 @@
 """Importing helpdesk exports: presets, bad rows, XLSX, all-or-nothing, the page and its job."""
 
+import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -61,6 +63,37 @@ def test_importing_again_updates_instead_of_adding(admin, team_alpha):
     interaction = Interaction.objects.get()
     assert interaction.subject == "Parcel found"
     assert interaction.status == "closed"
+
+
+def test_the_same_file_again_rewrites_nothing(admin, team_alpha):
+    imports.import_file(actor=admin, content=groundswell_csv(GOOD, GOOD_2))
+    Interaction.objects.update(updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    changed = GOOD_2.replace("Wrong size", "Right size")
+
+    outcome = imports.import_file(actor=admin, content=groundswell_csv(GOOD, changed))
+
+    assert (outcome.created, outcome.updated) == (0, 2)  # both rows matched an interaction
+    untouched = Interaction.objects.get(external_id="t-1")
+    assert untouched.updated_at.year == 2026
+    assert untouched.updated_at.month == 1  # identical values: the row was left alone
+    rewritten = Interaction.objects.get(external_id="t-2")
+    assert rewritten.subject == "Right size"
+    assert rewritten.updated_at > untouched.updated_at
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 29, 3, 30, 15, 250, tzinfo=ZoneInfo("Europe/Paris")),
+        datetime.datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York")),
+    ],
+)
+def test_the_datetime_adapter_agrees_with_djangos(moment):
+    from django.db import connection
+
+    assert imports.datetime_adapter()(moment) == connection.ops.adapt_datetimefield_value(moment)
+    assert imports.datetime_adapter()(None) is None
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(admin, team_alpha):
