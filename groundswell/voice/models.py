@@ -200,8 +200,8 @@ class FollowUp(models.Model):
         return self.status == FollowUpStatus.OPEN and self.due_at < timezone.now()
 
 
-# Rollups: dashboard figures summed per day (teams) or week (agents), refreshed by
-# voice.rollups.refresh_voice_rollups; pages add the few live rows not yet rolled up.
+# Rollups: dashboard figures summed per day and per week (teams) or per week (agents), refreshed
+# by voice.rollups.refresh_voice_rollups; pages add the few live rows not yet rolled up.
 
 
 class ScoreCounts(models.Model):
@@ -224,19 +224,18 @@ class ScoreCounts(models.Model):
         abstract = True
 
 
-class DailyVoiceRollup(ScoreCounts):
-    """One team's survey figures for one channel and survey kind on one day."""
+class VoiceCounts(ScoreCounts):
+    """A team's survey figures over a period (a day or a week): answers, invitations, follow-ups."""
 
-    day = models.DateField()
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=20, choices=Channel.choices)
-    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
     invitations_sent = models.PositiveIntegerField(default=0)
-    follow_ups_due = models.PositiveIntegerField(default=0, help_text=_("Falling due this day."))
-    follow_ups_on_time = models.PositiveIntegerField(
-        default=0, help_text=_("Of those due this day, closed by their due time.")
+    follow_ups_due = models.PositiveIntegerField(
+        default=0, help_text=_("Falling due in the period.")
     )
-    # Follow-ups closed this day, by time from creation to closing (metrics.CLOSE_BUCKET_HOURS).
+    follow_ups_on_time = models.PositiveIntegerField(
+        default=0, help_text=_("Of those due in the period, closed by their due time.")
+    )
+    # Follow-ups closed in the period, by time from creation to closing
+    # (metrics.CLOSE_BUCKET_HOURS).
     closed_1h = models.PositiveIntegerField(default=0)
     closed_4h = models.PositiveIntegerField(default=0)
     closed_8h = models.PositiveIntegerField(default=0)
@@ -244,6 +243,18 @@ class DailyVoiceRollup(ScoreCounts):
     closed_72h = models.PositiveIntegerField(default=0)
     closed_168h = models.PositiveIntegerField(default=0)
     closed_later = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyVoiceRollup(VoiceCounts):
+    """One team's survey figures for one channel and survey kind on one day."""
+
+    day = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
 
     class Meta:
         constraints = [
@@ -257,15 +268,23 @@ class DailyVoiceRollup(ScoreCounts):
         return f"{self.day} {self.team_id} {self.channel} {self.kind}"
 
 
-class DailyServiceRollup(models.Model):
+class ServiceCounts(models.Model):
+    """A team's interactions and settled promises over a period (a day or a week)."""
+
+    interactions = models.PositiveIntegerField(default=0, help_text=_("Opened in the period."))
+    promises_kept = models.PositiveIntegerField(default=0, help_text=_("Settled in the period."))
+    promises_broken = models.PositiveIntegerField(default=0, help_text=_("Settled in the period."))
+
+    class Meta:
+        abstract = True
+
+
+class DailyServiceRollup(ServiceCounts):
     """One team's interactions and settled promises for one channel on one day."""
 
     day = models.DateField()
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    interactions = models.PositiveIntegerField(default=0, help_text=_("Opened this day."))
-    promises_kept = models.PositiveIntegerField(default=0, help_text=_("Settled this day."))
-    promises_broken = models.PositiveIntegerField(default=0, help_text=_("Settled this day."))
 
     class Meta:
         constraints = [
@@ -277,6 +296,48 @@ class DailyServiceRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.team_id} {self.channel}"
+
+
+class WeeklyVoiceRollup(VoiceCounts):
+    """The sum of a week's DailyVoiceRollup rows (Monday to Sunday, or to the last day rolled up).
+
+    The dashboard reads weeks, not days: a 13-week period sums one row per team, channel and
+    kind a week instead of seven.
+    """
+
+    week = models.DateField(help_text=_("The Monday the week starts on."))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+
+    class Meta:
+        constraints = [
+            # Week, then kind: the dashboard's sums by week and kind read this index in order.
+            models.UniqueConstraint(
+                fields=["week", "kind", "team", "channel"], name="weekly_voice_rollup_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.team_id} {self.channel} {self.kind}"
+
+
+class WeeklyServiceRollup(ServiceCounts):
+    """The sum of a week's DailyServiceRollup rows, as WeeklyVoiceRollup is of the voice ones."""
+
+    week = models.DateField(help_text=_("The Monday the week starts on."))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "team", "channel"], name="weekly_service_rollup_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.team_id} {self.channel}"
 
 
 class WeeklyAgentRollup(ScoreCounts):

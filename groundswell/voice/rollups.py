@@ -2,7 +2,12 @@
 
 Every figure is computed by GROUP BY queries over the live tables; the same functions fill the
 rollup tables (`refresh_voice_rollups`) and give the dashboard the few days not rolled up yet,
-so a rolled-up figure and a live one can never disagree in method.
+so a rolled-up figure and a live one can never disagree in method. The weekly team rollups are
+the sums of the daily ones, rebuilt for the weeks each refresh touches; the dashboard reads them.
+
+Rows are put in their day or week by comparing the timestamp column with the first instant of
+each day or week (`_period`), not by a date function per row: on SQLite Django's date functions
+are Python callbacks, and a plain comparison keeps the column's index usable.
 
 Run the refresh periodically, e.g. hourly: `manage.py refresh_voice_rollups` from cron, or
 enqueue `groundswell.voice.rollup_tasks.refresh_voice_rollups_task` for the task worker
@@ -16,12 +21,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, F, Min, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Case, Count, DateField, F, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from groundswell.desk.choices import PromiseStatus
@@ -35,6 +39,8 @@ from groundswell.voice.models import (
     Response,
     VoiceRollupState,
     WeeklyAgentRollup,
+    WeeklyServiceRollup,
+    WeeklyVoiceRollup,
 )
 
 SCORES = range(11)
@@ -53,9 +59,12 @@ AGENT_FIELDS = ("responses", *SCORE_FIELDS)
 CHUNK_DAYS = 31
 BATCH = 2000
 
-VoiceKey = tuple[datetime.date, int, str, str]  # day, team id, channel, kind
-ServiceKey = tuple[datetime.date, int, str]  # day, team id, channel
+VoiceKey = tuple[datetime.date, int, str, str]  # day (or week), team id, channel, kind
+ServiceKey = tuple[datetime.date, int, str]  # day (or week), team id, channel
 AgentKey = tuple[datetime.date, int, int, str, str]  # week (Monday), team, agent, channel, kind
+# What the first element of a key is: the day, the week's Monday, or the slice's first day.
+Per = Literal["day", "week", "slice"]
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -77,26 +86,53 @@ def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _score_counts() -> dict[str, Count]:
-    return {
-        "responses": Count("pk"),
-        **{f"score_{score}": Count("pk", filter=Q(score=score)) for score in SCORES},
-    }
+def _period(time: str, where: Slice, per: Per) -> Value | Case:
+    """The local day (or week's Monday) each row's `time` falls in, by plain comparisons.
+
+    The rows are already limited to `where`; a row belongs to the last period whose first
+    instant (`day_start`) it is not before. One period needs no comparison at all.
+    """
+    first = timezone.localdate(where.start)
+    last = timezone.localdate(where.end - datetime.timedelta(microseconds=1))
+    step = datetime.timedelta(weeks=1) if per == "week" else ONE_DAY
+    if per == "week":
+        first, last = monday(first), monday(last)
+    elif per == "slice":
+        last = first
+    later = [first + n * step for n in range(1, (last - first) // step + 1)]
+    if not later:
+        return Value(first, output_field=DateField())
+    return Case(
+        *(When(**{f"{time}__gte": day_start(day)}, then=Value(day)) for day in reversed(later)),
+        default=Value(first),
+        output_field=DateField(),
+    )
 
 
-def _close_counts() -> dict[str, Count]:
-    counts: dict[str, Count] = {}
-    lower: datetime.timedelta | None = None
-    for name, hours in zip(CLOSE_FIELDS, (*CLOSE_BUCKET_HOURS, None), strict=True):
-        condition = Q()
-        if lower is not None:
-            condition &= Q(closed_at__gt=F("created_at") + lower)
-        if hours is not None:
-            upper = datetime.timedelta(hours=hours)
-            condition &= Q(closed_at__lte=F("created_at") + upper)
-            lower = upper
-        counts[name] = Count("pk", filter=condition)
-    return counts
+def _close_bucket() -> Case:
+    """The index in CLOSE_FIELDS of a follow-up's time from creation to closing."""
+    return Case(
+        *(
+            When(closed_at__lte=F("created_at") + datetime.timedelta(hours=hours), then=index)
+            for index, hours in enumerate(CLOSE_BUCKET_HOURS)
+        ),
+        default=Value(len(CLOSE_BUCKET_HOURS)),
+    )
+
+
+def _add_counted(counts: dict[str, int], row: dict[str, Any]) -> None:
+    """Add a row of `n` answers with score `g_score`, or of `n` follow-ups closed in time band
+    `g_closed`, to `counts`; any other row carries its counts by name."""
+    n = row.pop("n", None)
+    if "g_score" in row:
+        score = row["g_score"]
+        counts["responses"] += n
+        if score in SCORES:
+            counts[SCORE_FIELDS[score]] += n
+    elif "g_closed" in row:
+        counts[CLOSE_FIELDS[row["g_closed"]]] += n
+    else:
+        counts.update(row)
 
 
 def _narrow(
@@ -111,32 +147,55 @@ def _narrow(
 
 
 def _voice_group(
-    rows: QuerySet[Any], where: Slice, time: str, team: str, channel: str, kind: str
+    rows: QuerySet[Any],
+    where: Slice,
+    per: Per,
+    time: str,
+    team: str,
+    channel: str,
+    kind: str,
+    **more: Any,
 ) -> QuerySet[Any]:
     return (
         _narrow(rows, where, time=time, team=team, channel=channel)
-        .values(g_day=TruncDate(time), g_team=F(team), g_channel=F(channel), g_kind=F(kind))
+        .values(
+            g_day=_period(time, where, per),
+            g_team=F(team),
+            g_channel=F(channel),
+            g_kind=F(kind),
+            **more,
+        )
         .order_by()
     )
 
 
 def voice_rows(
-    where: Slice, *, now: datetime.datetime | None = None
+    where: Slice, *, per: Per = "day", now: datetime.datetime | None = None
 ) -> dict[VoiceKey, dict[str, int]]:
-    """Survey figures per day, team, channel and kind, from the live tables (four queries).
+    """Survey figures per day (or `per`), team, channel and kind, from the live tables.
 
     Answers count on the day submitted, invitations on the day sent, follow-ups as "due" on
-    their due day once that time has passed, and by time to close on the day closed.
+    their due day once that time has passed, and by time to close on the day closed (four
+    queries). Answers and closed follow-ups are counted per score and per time band, one COUNT
+    each, then spread over the score and bucket fields.
     """
     now = now or timezone.now()
     rows: dict[VoiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VOICE_FIELDS, 0))
     queries: list[QuerySet[Any]] = [
         _voice_group(
-            Response.objects.all(), where, "submitted_at", "team_id", "channel", "kind"
-        ).annotate(**_score_counts()),
+            Response.objects.all(),
+            where,
+            per,
+            "submitted_at",
+            "team_id",
+            "channel",
+            "kind",
+            g_score=F("score"),
+        ).annotate(n=Count("pk")),
         _voice_group(
             Invitation.objects.filter(sent_at__isnull=False),
             where,
+            per,
             "sent_at",
             "interaction__team_id",
             "interaction__channel",
@@ -145,6 +204,7 @@ def voice_rows(
         _voice_group(
             FollowUp.objects.filter(due_at__lte=now),
             where,
+            per,
             "due_at",
             "team_id",
             "response__channel",
@@ -156,27 +216,32 @@ def voice_rows(
         _voice_group(
             FollowUp.objects.filter(closed_at__isnull=False),
             where,
+            per,
             "closed_at",
             "team_id",
             "response__channel",
             "response__kind",
-        ).annotate(**_close_counts()),
+            g_closed=_close_bucket(),
+        ).annotate(n=Count("pk")),
     ]
     for query in queries:
         for row in query:
             key = (row.pop("g_day"), row.pop("g_team"), row.pop("g_channel"), row.pop("g_kind"))
-            rows[key].update(row)
+            _add_counted(rows[key], row)
     return dict(rows)
 
 
-def service_rows(where: Slice) -> dict[ServiceKey, dict[str, int]]:
-    """Interactions opened and promises settled per day, team and channel (two queries)."""
+def service_rows(where: Slice, *, per: Per = "day") -> dict[ServiceKey, dict[str, int]]:
+    """Interactions opened and promises settled per day (or `per`), team and channel.
+
+    Two queries.
+    """
     rows: dict[ServiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERVICE_FIELDS, 0))
     opened = (
         _narrow(
             Interaction.objects.all(), where, time="opened_at", team="team_id", channel="channel"
         )
-        .values(g_day=TruncDate("opened_at"), g_team=F("team_id"), g_channel=F("channel"))
+        .values(g_day=_period("opened_at", where, per), g_team=F("team_id"), g_channel=F("channel"))
         .order_by()
         .annotate(interactions=Count("pk"))
     )
@@ -189,7 +254,7 @@ def service_rows(where: Slice) -> dict[ServiceKey, dict[str, int]]:
             channel="interaction__channel",
         )
         .values(
-            g_day=TruncDate("settled_at"),
+            g_day=_period("settled_at", where, per),
             g_team=F("interaction__team_id"),
             g_channel=F("interaction__channel"),
         )
@@ -216,25 +281,27 @@ def agent_rows(where: Slice) -> dict[AgentKey, dict[str, int]]:
             channel="channel",
         )
         .values(
-            g_week=TruncWeek("submitted_at", output_field=DateField()),
+            g_week=_period("submitted_at", where, "week"),
             g_team=F("team_id"),
             g_agent=F("agent_id"),
             g_channel=F("channel"),
             g_kind=F("kind"),
+            g_score=F("score"),
         )
         .order_by()
-        .annotate(**_score_counts())
+        .annotate(n=Count("pk"))
     )
-    return {
-        (
+    rows: dict[AgentKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AGENT_FIELDS, 0))
+    for row in query:
+        key = (
             row.pop("g_week"),
             row.pop("g_team"),
             row.pop("g_agent"),
             row.pop("g_channel"),
             row.pop("g_kind"),
-        ): row
-        for row in query
-    }
+        )
+        _add_counted(rows[key], row)
+    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -288,10 +355,15 @@ def refresh_voice_rollups(
     state = rollup_state()
     first = _first_day_to_refresh(since, state, last)
     counts = {"voice_rows": 0, "service_rows": 0, "agent_rows": 0}
+    if state is None:
+        # Starting over: no week may keep sums of daily rows that are gone.
+        WeeklyVoiceRollup.objects.all().delete()
+        WeeklyServiceRollup.objects.all().delete()
     if first is not None and first <= last:
         for chunk_first, chunk_last in _days(first, last, CHUNK_DAYS):
             counts["voice_rows"] += _refresh_days(chunk_first, chunk_last)
             counts["service_rows"] += _refresh_service_days(chunk_first, chunk_last)
+        _refresh_team_weeks(monday(first), last)
         last_week = monday(today) - datetime.timedelta(days=7)
         for chunk_first, chunk_last in _days(
             monday(first), last_week + datetime.timedelta(days=6), 28
@@ -335,6 +407,39 @@ def _refresh_service_days(first: datetime.date, last: datetime.date) -> int:
         batch_size=BATCH,
     )
     return len(rows)
+
+
+def _refresh_team_weeks(first: datetime.date, last: datetime.date) -> None:
+    """The weekly team rollups from Monday `first` on, summed from the daily rows up to `last`.
+
+    The week holding `last` gets the days rolled up so far; the next refresh completes it.
+    """
+    WeeklyVoiceRollup.objects.filter(week__gte=first).delete()
+    WeeklyServiceRollup.objects.filter(week__gte=first).delete()
+    voice_sums = {name: Sum(name) for name in VOICE_FIELDS}
+    service_sums = {name: Sum(name) for name in SERVICE_FIELDS}
+    voice: list[WeeklyVoiceRollup] = []
+    service: list[WeeklyServiceRollup] = []
+    for week in _mondays(first, last):
+        days = {"day__gte": week, "day__lte": min(week + datetime.timedelta(days=6), last)}
+        voice_days = DailyVoiceRollup.objects.filter(**days).values("team_id", "channel", "kind")
+        voice += (
+            WeeklyVoiceRollup(week=week, **row)
+            for row in voice_days.order_by().annotate(**voice_sums)
+        )
+        service_days = DailyServiceRollup.objects.filter(**days).values("team_id", "channel")
+        service += (
+            WeeklyServiceRollup(week=week, **row)
+            for row in service_days.order_by().annotate(**service_sums)
+        )
+    WeeklyVoiceRollup.objects.bulk_create(voice, batch_size=BATCH)
+    WeeklyServiceRollup.objects.bulk_create(service, batch_size=BATCH)
+
+
+def _mondays(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The Mondays of the weeks from the one holding `first` to the one holding `last`."""
+    start = monday(first)
+    return [start + datetime.timedelta(weeks=n) for n in range((last - start).days // 7 + 1)]
 
 
 def _refresh_weeks(first: datetime.date, last: datetime.date) -> int:

@@ -1,13 +1,14 @@
 """Customer-voice figures as a viewer may see them, shared by the dashboard, exports and API.
 
-Figures come from the rollup tables for the days they cover, plus live GROUP BY queries for
-the days not rolled up yet (normally just today), so the cost stays flat as data grows. Every
+Figures come from the weekly rollup tables for the days they cover, plus live GROUP BY queries
+for the days not rolled up yet (normally just today), so the cost stays flat as data grows. Every
 figure is a pure function of counts (voice.metrics).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -15,8 +16,8 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.core.cache import cache
+from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,11 +27,23 @@ from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
 from groundswell.voice import metrics, rollups
 from groundswell.voice.choices import SurveyKind
-from groundswell.voice.models import DailyServiceRollup, DailyVoiceRollup, WeeklyAgentRollup
+from groundswell.voice.models import (
+    WeeklyAgentRollup,
+    WeeklyServiceRollup,
+    WeeklyVoiceRollup,
+)
 
 PERIOD_WEEKS = (4, 13, 52)
 DEFAULT_WEEKS = 13
 ONE_DAY = datetime.timedelta(days=1)
+# How figures are broken down: the whole selection (key None), and per team, channel and week.
+GROUPINGS = ("all", "team", "channel", "week")
+Grouped = dict[str, dict[Hashable, "Figures"]]
+Rows = list[dict[str, Any]]
+# Summed rollup rows are cached under the rollup state (a refresh changes it), the live rows
+# not rolled up yet (today's) for a few seconds only: that is how stale "today" may be.
+ROLLED_UP_CACHE_SECONDS = 24 * 3600
+LIVE_CACHE_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -175,7 +188,10 @@ def voice_teams(viewer: Person) -> QuerySet[Team]:
 class VoiceMetrics:
     """The figures `viewer` may see under `filters`, each computed on first use.
 
-    The days not yet rolled up are read once, live, and shared by every grouping.
+    The whole selection and its breakdowns by team, channel and week come together: one query
+    per weekly rollup table sums every grouping, and the days not rolled up yet are read once,
+    live, and added to each. Both kinds of rows are shared through the cache by requests that
+    select the same rows (see `_cached`), unless `now` is given.
     """
 
     def __init__(
@@ -187,6 +203,7 @@ class VoiceMetrics:
     ) -> None:
         self.viewer = viewer
         self.filters = filters
+        self.use_cache = now is None
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
         self.start = rollups.monday(self.today) - datetime.timedelta(weeks=filters.weeks - 1)
@@ -196,9 +213,16 @@ class VoiceMetrics:
         self.team_ids = self._team_ids(scope)
         self.only_agent = viewer.pk if Role(viewer.role) == Role.AGENT else None
         state = rollups.rollup_state()
+        self.state = (state.pk, state.complete_through, state.refreshed_at) if state else None
         through = state.complete_through if state else self.start - ONE_DAY
         # Rolled-up days run from `start` to `rolled_through`; later days are read live.
         self.rolled_through = min(max(through, self.start - ONE_DAY), self.today - ONE_DAY)
+        if through > self.rolled_through:
+            # Rolled up past yesterday (a refresh with a later clock): the weekly row of
+            # yesterday's week may hold days read live here, so that whole week is read live.
+            self.rolled_through = max(
+                rollups.monday(self.rolled_through) - ONE_DAY, self.start - ONE_DAY
+            )
         last_sunday = self.rolled_through - datetime.timedelta(
             days=(self.rolled_through.weekday() + 1) % 7
         )
@@ -221,14 +245,6 @@ class VoiceMetrics:
             channel=self.filters.channel,
         )
 
-    @cached_property
-    def _live_voice(self) -> dict[rollups.VoiceKey, dict[str, int]]:
-        return rollups.voice_rows(self._live_slice(self.rolled_through + ONE_DAY), now=self.now)
-
-    @cached_property
-    def _live_service(self) -> dict[rollups.ServiceKey, dict[str, int]]:
-        return rollups.service_rows(self._live_slice(self.rolled_through + ONE_DAY))
-
     def _narrow(self, rows: QuerySet[Any], day: str) -> QuerySet[Any]:
         rows = rows.filter(**{f"{day}__gte": self.start})
         if self.team_ids is not None:
@@ -237,52 +253,114 @@ class VoiceMetrics:
             rows = rows.filter(channel=self.filters.channel)
         return rows
 
-    def _grouped(
-        self, group: str | None, live_key: Callable[[datetime.date, int, str], Hashable]
-    ) -> dict[Hashable, Figures]:
-        """Figures per group: rolled-up days summed by SQL, the live days added to them."""
-        figures: dict[Hashable, Figures] = defaultdict(Figures)
-        expression: Any = {"team": F("team_id"), "channel": F("channel"), "week": TruncWeek("day")}
-        by = {"g": expression[group]} if group else {}
-        voice = (
-            self._narrow(DailyVoiceRollup.objects.filter(day__lte=self.rolled_through), "day")
-            .values("kind", **by)
-            .order_by()
-            .annotate(**{name: Sum(name) for name in rollups.VOICE_FIELDS})
+    def _rolled_up(
+        self,
+        model: type[WeeklyVoiceRollup] | type[WeeklyServiceRollup],
+        fields: tuple[str, ...],
+        *by: str,
+    ) -> QuerySet[Any]:
+        """The rolled-up weeks summed by `by` and team and channel, then by `by` and week.
+
+        One query (two GROUP BYs): the rows by team and channel also give the whole selection
+        and the channel breakdown once added up, which is cheap as they are a handful.
+        """
+        rows: QuerySet[Any] = model.objects.filter(week__lte=self.rolled_through)
+        rows = self._narrow(rows, "week")
+        sums = {name: Sum(name) for name in fields}
+        no_week = Value(None, output_field=DateField())
+        no_team = Value(None, output_field=IntegerField())
+        no_channel = Value(None, output_field=CharField())
+        by_team = rows.values(*by, g_team=F("team_id"), g_channel=F("channel"), g_week=no_week)
+        by_week = rows.values(*by, g_team=no_team, g_channel=no_channel, g_week=F("week"))
+        both: QuerySet[Any] = by_team.order_by().annotate(**sums)
+        return both.union(by_week.order_by().annotate(**sums), all=True)
+
+    def _cached[T](self, part: str, compute: Callable[[], T], *, live: bool) -> T:
+        """`compute()`, or what it gave a request selecting the same rows since the last refresh.
+
+        The key holds the rollup state and everything that narrows the rows (never the viewer
+        as such: two viewers with the same teams read the same rows). Live rows are kept only
+        LIVE_CACHE_SECONDS.
+        """
+        if not self.use_cache:
+            return compute()
+        selection = (
+            part,
+            self.state,
+            self.today,
+            self.start,
+            self.rolled_through,
+            None if self.team_ids is None else sorted(self.team_ids),
+            self.filters.channel,
+            self.only_agent,
         )
-        for row in voice:
-            figures[row.pop("g", None)].add_voice(row.pop("kind"), row)
-        service_rows = self._narrow(
-            DailyServiceRollup.objects.filter(day__lte=self.rolled_through), "day"
+        key = "voice-metrics:" + hashlib.sha256(repr(selection).encode()).hexdigest()
+        found: T | None = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, LIVE_CACHE_SECONDS if live else ROLLED_UP_CACHE_SECONDS)
+        return found
+
+    def _rolled_up_rows(self) -> tuple[Rows, Rows]:
+        if self.rolled_through < self.start:
+            return [], []  # nothing of the period is rolled up yet
+        return (
+            list(self._rolled_up(WeeklyVoiceRollup, rollups.VOICE_FIELDS, "kind")),
+            list(self._rolled_up(WeeklyServiceRollup, rollups.SERVICE_FIELDS)),
         )
-        sums = {name: Sum(name) for name in rollups.SERVICE_FIELDS}
-        service: Any = (
-            service_rows.values(**by).order_by().annotate(**sums)
-            if group
-            else [service_rows.aggregate(**sums)]
+
+    def _live_rows(
+        self,
+    ) -> tuple[dict[rollups.VoiceKey, dict[str, int]], dict[rollups.ServiceKey, dict[str, int]]]:
+        live = self._live_slice(self.rolled_through + ONE_DAY)
+        return (
+            rollups.voice_rows(live, per="week", now=self.now),
+            rollups.service_rows(live, per="week"),
         )
-        for row in service:
-            figures[row.pop("g", None)].add_service(row)
-        for (day, team, channel, kind), values in self._live_voice.items():
-            figures[live_key(day, team, channel)].add_voice(kind, values)
-        for (day, team, channel), values in self._live_service.items():
-            figures[live_key(day, team, channel)].add_service(values)
-        return figures
+
+    @cached_property
+    def _grouped(self) -> Grouped:
+        """Figures per grouping and key: the rolled-up weeks summed by SQL, the live days added."""
+        grouped: Grouped = {grouping: defaultdict(Figures) for grouping in GROUPINGS}
+
+        def groups(
+            week: datetime.date | None, team: int | None, channel: str | None
+        ) -> list[Figures]:
+            """Where a row by week, or by team and channel, counts."""
+            if week is not None:
+                return [grouped["week"][week]]
+            return [grouped["all"][None], grouped["team"][team], grouped["channel"][channel]]
+
+        rolled_voice, rolled_service = self._cached("team", self._rolled_up_rows, live=False)
+        for row in rolled_voice:
+            for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
+                figures.add_voice(row["kind"], row)
+        for row in rolled_service:
+            for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
+                figures.add_service(row)
+        live_voice, live_service = self._cached("team-live", self._live_rows, live=True)
+        for (week, team, channel, kind), values in live_voice.items():
+            for figures in groups(week, None, None) + groups(None, team, channel):
+                figures.add_voice(kind, values)
+        for (week, team, channel), values in live_service.items():
+            for figures in groups(week, None, None) + groups(None, team, channel):
+                figures.add_service(values)
+        return grouped
 
     @cached_property
     def summary(self) -> Figures:
         """Every figure for the whole selection."""
-        return self._grouped(None, lambda day, team, channel: None).get(None) or Figures()
+        return self._grouped["all"].get(None) or Figures()
 
     @cached_property
     def by_team(self) -> list[TeamFigures]:
-        grouped = self._grouped("team", lambda day, team, channel: team)
-        teams = voice_teams(self.viewer).filter(pk__in=[pk for pk in grouped if pk is not None])
+        grouped = self._grouped["team"]
+        teams = voice_teams(self.viewer).filter(pk__in=list(grouped))
         return [TeamFigures(team, grouped[team.pk]) for team in teams.order_by("name", "pk")]
 
     @cached_property
     def by_channel(self) -> list[ChannelFigures]:
-        grouped = self._grouped("channel", lambda day, team, channel: channel)
+        grouped = self._grouped["channel"]
         return [
             ChannelFigures(str(channel), str(channel.label), grouped[channel.value])
             for channel in Channel
@@ -292,33 +370,38 @@ class VoiceMetrics:
     @cached_property
     def by_week(self) -> list[WeekFigures]:
         """Every week of the period in order, empty weeks included (a trend needs its gaps)."""
-        grouped = self._grouped("week", lambda day, team, channel: rollups.monday(day))
+        grouped = self._grouped["week"]
         weeks = [self.start + datetime.timedelta(weeks=n) for n in range(self.filters.weeks)]
-        return [WeekFigures(week, grouped.get(_as_date(week), Figures())) for week in weeks]
+        return [WeekFigures(week, grouped.get(week) or Figures()) for week in weeks]
 
-    @cached_property
-    def by_agent(self) -> list[AgentFigures]:
-        """Agents' answers; an agent sees only their own."""
-        figures: dict[int, Figures] = defaultdict(Figures)
+    def _agent_rolled_up_rows(self) -> Rows:
+        if self.agent_rolled_through < self.start:
+            return []
         rolled = self._narrow(
             WeeklyAgentRollup.objects.filter(week__lte=self.agent_rolled_through), "week"
         )
         if self.only_agent is not None:
             rolled = rolled.filter(agent_id=self.only_agent)
         sums = {name: Sum(name) for name in rollups.AGENT_FIELDS}
-        for row in rolled.values("agent_id", "kind").order_by().annotate(**sums):
-            figures[row.pop("agent_id")].add_scores(row.pop("kind"), row)
-        live = rollups.agent_rows(self._live_slice(self.agent_rolled_through + ONE_DAY))
+        return list(rolled.values("agent_id", "kind").order_by().annotate(**sums))
+
+    @cached_property
+    def by_agent(self) -> list[AgentFigures]:
+        """Agents' answers; an agent sees only their own."""
+        figures: dict[int, Figures] = defaultdict(Figures)
+        for row in self._cached("agent", self._agent_rolled_up_rows, live=False):
+            figures[row["agent_id"]].add_scores(row["kind"], row)
+        live = self._cached(
+            "agent-live",
+            lambda: rollups.agent_rows(self._live_slice(self.agent_rolled_through + ONE_DAY)),
+            live=True,
+        )
         for (_week, _team, agent, _channel, kind), values in live.items():
             if self.only_agent in (None, agent):
                 figures[agent].add_scores(kind, values)
         minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
         agents = Person.objects.filter(pk__in=list(figures)).order_by("full_name", "pk")
         return [AgentFigures(agent, figures[agent.pk], minimum) for agent in agents]
-
-
-def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def voice_metrics(viewer: Person, filters: VoiceFilters | None = None) -> VoiceMetrics:
@@ -338,14 +421,14 @@ def interactions_by_team(viewer: Person) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     live_from = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     if state is not None:
-        rolled = DailyServiceRollup.objects.filter(day__lte=state.complete_through)
+        rolled = WeeklyServiceRollup.objects.filter(week__lte=state.complete_through)
         if team_ids is not None:
             rolled = rolled.filter(team_id__in=team_ids)
         for row in rolled.values("team_id").order_by().annotate(n=Sum("interactions")):
             counts[row["team_id"]] += row["n"]
         live_from = rollups.day_start(state.complete_through + ONE_DAY)
     live = rollups.service_rows(
-        rollups.Slice(start=live_from, end=timezone.now(), team_ids=team_ids)
+        rollups.Slice(start=live_from, end=timezone.now(), team_ids=team_ids), per="slice"
     )
     for (_day, team, _channel), values in live.items():
         counts[team] += values["interactions"]

@@ -1,9 +1,15 @@
 """Rollup refresh: the same figures as live aggregation, idempotent, and never leaving a gap."""
 
 import datetime
+import importlib
+import zoneinfo
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Sum
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from groundswell.desk.choices import PromiseStatus
@@ -14,6 +20,8 @@ from groundswell.voice.models import (
     DailyVoiceRollup,
     VoiceRollupState,
     WeeklyAgentRollup,
+    WeeklyServiceRollup,
+    WeeklyVoiceRollup,
 )
 from groundswell.voice.rollup_tasks import refresh_voice_rollups_task
 from groundswell.voice.selectors import VoiceFilters, VoiceMetrics
@@ -39,8 +47,8 @@ def history(agent: Person, other_agent: Person, team_alpha: Team, team_beta: Tea
         data.promise(interaction, PromiseStatus.BROKEN, settled_at=at)
 
 
-def _snapshot(viewer: Person) -> tuple[object, ...]:
-    figures = VoiceMetrics(viewer, VoiceFilters(weeks=13))
+def _snapshot(viewer: Person, now: datetime.datetime | None = None) -> tuple[object, ...]:
+    figures = VoiceMetrics(viewer, VoiceFilters(weeks=13), now=now)
     return (
         figures.summary,
         [(row.team.pk, row.figures) for row in figures.by_team],
@@ -123,3 +131,160 @@ def test_command_and_task_refresh(team_alpha: Team) -> None:
     DailyVoiceRollup.objects.all().delete()
     refresh_voice_rollups_task.enqueue(since=None)
     assert DailyVoiceRollup.objects.count() == 1
+
+
+Sums = dict[tuple[Any, ...], dict[str, int]]
+
+
+def _weeks_from_days() -> tuple[Sums, Sums]:
+    """The daily rollups summed by hand per week (Monday) and team, channel (and kind)."""
+    voice: Sums = {}
+    for day in DailyVoiceRollup.objects.all():
+        key = (rollups.monday(day.day), day.team_id, day.channel, day.kind)
+        sums = voice.setdefault(key, dict.fromkeys(rollups.VOICE_FIELDS, 0))
+        for name in rollups.VOICE_FIELDS:
+            sums[name] += getattr(day, name)
+    service: Sums = {}
+    for service_day in DailyServiceRollup.objects.all():
+        week = rollups.monday(service_day.day)
+        sums = service.setdefault(
+            (week, service_day.team_id, service_day.channel),
+            dict.fromkeys(rollups.SERVICE_FIELDS, 0),
+        )
+        for name in rollups.SERVICE_FIELDS:
+            sums[name] += getattr(service_day, name)
+    return voice, service
+
+
+def _weeks() -> tuple[Sums, Sums]:
+    voice: Sums = {
+        (row.week, row.team_id, row.channel, row.kind): {
+            name: getattr(row, name) for name in rollups.VOICE_FIELDS
+        }
+        for row in WeeklyVoiceRollup.objects.all()
+    }
+    service: Sums = {
+        (row.week, row.team_id, row.channel): {
+            name: getattr(row, name) for name in rollups.SERVICE_FIELDS
+        }
+        for row in WeeklyServiceRollup.objects.all()
+    }
+    return voice, service
+
+
+def test_weekly_rollups_are_the_days_summed_per_week(
+    agent: Person, team_alpha: Team, team_beta: Team
+) -> None:
+    """A Sunday and the Monday after it fall in two weeks; the current week holds the days
+    rolled up so far."""
+    monday = rollups.monday(timezone.localdate()) - 7 * DAY
+    days = (monday - DAY, monday, monday + 6 * DAY, timezone.localdate() - DAY)
+    for day, scores in zip(days, ([5, 1], [4], [2, 3], [5]), strict=True):
+        at = rollups.day_start(day) + 23 * HOUR
+        made = data.answers(team_alpha, "csat", scores, at=at, agent=agent, unanswered=1)
+        data.answers(team_beta, "nps", [9], at=at, channel="phone")
+        data.follow_up(made[0], created_at=at, due_at=at + HOUR, closed_at=at + 2 * HOUR)
+        data.promise(data.interactions(team_alpha, 1, at=at)[0], "kept", settled_at=at)
+    rollups.refresh_voice_rollups()
+    assert _weeks() == _weeks_from_days()
+    by_week = dict(
+        WeeklyVoiceRollup.objects.filter(team=team_alpha)
+        .values_list("week")
+        .annotate(n=Sum("responses"))
+        .order_by("week")
+    )
+    # Sunday (2 answers) before `monday`; Monday and Sunday (1 + 2) in its week; yesterday (1)
+    # in the current week unless today is Monday (then yesterday is that Sunday).
+    expected = (
+        {monday - 7 * DAY: 2, monday: 4}
+        if timezone.localdate().weekday() == 0
+        else {
+            monday - 7 * DAY: 2,
+            monday: 3,
+            rollups.monday(timezone.localdate()): 1,
+        }
+    )
+    assert by_week == expected
+    assert {
+        week.weekday() for week in WeeklyVoiceRollup.objects.values_list("week", flat=True)
+    } == {0}
+
+
+@pytest.mark.usefixtures("history")
+def test_a_later_refresh_recomputes_the_weeks_it_touches(team_alpha: Team) -> None:
+    rollups.refresh_voice_rollups()
+    data.answers(team_alpha, "ces", [3, 4], at=timezone.now() - 2 * DAY)
+    rollups.refresh_voice_rollups()
+    assert _weeks() == _weeks_from_days()
+    assert WeeklyVoiceRollup.objects.filter(kind="ces", team=team_alpha).exists()
+
+
+@pytest.mark.usefixtures("history")
+def test_starting_over_leaves_no_week_of_days_that_are_gone(team_alpha: Team) -> None:
+    """As after the demo wipes the daily rollups and their state: old weeks go too."""
+    rollups.refresh_voice_rollups()
+    DailyVoiceRollup.objects.all().delete()
+    DailyServiceRollup.objects.all().delete()
+    VoiceRollupState.objects.all().delete()
+    old = rollups.monday(timezone.localdate() - 400 * DAY)
+    WeeklyVoiceRollup.objects.create(
+        week=old, team=team_alpha, channel="email", kind="csat", responses=1, score_5=1
+    )
+    rollups.refresh_voice_rollups()
+    assert not WeeklyVoiceRollup.objects.filter(week=old).exists()
+    assert _weeks() == _weeks_from_days()
+
+
+@pytest.mark.usefixtures("history")
+def test_the_migration_sums_the_days_already_rolled_up() -> None:
+    rollups.refresh_voice_rollups()
+    expected = _weeks()
+    WeeklyVoiceRollup.objects.all().delete()
+    WeeklyServiceRollup.objects.all().delete()
+    migration = importlib.import_module("groundswell.voice.migrations.0005_weekly_team_rollups")
+    migration.sum_existing_days_into_weeks(apps, None)
+    assert _weeks() == expected
+    assert expected[0]
+
+
+def test_rollups_reaching_past_the_clock_are_not_counted_twice(
+    admin: Person, agent: Person, team_alpha: Team
+) -> None:
+    """Figures asked for as of last Wednesday noon, with rollups through yesterday: the week
+    holding "yesterday" (Tuesday) is read live, as its weekly row also holds later days."""
+    monday = rollups.monday(timezone.localdate()) - 7 * DAY
+    now = rollups.day_start(monday + 2 * DAY) + 12 * HOUR
+    for at, score in ((now - DAY, 5), (now - 2 * HOUR, 4), (now + DAY, 1)):
+        data.answers(team_alpha, "csat", [score], at=at, agent=agent)
+    live = _snapshot(admin, now)
+    rollups.refresh_voice_rollups()
+    assert _snapshot(admin, now) == live
+    summary = VoiceMetrics(admin, VoiceFilters(), now=now).summary
+    assert summary.csat is not None
+    assert summary.csat.n == 2
+
+
+@override_settings(TIME_ZONE="Pacific/Auckland")
+def test_days_and_weeks_follow_the_local_clock(team_alpha: Team) -> None:
+    """Rows fall in local days and weeks: midnight between Sunday and Monday in Auckland is
+    Sunday 11:00 UTC (13 hours ahead in summer), so UTC dates would put both in one week."""
+    local = zoneinfo.ZoneInfo("Pacific/Auckland")
+    monday = rollups.monday(timezone.localdate()) - 14 * DAY
+    midnight = datetime.datetime.combine(monday, datetime.time.min, tzinfo=local)
+    for at, score in ((midnight - HOUR, 1), (midnight, 2), (midnight + HOUR, 3)):
+        data.answers(team_alpha, "csat", [score], at=at)
+    where = rollups.Slice(start=rollups.day_start(monday - 7 * DAY), end=timezone.now())
+    by_week = rollups.voice_rows(where, per="week")
+    assert {key[0]: row["responses"] for key, row in by_week.items()} == {
+        monday - 7 * DAY: 1,
+        monday: 2,
+    }
+    by_day = rollups.voice_rows(where)
+    assert {
+        key[0]: row["score_1"] + row["score_2"] + row["score_3"] for key, row in by_day.items()
+    } == {
+        monday - DAY: 1,
+        monday: 2,
+    }
+    whole = rollups.voice_rows(where, per="slice")
+    assert [row["responses"] for row in whole.values()] == [3]
