@@ -10,4 +10,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     person = getattr(request, "person", None)
     if not person:
         return {"main_menu": [], "admin_menu": []}
-    return {"main_menu": main_menu(person), "admin_menu": admin_menu(person)}
+    menu = main_menu(person)
+    # The link to this page, compared without its last character (as "/desk" and "/desk/").
+    here = request.path[:-1]
+    current = next((link.url for link in menu if link.url[:-1] == here), None)
+    return {"main_menu": menu, "admin_menu": admin_menu(person), "current_menu_url": current}

@@ -3,9 +3,11 @@
 Areas whose app has not been built yet link to an honest "not available yet" page.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -119,7 +121,7 @@ def main_menu(person: Person) -> list[NavLink]:
     return [
         NavLink(
             label=str(area.label),
-            url=reverse(area.url_name) if area.url_name else reverse("core:area", args=[area.slug]),
+            url=_url(area.url_name) if area.url_name else _url("core:area", area.slug),
             slug=area.slug,
             available=area.url_name is not None,
         )
@@ -132,9 +134,20 @@ def admin_menu(person: Person) -> list[NavLink]:
     """Set-up pages, for those who may use them."""
     links = []
     if can(person, Action.IMPORT_PEOPLE):
-        links.append(NavLink(str(_("Import people")), reverse("people:import"), "import", True))
+        links.append(NavLink(str(_("Import people")), _url("people:import"), "import", True))
     if can(person, Action.MANAGE_API_KEYS):
-        links.append(NavLink(str(_("API keys")), reverse("api_keys:list"), "api-keys", True))
+        links.append(NavLink(str(_("API keys")), _url("api_keys:list"), "api-keys", True))
     if can(person, Action.USE_ADMIN_SITE):
-        links.append(NavLink(str(_("Admin site")), reverse("admin:index"), "admin", True))
+        links.append(NavLink(str(_("Admin site")), _url("admin:index"), "admin", True))
     return links
+
+
+def _url(name: str, *args: str) -> str:
+    """`reverse(name, args=args)`, remembered: the menus are on every page."""
+    return _reverse(name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=256)
+def _reverse(name: str, args: tuple[str, ...], prefix: str, urlconf: str) -> str:
+    # `prefix` and `urlconf` are part of the key: reverse() reads the first and takes the second.
+    return reverse(name, args=args, urlconf=urlconf)

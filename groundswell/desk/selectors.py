@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from groundswell.desk.choices import ImportStatus, PromiseStatus
+from groundswell.core.lib.listing import datetime_formatter, url_maker
+from groundswell.desk.choices import Channel, ImportStatus, InteractionStatus, PromiseStatus
 from groundswell.desk.models import Customer, ImportJob, Interaction, Promise
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
@@ -61,10 +62,10 @@ def list_interactions(
 
 
 @dataclass(frozen=True)
-class KeysetPage:
+class KeysetPage[T]:
     """One page of a newest-first list and the cursor to the next, if there is one."""
 
-    items: list[Interaction]
+    items: list[T]
     next_cursor: str | None
     cursor: str | None = None
 
@@ -73,7 +74,7 @@ class KeysetPage:
         return self.next_cursor is not None
 
 
-def encode_cursor(interaction: Interaction) -> str:
+def encode_cursor(interaction: Interaction | InteractionRow) -> str:
     return f"{interaction.opened_at.isoformat()}_{interaction.pk}"
 
 
@@ -86,19 +87,104 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     return moment, int(pk)
 
 
+def _after(interactions: QuerySet[Interaction], cursor: str | None) -> QuerySet[Interaction]:
+    if not cursor:
+        return interactions
+    moment, pk = decode_cursor(cursor)
+    return interactions.filter(Q(opened_at__lt=moment) | Q(opened_at=moment, pk__lt=pk))
+
+
 def keyset_page(
     interactions: QuerySet[Interaction], *, cursor: str | None, size: int = LIST_PAGE_SIZE
-) -> KeysetPage:
+) -> KeysetPage[Interaction]:
     """The page after `cursor` (the first page without one): one query, no COUNT(*)."""
-    if cursor:
-        moment, pk = decode_cursor(cursor)
-        interactions = interactions.filter(Q(opened_at__lt=moment) | Q(opened_at=moment, pk__lt=pk))
-    rows = list(interactions[: size + 1])
+    rows = list(_after(interactions, cursor)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
         items=rows,
         next_cursor=encode_cursor(rows[-1]) if more and rows else None,
+        cursor=cursor,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRow:
+    """One line of the list page, ready to show: read as plain values, no model instances."""
+
+    pk: int
+    url: str
+    subject: str
+    opened_at: datetime.datetime
+    opened_iso: str  # opened_at in the current time zone, as the `date:"c"` filter writes it
+    opened_text: str  # and in the language's short date-time format
+    team: str
+    handled_by: str
+    customer: str
+    channel: str
+    status: str
+
+
+ROW_FIELDS = (
+    "pk",
+    "subject",
+    "opened_at",
+    "team__name",
+    "handled_by__full_name",
+    "customer__name",
+    "channel",
+    "status",
+)
+
+
+def interaction_rows(values: Sequence[tuple[Any, ...]]) -> list[InteractionRow]:
+    """Rows of `ROW_FIELDS` values as the list page shows them, in the active language.
+
+    The detail URL, the date format and the choice labels are looked up once for the page,
+    not once a row; "—" stands for nobody.
+    """
+    url = url_maker("desk:interaction-detail")
+    zone = timezone.get_current_timezone()
+    short = datetime_formatter("SHORT_DATETIME_FORMAT")
+    channels = {value: str(label) for value, label in Channel.choices}
+    statuses = {value: str(label) for value, label in InteractionStatus.choices}
+    rows = []
+    for pk, subject, opened_at, team, agent, customer, channel, status in values:
+        local = opened_at.astimezone(zone)
+        rows.append(
+            InteractionRow(
+                pk=pk,
+                url=url(pk),
+                subject=subject,
+                opened_at=opened_at,
+                opened_iso=local.isoformat(),
+                opened_text=short(local),
+                team=team,
+                handled_by=agent or "—",
+                customer=customer or "—",
+                channel=channels.get(channel, channel),
+                status=statuses.get(status, status),
+            )
+        )
+    return rows
+
+
+def interaction_rows_page(
+    interactions: QuerySet[Interaction], *, cursor: str | None, size: int = LIST_PAGE_SIZE
+) -> KeysetPage[InteractionRow]:
+    """The list page's rows after `cursor`; a cursor that is not ours gives the first page.
+
+    One query for the columns the page shows (no COUNT(*), no model instances).
+    """
+    try:
+        after = _after(interactions, cursor)
+    except ValueError:
+        after, cursor = interactions, None
+    values = list(after.values_list(*ROW_FIELDS)[: size + 1])
+    rows = interaction_rows(values[:size])
+    return KeysetPage(
+        items=rows,
+        next_cursor=encode_cursor(rows[-1]) if len(values) > size and rows else None,
         cursor=cursor,
     )
 
@@ -308,19 +394,9 @@ def get_customer_for(viewer: Person, pk: int) -> Customer:
 
 def interaction_filter_choices(viewer: Person) -> tuple[QuerySet[Team], QuerySet[Person]]:
     """The teams and agents the list page offers as filters: those in `viewer`'s view."""
-    teams = teams_in_scope(viewer, Action.VIEW_INTERACTIONS).select_related("department")
+    teams = teams_in_scope(viewer, Action.VIEW_INTERACTIONS)
     agents = Person.objects.filter(team__in=teams, is_active=True).order_by("full_name")
     return teams.order_by("name"), agents
-
-
-def keyset_page_or_first(
-    interactions: QuerySet[Interaction], *, cursor: str | None, size: int = LIST_PAGE_SIZE
-) -> KeysetPage:
-    """Like `keyset_page`, but a cursor that is not ours (an edited link) gives the first page."""
-    try:
-        return keyset_page(interactions, cursor=cursor, size=size)
-    except ValueError:
-        return keyset_page(interactions, cursor=None, size=size)
 
 
 # Imports -------------------------------------------------------------------------------------

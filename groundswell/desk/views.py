@@ -28,7 +28,7 @@ def interaction_list(request: AuthedRequest) -> HttpResponse:
     """Newest first, 50 a page; a filter changed with HTMX gets only the results back."""
     filters = InteractionFilterForm(request.GET, viewer=request.person)
     interactions = selectors.list_interactions(request.person, **filters.filters())
-    page = selectors.keyset_page_or_first(interactions, cursor=request.GET.get("after"))
+    page = selectors.interaction_rows_page(interactions, cursor=request.GET.get("after"))
     partial = request.htmx and not request.htmx.history_restore_request
     template = "desk/partials/interaction_results.html" if partial else "desk/interaction_list.html"
     context = {

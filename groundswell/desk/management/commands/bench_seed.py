@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--responses",
             type=int,
-            default=250_000,
-            help="answered invitations on top of --invitations, for the dashboard's history",
+            default=None,
+            help="answered invitations on top of --invitations, for the dashboard's history "
+            "(default: a quarter of --interactions, 250,000 at the standard size)",
         )
         parser.add_argument("--tokens-file", type=Path, required=True)
 
@@ -29,7 +30,11 @@ class Command(BaseCommand):
                 invitations=options["invitations"],
                 tokens_file=options["tokens_file"],
                 teams=options["teams"],
-                responses=options["responses"],
+                responses=(
+                    options["responses"]
+                    if options["responses"] is not None
+                    else options["interactions"] // 4
+                ),
             )
         except RuntimeError as error:
             raise CommandError(str(error)) from error
