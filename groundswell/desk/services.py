@@ -356,20 +356,30 @@ def _apply(
         changed.append("team")
     elif creating:
         raise ValidationError({"team_id": _("A team is required.")})
+    # Only values that differ count as changes: a helpdesk resending a ticket as it is
+    # writes nothing.
     for name in PLAIN_FIELDS:
-        if name in data and data[name] is not None:
-            setattr(interaction, name, data[name])
+        value = data.get(name)
+        if value is not None and (creating or getattr(interaction, name) != value):
+            setattr(interaction, name, value)
             changed.append(name)
-    if data.get("handled_by_id") is not None or data.get("handled_by_email"):
-        interaction.handled_by = _handler(data)
-        changed.append("handled_by")
+    handler_id = data.get("handled_by_id")
+    if (handler_id is not None or data.get("handled_by_email")) and (
+        creating or handler_id != interaction.handled_by_id
+    ):
+        handler = _handler(data)
+        if creating or handler.pk != interaction.handled_by_id:
+            interaction.handled_by = handler
+            changed.append("handled_by")
     if data.get("customer_email"):
-        interaction.customer = find_or_create_customer(
+        customer = find_or_create_customer(
             email=str(data["customer_email"]),
             name=str(data.get("customer_name") or ""),
             language=str(data.get("customer_language") or ""),
         )
-        changed.append("customer")
+        if creating or customer.pk != interaction.customer_id:
+            interaction.customer = customer
+            changed.append("customer")
     return changed
 
 

@@ -73,6 +73,33 @@ def test_ingest_with_an_api_key_is_idempotent(key, team_alpha):
     assert Customer.objects.get().email == "pat@example.test"
 
 
+def test_resending_an_unchanged_interaction_writes_nothing(key, team_alpha, agent):
+    payload = {
+        "team_id": team_alpha.pk,
+        "channel": "chat",
+        "subject": "Where is my parcel?",
+        "external_id": "same-1",
+        "handled_by_email": agent.email,
+        "customer_email": "pat@example.test",
+    }
+    client = Client()
+    post(client, f"{API}/interactions", payload, headers=bearer(key))
+    Interaction.objects.update(updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+
+    again = post(client, f"{API}/interactions", payload, headers=bearer(key))
+    changed = post(
+        client, f"{API}/interactions", {**payload, "subject": "Parcel found"}, headers=bearer(key)
+    )
+
+    assert again.status_code == 201
+    assert again["Groundswell-Upsert"] == "updated"
+    assert changed.json()["subject"] == "Parcel found"
+    stored = Interaction.objects.get()
+    assert stored.handled_by == agent
+    assert stored.updated_at.year == 2026
+    assert stored.updated_at.month > 1 or stored.updated_at.day > 1  # only the change wrote
+
+
 def test_ingest_costs_a_few_queries(key, team_alpha):
     payload = {"team_id": team_alpha.pk, "channel": "email", "subject": "x", "external_id": "q-1"}
     client = Client()
