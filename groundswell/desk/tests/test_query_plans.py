@@ -12,20 +12,20 @@ from groundswell.people.models import Team
 
 from .factories import InteractionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # PostgreSQL proves the index's condition from the literal id itself (parameters are
+    # interpolated on the client), and on a test-sized table its planner rightly picks any
+    # index, so the plan says nothing there. SQLite is where the scan happened.
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite query-plan check"),
+]
 
 INDEX = "interaction_unique_external_id"
 
 
 def _plan(sql: str, params: list[object]) -> str:
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A test table is tiny and PostgreSQL would rightly scan it: ask whether the index
-            # is usable at all.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return " ".join(str(part) for row in cursor.fetchall() for part in row)
 
 
