@@ -9,6 +9,8 @@ Rows are matched on (source, external id): importing a file again updates the sa
 interactions instead of adding them twice. Writing uses the database cursor's executemany
 for plain INSERT and UPDATE statements, because Django's bulk_create spends most of its time
 preparing each value and reaches about half the rate the import needs (docs/performance.md).
+An UPDATE leaves rows whose values are unchanged alone. On PostgreSQL, executemany still sends
+one statement per row, which keeps the import there under its goal (see docs/performance.md).
 """
 
 from __future__ import annotations
