@@ -6,11 +6,12 @@ repeated within the file. Then either nothing is written (all-or-nothing, when a
 wrong) or the good rows are, with a CSV report of every bad row (line, column, message).
 
 Rows are matched on (source, external id): importing a file again updates the same
-interactions instead of adding them twice. Writing uses the database cursor's executemany
-for plain INSERT and UPDATE statements, because Django's bulk_create spends most of its time
+interactions instead of adding them twice. On SQLite, writing uses the cursor's executemany for
+plain INSERT and UPDATE statements, because Django's bulk_create spends most of its time
 preparing each value and reaches about half the rate the import needs (docs/performance.md).
-An UPDATE leaves rows whose values are unchanged alone. On PostgreSQL, executemany still sends
-one statement per row, which keeps the import there under its goal (see docs/performance.md).
+On PostgreSQL, where executemany sends one statement per row, new rows are streamed with COPY
+and updates are copied into a temporary table and applied by one UPDATE. Either way an update
+leaves rows whose values are unchanged alone.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
+# The columns an import may change on an interaction it updates.
+CHANGED = COLUMNS[: COLUMNS.index("source")]
 
 
 @dataclass(frozen=True)
@@ -582,7 +585,21 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
         if row.existing_pk is None:
             inserts.append((*values, plan.source, row.external_id, stamp, stamp))
         else:
-            updates.append((*values, stamp, row.existing_pk, *values))
+            updates.append((*values, row.existing_pk))
+    if connection.vendor == "postgresql":
+        _copy_postgres(inserts, updates, stamp, progress)
+    else:
+        _executemany(inserts, updates, stamp, progress)
+    return len(inserts), len(updates)
+
+
+def _executemany(
+    inserts: list[tuple[Any, ...]],
+    updates: list[tuple[Any, ...]],
+    stamp: Any,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Plain INSERT and UPDATE statements, each sent once per batch with executemany."""
     table = connection.ops.quote_name(Interaction._meta.db_table)
     # Only our own constant column names and the quoted table name go into the SQL text.
     insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
@@ -590,22 +607,77 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
     )
     # An update leaves a row that already holds these values alone (and its `updated_at` with
     # it), so sending the same export again rewrites nothing.
-    changed = COLUMNS[: COLUMNS.index("source")]
     same = " IS " if connection.vendor == "sqlite" else " IS NOT DISTINCT FROM "
     update_sql = "UPDATE {} SET {}, updated_at = %s WHERE id = %s AND NOT ({})".format(  # noqa: S608
         table,
-        ", ".join(f"{name} = %s" for name in changed),
-        " AND ".join(f"{name}{same}%s" for name in changed),
+        ", ".join(f"{name} = %s" for name in CHANGED),
+        " AND ".join(f"{name}{same}%s" for name in CHANGED),
     )
+    # Each update is (new values..., id); the statement wants the id and the values again.
+    rows = [(*row[:-1], stamp, row[-1], *row[:-1]) for row in updates]
     done = 0
     with connection.cursor() as cursor:
-        for sql, params in ((insert_sql, inserts), (update_sql, updates)):
+        for sql, params in ((insert_sql, inserts), (update_sql, rows)):
             for batch in batched(params, BATCH_SIZE):
                 cursor.executemany(sql, batch)
                 done += len(batch)
                 if progress is not None:
                     progress(done)
-    return len(inserts), len(updates)
+
+
+def _copy_postgres(
+    inserts: list[tuple[Any, ...]],
+    updates: list[tuple[Any, ...]],
+    stamp: Any,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """COPY new rows straight into the table; COPY updates into a scratch table, then one UPDATE.
+
+    PostgreSQL's executemany sends one statement per row; COPY streams a batch in one go. The
+    UPDATE skips rows whose values are already the same, as the other path does.
+    """
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    scratch = connection.ops.quote_name("groundswell_import_update")
+    done = 0
+    with connection.cursor() as cursor:
+        if inserts:
+            copy_sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
+            for batch in batched(inserts, BATCH_SIZE):
+                _copy_rows(cursor, copy_sql, batch)
+                done += len(batch)
+                if progress is not None:
+                    progress(done)
+        if not updates:
+            return
+        # A temporary table lives in this session only, and its creation is undone with the
+        # transaction if anything fails.
+        names = ", ".join(CHANGED)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608 (constant names)
+            f"SELECT {names}, id FROM {table} WITH NO DATA"
+        )
+        copy_sql = f"COPY {scratch} ({names}, id) FROM STDIN"
+        for batch in batched(updates, BATCH_SIZE):
+            _copy_rows(cursor, copy_sql, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+        cursor.execute(
+            f"UPDATE {table} AS target SET "  # noqa: S608 (constant names)
+            f"{', '.join(f'{name} = new.{name}' for name in CHANGED)}, updated_at = %s "
+            f"FROM {scratch} AS new WHERE target.id = new.id "
+            f"AND ({', '.join(f'target.{name}' for name in CHANGED)}) IS DISTINCT FROM "
+            f"({', '.join(f'new.{name}' for name in CHANGED)})",
+            [stamp],
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
+def _copy_rows(cursor: Any, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Stream rows through psycopg's COPY support (the cursor wrapper passes `copy` through)."""
+    with cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def datetime_adapter() -> Callable[[datetime.datetime | None], Any]:

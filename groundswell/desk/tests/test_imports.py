@@ -81,6 +81,40 @@ def test_the_same_file_again_rewrites_nothing(admin, team_alpha):
     assert rewritten.updated_at > untouched.updated_at
 
 
+def test_an_update_rewrites_every_mapped_field(admin, agent, team_alpha, team_beta):
+    """Times, teams, agents, customers and tags all change through the update path."""
+    content = (
+        b"Id,Subject,Status,Via,Group,Created at,Solved at,Requester,Requester email,Tags\n"
+        b"7,Card declined,open,Phone call (inbound),Alpha,2026-09-01 10:00:00,,Lee Park,"
+        b"lee@example.test,payments\n"
+        b"8,Unchanged,open,Email,Alpha,2026-09-02 10:00:00,,,,\n"
+    )
+    imports.import_file(actor=admin, content=content, preset="zendesk")
+    changed = (
+        b"Id,Subject,Status,Via,Group,Created at,Solved at,Requester,Requester email,Tags\n"
+        b"7,Card declined twice,solved,Chat,Beta,2026-09-01 11:15:30,2026-09-03 08:00:00,"
+        b"Sam Roe,sam@example.test,payments card\n"
+        b"8,Unchanged,open,Email,Alpha,2026-09-02 10:00:00,,,,\n"
+        b"9,New one,open,Email,Alpha,2026-09-04 10:00:00,,,,\n"
+    )
+
+    outcome = imports.import_file(actor=admin, content=changed, preset="zendesk")
+    # A second import inside the same transaction finds no leftovers of the first.
+    again = imports.import_file(actor=admin, content=changed, preset="zendesk")
+
+    assert (outcome.created, outcome.updated) == (1, 2)
+    assert (again.created, again.updated) == (0, 3)
+    updated = Interaction.objects.select_related("customer").get(external_id="7")
+    assert updated.subject == "Card declined twice"
+    assert (updated.status, updated.channel, updated.team) == ("resolved", "chat", team_beta)
+    assert updated.opened_at == datetime.datetime(2026, 9, 1, 11, 15, 30, tzinfo=datetime.UTC)
+    assert updated.resolved_at == datetime.datetime(2026, 9, 3, 8, tzinfo=datetime.UTC)
+    assert updated.topics == ["payments", "card"]
+    assert updated.customer is not None
+    assert updated.customer.email == "sam@example.test"
+    assert Interaction.objects.filter(source="zendesk").count() == 3
+
+
 @pytest.mark.parametrize(
     "moment",
     [
