@@ -3,113 +3,26 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
-from django.forms.renderers import BaseRenderer
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from groundswell.core.widgets import FilterDateInput, FilterSelect
 from groundswell.desk import import_presets, selectors
 from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind
+from groundswell.people.forms import PersonFilterField, TeamChoiceField, TeamFilterField
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, teams_in_scope
-
-
-class TeamChoiceField(forms.ModelChoiceField[Team]):
-    def label_from_instance(self, obj: Team) -> str:
-        return f"{obj.name} ({obj.department.name})"
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-# The list page's filters -------------------------------------------------------------------
-#
-# The filter form is on the busiest page of the desk, so its widgets are written in Python:
-# Django's <select> template includes two more templates for every option, which for a long
-# list of agents costs more than the rest of the page, and the options are read as values
-# rather than as model instances. The HTML is the same as Django's, give or take whitespace.
-
-
-class FilterSelect(forms.Select):
-    """A <select> of flat (value, label) choices, written without templates."""
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: BaseRenderer | None = None,
-    ) -> SafeString:
-        selected = set(self.format_value(value))
-        options = "\n".join(
-            [
-                f'  <option value="{escape(option)}"'
-                f"{' selected' if str(option) in selected else ''}>{escape(label)}</option>"
-                for option, label in self.choices
-            ]
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        options_html = mark_safe(options)  # noqa: S308 (each value and label is escaped above)
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, attributes, options_html)
-
-
-class FilterDateInput(DateInput):
-    """A date <input>, written without templates."""
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: BaseRenderer | None = None,
-    ) -> SafeString:
-        shown = self.format_value(value)
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            self.input_type,
-            name,
-            format_html(' value="{}"', shown) if shown is not None else "",
-            flatatt(self.build_attrs(self.attrs, attrs)),
-        )
-
-
-class _TeamOptions(ModelChoiceIterator[Team]):
-    """Teams as "Team (Department)", read as values."""
-
-    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
-        if self.field.empty_label is not None:
-            yield "", str(self.field.empty_label)
-        for pk, name, department in self.queryset.values_list("pk", "name", "department__name"):
-            yield str(pk), f"{name} ({department})"
-
-
-class _PersonOptions(ModelChoiceIterator[Person]):
-    """People by full name, read as values."""
-
-    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
-        if self.field.empty_label is not None:
-            yield "", str(self.field.empty_label)
-        for pk, full_name in self.queryset.values_list("pk", "full_name"):
-            yield str(pk), full_name
-
-
-class TeamFilterField(forms.ModelChoiceField[Team]):
-    iterator = _TeamOptions
-    widget = FilterSelect
-
-
-class PersonFilterField(forms.ModelChoiceField[Person]):
-    iterator = _PersonOptions
-    widget = FilterSelect
+# The list page's filters: widgets and fields written in Python (see core/widgets.py).
 
 
 class InteractionFilterForm(forms.Form):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
+from groundswell.core.widgets import FilterSelect
 from groundswell.people import imports, selectors
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
@@ -19,6 +22,36 @@ class TeamChoiceField(forms.ModelChoiceField[Team]):
 
     def label_from_instance(self, obj: Team) -> str:
         return f"{obj.name} ({obj.department.name})"
+
+
+class _TeamOptions(ModelChoiceIterator[Team]):
+    """Teams as "Team (Department)", read as values."""
+
+    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
+        if self.field.empty_label is not None:
+            yield "", str(self.field.empty_label)
+        for pk, name, department in self.queryset.values_list("pk", "name", "department__name"):
+            yield str(pk), f"{name} ({department})"
+
+
+class _PersonOptions(ModelChoiceIterator[Person]):
+    """People by full name, read as values."""
+
+    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
+        if self.field.empty_label is not None:
+            yield "", str(self.field.empty_label)
+        for pk, full_name in self.queryset.values_list("pk", "full_name"):
+            yield str(pk), full_name
+
+
+class TeamFilterField(forms.ModelChoiceField[Team]):
+    iterator = _TeamOptions
+    widget = FilterSelect
+
+
+class PersonFilterField(forms.ModelChoiceField[Person]):
+    iterator = _PersonOptions
+    widget = FilterSelect
 
 
 class DirectoryFilterForm(forms.Form):

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groundswell.core.widgets import FilterSelect
 from groundswell.desk.choices import Channel
-from groundswell.people.forms import TeamChoiceField
+from groundswell.people.forms import TeamFilterField
 from groundswell.people.models import Person
 from groundswell.voice.selectors import DEFAULT_WEEKS, VoiceFilters, voice_teams
 
@@ -19,13 +20,21 @@ class DashboardFilterForm(forms.Form):
     """Period, team and channel; an unknown value is dropped so the dashboard always answers."""
 
     weeks = forms.TypedChoiceField(
-        label=_("Period"), choices=PERIODS, coerce=int, required=False, initial=DEFAULT_WEEKS
+        label=_("Period"),
+        choices=PERIODS,
+        coerce=int,
+        required=False,
+        initial=DEFAULT_WEEKS,
+        widget=FilterSelect,
     )
-    team = TeamChoiceField(
+    team = TeamFilterField(
         label=_("Team"), queryset=None, required=False, empty_label=_("All my teams")
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False
+        label=_("Channel"),
+        choices=[("", _("All channels")), *Channel.choices],
+        required=False,
+        widget=FilterSelect,
     )
 
     def __init__(self, data: Any = None, *, viewer: Person) -> None:

@@ -2,6 +2,9 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
 from groundswell.core.typing import AuthedRequest
@@ -15,13 +18,25 @@ from groundswell.voice.dashboard_tables import TABLES, chart_data, table_csv
 @person_required(Action.VIEW_CUSTOMER_VOICE)
 @vary_on_headers("HX-Request")
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    """The dashboard; a filter changed with HTMX gets only the dashboard body back."""
+    """The dashboard; a filter changed with HTMX gets only the dashboard body back.
+
+    The body (figures, tables and chart data) is cached as HTML for as long as the figures it
+    shows: until the rollups are refreshed or the live rows are read again, whichever is first.
+    Everyone who selects the same rows in the same language shares it.
+    """
     form = DashboardFilterForm(request.GET, viewer=request.person)
     figures = selectors.voice_metrics(request.person, form.filters())
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "voice/partials/dashboard_body.html" if partial else "voice/dashboard.html"
-    context = {"form": form, "figures": figures, "charts": chart_data(figures)}
-    return render(request, template, context)
+
+    def render_body() -> str:
+        context = {"figures": figures, "charts": chart_data(figures)}
+        return render_to_string("voice/partials/dashboard_body.html", context, request=request)
+
+    # The query string is in the body's export links.
+    key = (figures.live_version, get_language(), request.GET.urlencode())
+    body = mark_safe(figures.cached("page", render_body, live=True, extra=key))  # noqa: S308 (our template)
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(body)
+    return render(request, "voice/dashboard.html", {"form": form, "body": body})
 
 
 @person_required(Action.VIEW_CUSTOMER_VOICE)

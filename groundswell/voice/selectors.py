@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,16 @@ class VoiceFilters:
     weeks: int = DEFAULT_WEEKS
     team_id: int | None = None
     channel: str = ""
+
+
+@dataclass(frozen=True)
+class LiveRows:
+    """Summed rows of the days not rolled up yet; `version` tells one reading from another."""
+
+    version: str
+    voice: dict[rollups.VoiceKey, dict[str, int]]
+    service: dict[rollups.ServiceKey, dict[str, int]]
+    agent: dict[rollups.AgentKey, dict[str, int]]
 
 
 @dataclass
@@ -191,7 +202,7 @@ class VoiceMetrics:
     The whole selection and its breakdowns by team, channel and week come together: one query
     per weekly rollup table sums every grouping, and the days not rolled up yet are read once,
     live, and added to each. Both kinds of rows are shared through the cache by requests that
-    select the same rows (see `_cached`), unless `now` is given.
+    select the same rows (see `cached`), unless `now` is given.
     """
 
     def __init__(
@@ -275,12 +286,14 @@ class VoiceMetrics:
         both: QuerySet[Any] = by_team.order_by().annotate(**sums)
         return both.union(by_week.order_by().annotate(**sums), all=True)
 
-    def _cached[T](self, part: str, compute: Callable[[], T], *, live: bool) -> T:
+    def cached[T](
+        self, part: str, compute: Callable[[], T], *, live: bool, extra: Hashable = None
+    ) -> T:
         """`compute()`, or what it gave a request selecting the same rows since the last refresh.
 
         The key holds the rollup state and everything that narrows the rows (never the viewer
-        as such: two viewers with the same teams read the same rows). Live rows are kept only
-        LIVE_CACHE_SECONDS.
+        as such: two viewers with the same teams read the same rows), and `extra`. Live parts
+        are kept only LIVE_CACHE_SECONDS.
         """
         if not self.use_cache:
             return compute()
@@ -293,6 +306,7 @@ class VoiceMetrics:
             None if self.team_ids is None else sorted(self.team_ids),
             self.filters.channel,
             self.only_agent,
+            extra,
         )
         key = "voice-metrics:" + hashlib.sha256(repr(selection).encode()).hexdigest()
         found: T | None = cache.get(key)
@@ -300,6 +314,16 @@ class VoiceMetrics:
             found = compute()
             cache.set(key, found, LIVE_CACHE_SECONDS if live else ROLLED_UP_CACHE_SECONDS)
         return found
+
+    @cached_property
+    def _live(self) -> LiveRows:
+        """The days not rolled up yet, read together and shared for LIVE_CACHE_SECONDS."""
+        return self.cached("live", self._read_live, live=True)
+
+    @property
+    def live_version(self) -> str:
+        """Changes whenever the live rows are read again: a key for what is drawn from them."""
+        return self._live.version
 
     def _rolled_up_rows(self) -> tuple[Rows, Rows]:
         if self.rolled_through < self.start:
@@ -309,13 +333,13 @@ class VoiceMetrics:
             list(self._rolled_up(WeeklyServiceRollup, rollups.SERVICE_FIELDS)),
         )
 
-    def _live_rows(
-        self,
-    ) -> tuple[dict[rollups.VoiceKey, dict[str, int]], dict[rollups.ServiceKey, dict[str, int]]]:
+    def _read_live(self) -> LiveRows:
         live = self._live_slice(self.rolled_through + ONE_DAY)
-        return (
-            rollups.voice_rows(live, per="week", now=self.now),
-            rollups.service_rows(live, per="week"),
+        return LiveRows(
+            version=secrets.token_hex(8),
+            voice=rollups.voice_rows(live, per="week", now=self.now),
+            service=rollups.service_rows(live, per="week"),
+            agent=rollups.agent_rows(self._live_slice(self.agent_rolled_through + ONE_DAY)),
         )
 
     @cached_property
@@ -331,18 +355,17 @@ class VoiceMetrics:
                 return [grouped["week"][week]]
             return [grouped["all"][None], grouped["team"][team], grouped["channel"][channel]]
 
-        rolled_voice, rolled_service = self._cached("team", self._rolled_up_rows, live=False)
+        rolled_voice, rolled_service = self.cached("team", self._rolled_up_rows, live=False)
         for row in rolled_voice:
             for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
                 figures.add_voice(row["kind"], row)
         for row in rolled_service:
             for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
                 figures.add_service(row)
-        live_voice, live_service = self._cached("team-live", self._live_rows, live=True)
-        for (week, team, channel, kind), values in live_voice.items():
+        for (week, team, channel, kind), values in self._live.voice.items():
             for figures in groups(week, None, None) + groups(None, team, channel):
                 figures.add_voice(kind, values)
-        for (week, team, channel), values in live_service.items():
+        for (week, team, channel), values in self._live.service.items():
             for figures in groups(week, None, None) + groups(None, team, channel):
                 figures.add_service(values)
         return grouped
@@ -389,14 +412,9 @@ class VoiceMetrics:
     def by_agent(self) -> list[AgentFigures]:
         """Agents' answers; an agent sees only their own."""
         figures: dict[int, Figures] = defaultdict(Figures)
-        for row in self._cached("agent", self._agent_rolled_up_rows, live=False):
+        for row in self.cached("agent", self._agent_rolled_up_rows, live=False):
             figures[row["agent_id"]].add_scores(row["kind"], row)
-        live = self._cached(
-            "agent-live",
-            lambda: rollups.agent_rows(self._live_slice(self.agent_rolled_through + ONE_DAY)),
-            live=True,
-        )
-        for (_week, _team, agent, _channel, kind), values in live.items():
+        for (_week, _team, agent, _channel, kind), values in self._live.agent.items():
             if self.only_agent in (None, agent):
                 figures[agent].add_scores(kind, values)
         minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES

@@ -2,10 +2,16 @@
 ones (today's) for a few seconds; an explicit clock always reads afresh."""
 
 import datetime
+import time
+from collections.abc import Callable
+from typing import Any
+from unittest.mock import ANY
 
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.people.models import Person, Team
@@ -59,3 +65,72 @@ def test_the_cache_follows_the_selection(
     by_phone = VoiceMetrics(admin, VoiceFilters(channel="phone")).summary
     assert by_phone.responses == 1
     assert VoiceMetrics(admin, VoiceFilters(team_id=team_beta.pk)).summary.responses == 3
+
+
+# The dashboard's body is cached as HTML for as long as the rows it is drawn from.
+
+BODY = "voice/partials/dashboard_body.html"
+
+
+def _page(client: Client, **params: Any) -> tuple[bool, str]:
+    """Whether the request rendered the dashboard body afresh, and the page."""
+    response = client.get(reverse("voice_dashboard:dashboard"), params, **_language(params))
+    assert response.status_code == 200
+    return BODY in [template.name for template in response.templates], response.text
+
+
+def _language(params: dict[str, Any]) -> dict[str, str]:
+    language = params.pop("language", "en")
+    return {"HTTP_ACCEPT_LANGUAGE": language}
+
+
+def test_the_page_is_shared_until_the_live_rows_are_read_again(
+    admin: Person, team_alpha: Team, client_for: Callable[[Person], Client], monkeypatch: Any
+) -> None:
+    now = timezone.now() - datetime.timedelta(seconds=1)
+    data.answers(team_alpha, "csat", [5, 4], at=now - 2 * DAY)
+    rollups.refresh_voice_rollups()
+    client = client_for(admin)
+    rendered, page = _page(client)
+    assert rendered
+    assert "· 2 answers" in page
+    data.answers(team_alpha, "csat", [1], at=now)
+
+    with CaptureQueriesContext(connection) as captured:
+        rendered, page = _page(client)
+    assert not rendered
+    assert "· 2 answers" in page
+    assert not any("voice_response" in query["sql"] for query in captured.captured_queries)
+
+    later = time.time() + LIVE_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock
+    rendered, page = _page(client)
+    assert rendered
+    assert "· 3 answers" in page
+
+
+def test_the_page_follows_scope_language_and_filters(
+    admin: Person,
+    team_lead: Person,
+    team_alpha: Team,
+    team_invoices: Team,
+    client_for: Callable[[Person], Client],
+) -> None:
+    now = timezone.now() - datetime.timedelta(seconds=1)
+    data.answers(team_alpha, "csat", [5], at=now - 2 * DAY)
+    data.answers(team_invoices, "csat", [2], at=now - 2 * DAY)
+    rollups.refresh_voice_rollups()
+    as_admin, as_lead = client_for(admin), client_for(team_lead)
+
+    assert _page(as_admin) == (True, ANY)
+    assert _page(as_admin) == (False, ANY)
+    rendered, page = _page(as_lead)  # fewer teams: other rows, never the admin's page
+    assert rendered
+    assert "Invoices" in _page(as_admin)[1]
+    assert "Invoices" not in page
+    assert _page(as_admin, language="de")[0]
+    assert _page(as_admin, channel="phone")[0]
+    assert _page(as_admin, weeks=52)[0]
+    assert not _page(as_admin, weeks=52)[0]
+    rollups.refresh_voice_rollups(since=timezone.localdate() - 5 * DAY)
+    assert _page(as_admin)[0]  # a refresh is seen at once
