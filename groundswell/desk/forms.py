@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.core.widgets import FilterDateInput, FilterSelect
@@ -15,7 +18,7 @@ from groundswell.desk import import_presets, selectors
 from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind
 from groundswell.people.forms import PersonFilterField, TeamChoiceField, TeamFilterField
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, teams_in_scope
+from groundswell.people.permissions import Action, scope_key, teams_in_scope
 
 
 class DateInput(forms.DateInput):
@@ -23,6 +26,9 @@ class DateInput(forms.DateInput):
 
 
 # The list page's filters: widgets and fields written in Python (see core/widgets.py).
+
+
+FILTER_OPTIONS_SECONDS = 30
 
 
 class InteractionFilterForm(forms.Form):
@@ -57,6 +63,17 @@ class InteractionFilterForm(forms.Form):
         teams, agents = selectors.interaction_filter_choices(viewer)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["agent"].queryset = agents  # type: ignore[attr-defined]
+        # The options are read once for everyone with the same scope, for a few seconds; a
+        # submitted value is still checked against the query.
+        scope = repr((scope_key(viewer, Action.VIEW_INTERACTIONS), get_language()))
+        digest = hashlib.sha256(scope.encode()).hexdigest()
+        for name in ("team", "agent"):
+            field = self.fields[name]
+            field.widget.choices = cache.get_or_set(
+                f"desk-filter-options:{name}:{digest}",
+                lambda field=field: list(field.choices),
+                FILTER_OPTIONS_SECONDS,
+            )
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments for `selectors.list_interactions`."""

@@ -23,7 +23,7 @@ from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, Scope, can, scope_for, teams_in_scope
 
-LIST_PAGE_SIZE = 50
+LIST_PAGE_SIZE = 25  # as most helpdesks page, and as the benchmark ceiling's page
 
 
 def list_interactions(

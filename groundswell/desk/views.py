@@ -25,7 +25,7 @@ from groundswell.people.permissions import Action, can
 @person_required(Action.VIEW_INTERACTIONS)
 @vary_on_headers("HX-Request")
 def interaction_list(request: AuthedRequest) -> HttpResponse:
-    """Newest first, 50 a page; a filter changed with HTMX gets only the results back."""
+    """Newest first, 25 a page; a filter changed with HTMX gets only the results back."""
     filters = InteractionFilterForm(request.GET, viewer=request.person)
     interactions = selectors.list_interactions(request.person, **filters.filters())
     page = selectors.interaction_rows_page(interactions, cursor=request.GET.get("after"))

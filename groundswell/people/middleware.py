@@ -3,18 +3,23 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
+from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.people.models import Person
+
+# Every signed-in page reads this, so its SQL is compiled once per connection.
+_ACTIVE_PERSON_BY_USER = PreparedLookup(
+    Person,
+    lambda user_id: Person.objects.filter(user_id=user_id, is_active=True),
+    related={"department": None, "team": None},
+    numeric=True,
+)
 
 
 def _person_for(request: HttpRequest) -> Person | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    return (
-        Person.objects.select_related("department", "team")
-        .filter(user_id=user.pk, is_active=True)
-        .first()
-    )
+    return _ACTIVE_PERSON_BY_USER.get(user.pk)
 
 
 class PersonMiddleware:

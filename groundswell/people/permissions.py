@@ -12,7 +12,7 @@ A role missing from an action's row may not do it at all.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -173,6 +173,20 @@ def teams_in_scope(person: Person | None, action: Action) -> QuerySet[Team]:
     if scope == Scope.TEAM:
         return Team.objects.filter(Q(lead=person) | Q(pk=person.team_id))
     return Team.objects.none()
+
+
+def scope_key(person: Person | None, action: Action) -> tuple[Any, ...]:
+    """Equal for two people exactly when `teams_in_scope` gives them the same teams."""
+    scope = scope_for(person, action)
+    if scope is None or person is None:
+        return ("none",)
+    if scope == Scope.ALL:
+        return (scope,)
+    if scope == Scope.DEPARTMENT:
+        return (scope, person.department_id)
+    if scope == Scope.TEAM:
+        return (scope, person.pk, person.team_id)
+    return ("none",)
 
 
 def departments_in_scope(person: Person | None, action: Action) -> list[int] | None:

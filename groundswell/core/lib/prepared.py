@@ -14,6 +14,7 @@ one-to-one raises `DoesNotExist` as usual.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 
 MARKER = "\x00groundswell-prepared-key-{}\x00"
+# Integer keys are compiled as ids no row has, within every backend's 32-bit range (Django turns
+# an out-of-range integer lookup into an empty result instead of a parameter).
+NUMERIC_MARKER = -2_000_000_000
+_serial = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,9 @@ class _Compiled:
 class PreparedLookup[M: Model]:
     """Find at most one `M` by one or more string keys, with related objects loaded.
 
-    `build(*keys)` returns the queryset for `arity` keys. Each key is a placeholder string
-    while the SQL is compiled, so filter on string columns only and use each key once.
+    `build(*keys)` returns the queryset for `arity` keys. Each key is a placeholder while the
+    SQL is compiled, a string (or with `numeric`, a negative integer), so filter on string
+    (or integer) columns only and use each key once.
     `related` maps each relation path to load to the fields it needs (None for all concrete
     fields); `fields` does the same for the root model.
     """
@@ -62,14 +68,18 @@ class PreparedLookup[M: Model]:
         fields: Sequence[str] | None = None,
         related: dict[str, Sequence[str] | None] | None = None,
         arity: int = 1,
+        numeric: bool = False,
         using: str = DEFAULT_DB_ALIAS,
     ) -> None:
         self.model = model
         self.arity = arity
+        self.numeric = numeric
         self.build = build
         self.using = using
         self.parts = self._plan(fields, related or {})
-        self.attribute = f"_groundswell_prepared_{id(self)}"
+        # A serial number, not id(self): a lookup made and dropped (as in a test) would leave
+        # its SQL on the connection for the next object that happened to get the same id.
+        self.attribute = f"_groundswell_prepared_{next(_serial)}"
 
     def _plan(
         self, fields: Sequence[str] | None, related: dict[str, Sequence[str] | None]
@@ -110,7 +120,9 @@ class PreparedLookup[M: Model]:
         ]
 
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
-        markers = [MARKER.format(n) for n in range(self.arity)]
+        markers: list[Any] = [
+            NUMERIC_MARKER - n if self.numeric else MARKER.format(n) for n in range(self.arity)
+        ]
         queryset = self.build(*markers).order_by().values_list(*self._columns())[:2]
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
@@ -130,7 +142,7 @@ class PreparedLookup[M: Model]:
 
         return _Compiled(sql, tuple(params), tuple(positions), convert)
 
-    def get(self, *keys: str) -> M | None:
+    def get(self, *keys: str | int) -> M | None:
         """The object for `keys`, or None; raises MultipleObjectsReturned like `.get()`."""
         if len(keys) != self.arity:
             raise TypeError(f"Expected {self.arity} key(s), got {len(keys)}.")

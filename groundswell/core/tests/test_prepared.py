@@ -139,6 +139,29 @@ def test_two_keys(team_alpha: Team) -> None:
         lookup.get("zendesk")
 
 
+def test_integer_keys(agent: Person) -> None:
+    """Integer keys compile as ids no row has, and each call swaps in its own."""
+    lookup = PreparedLookup(
+        Person,
+        lambda user_id: Person.objects.filter(user_id=user_id, is_active=True),
+        related={"team": None, "department": None},
+        numeric=True,
+    )
+    assert agent.user is not None
+    with CaptureQueriesContext(connection) as queries:
+        found = lookup.get(agent.user.pk)
+        assert found is not None
+        assert (found.pk, found.team, found.department) == (
+            agent.pk,
+            agent.team,
+            agent.department,
+        )
+    assert len(queries) == 1
+    assert lookup.get(agent.user.pk + 1000) is None
+    Person.objects.filter(pk=agent.pk).update(is_active=False)
+    assert lookup.get(agent.user.pk) is None
+
+
 def test_more_than_one_row_is_an_error(team_alpha: Team) -> None:
     make_interaction(team_alpha, subject="Same")
     make_interaction(team_alpha, subject="Same")
@@ -159,3 +182,16 @@ def test_mistakes_are_named() -> None:
     )
     with pytest.raises(ImproperlyConfigured, match="exactly once"):
         twice.get("x")
+
+
+def test_a_new_lookup_never_runs_an_old_ones_sql(team_alpha: Team, agent: Person) -> None:
+    """Lookups made and dropped one after another may share a memory address."""
+    for _ in range(20):
+        by_email = PreparedLookup(Person, lambda e: Person.objects.filter(email=e))
+        found = by_email.get(agent.email)
+        assert isinstance(found, Person)
+        assert found.pk == agent.pk
+        by_name = PreparedLookup(Team, lambda name: Team.objects.filter(name=name))
+        team = by_name.get(team_alpha.name)
+        assert isinstance(team, Team)
+        assert team.pk == team_alpha.pk

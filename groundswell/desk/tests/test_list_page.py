@@ -2,6 +2,7 @@
 template tags: the same values Django's filters and widgets would give."""
 
 import datetime
+import time
 
 import pytest
 from django.template.defaultfilters import date as date_filter
@@ -9,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from groundswell.desk.choices import Channel, InteractionStatus
-from groundswell.desk.forms import InteractionFilterForm
+from groundswell.desk.forms import FILTER_OPTIONS_SECONDS, InteractionFilterForm
 from groundswell.desk.selectors import interaction_rows_page, list_interactions
 from groundswell.desk.tests.factories import CustomerFactory, InteractionFactory
+from groundswell.people.tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -118,3 +120,18 @@ def test_the_filter_form_escapes_option_labels(admin, team_alpha):
 
     assert "&lt;b&gt;Alpha&lt;/b&gt; (Customer Service)" in html
     assert "<b>" not in html
+
+
+def test_filter_options_are_shared_only_by_the_same_scope(
+    admin, manager, client_for, handled, outsider, monkeypatch
+):
+    """Options are read once for a scope and kept a few seconds; another scope reads its own."""
+    url = reverse("desk:interaction-list")
+    assert f'<option value="{outsider.pk}">' in client_for(admin).get(url).text
+    assert f'<option value="{outsider.pk}">' not in client_for(manager).get(url).text
+    newcomer = PersonFactory.create(team=handled.team, full_name="Nia Newcomer")
+    assert "Nia Newcomer" not in client_for(admin).get(url).text  # the options read above
+
+    later = time.time() + FILTER_OPTIONS_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock
+    assert f'<option value="{newcomer.pk}">Nia Newcomer</option>' in client_for(admin).get(url).text
