@@ -157,6 +157,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 # Sessions and cookies
+SESSION_ENGINE = "groundswell.core.sessions"  # database sessions, read with prepared SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)

@@ -10,6 +10,8 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,7 @@ class DateInput(forms.DateInput):
 # The list page's filters: widgets and fields written in Python (see core/widgets.py).
 
 
-FILTER_OPTIONS_SECONDS = 30
+FILTER_SECONDS = 30
 
 
 class InteractionFilterForm(forms.Form):
@@ -63,17 +65,32 @@ class InteractionFilterForm(forms.Form):
         teams, agents = selectors.interaction_filter_choices(viewer)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["agent"].queryset = agents  # type: ignore[attr-defined]
-        # The options are read once for everyone with the same scope, for a few seconds; a
-        # submitted value is still checked against the query.
-        scope = repr((scope_key(viewer, Action.VIEW_INTERACTIONS), get_language()))
-        digest = hashlib.sha256(scope.encode()).hexdigest()
-        for name in ("team", "agent"):
-            field = self.fields[name]
-            field.widget.choices = cache.get_or_set(
-                f"desk-filter-options:{name}:{digest}",
-                lambda field=field: list(field.choices),
-                FILTER_OPTIONS_SECONDS,
+        self.scope = (scope_key(viewer, Action.VIEW_INTERACTIONS), get_language())
+
+    def fields_html(self) -> SafeString:
+        """Each field with its label in a <div>, as the list page shows them.
+
+        The HTML depends only on the viewer's scope, the language and the choices made, so it
+        is rendered once for all of them and kept FILTER_SECONDS: a new agent shows up in the
+        options that much later. A submitted value is still checked against the query.
+        """
+        made = sorted((name, tuple(_values(self.data, name))) for name in self.fields)
+        digest = hashlib.sha256(repr((self.scope, made)).encode()).hexdigest()
+        key = f"desk-filter-fields:{digest}"
+        html: str | None = cache.get(key)
+        if html is None:
+            html = "\n  ".join(
+                format_html(
+                    '<div><label for="{}">{}{}</label>{}</div>',
+                    field.id_for_label,
+                    field.label,
+                    self.label_suffix,
+                    field,
+                )
+                for field in self
             )
+            cache.set(key, html, FILTER_SECONDS)
+        return mark_safe(html)  # noqa: S308 (built with format_html above)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments for `selectors.list_interactions`."""
@@ -88,6 +105,12 @@ class InteractionFilterForm(forms.Form):
             "opened_from": _start_of(cleaned.get("opened_from")),
             "opened_to": _start_of(until + datetime.timedelta(days=1)) if until else None,
         }
+
+
+def _values(data: Any, name: str) -> list[str]:
+    if hasattr(data, "getlist"):
+        return [str(value) for value in data.getlist(name)]
+    return [str(data[name])] if name in data else []
 
 
 def _start_of(day: datetime.date | None) -> datetime.datetime | None:

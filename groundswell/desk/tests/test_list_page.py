@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from groundswell.desk.choices import Channel, InteractionStatus
-from groundswell.desk.forms import FILTER_OPTIONS_SECONDS, InteractionFilterForm
+from groundswell.desk.forms import FILTER_SECONDS, InteractionFilterForm
 from groundswell.desk.selectors import interaction_rows_page, list_interactions
 from groundswell.desk.tests.factories import CustomerFactory, InteractionFactory
 from groundswell.people.tests.factories import PersonFactory
@@ -132,6 +132,6 @@ def test_filter_options_are_shared_only_by_the_same_scope(
     newcomer = PersonFactory.create(team=handled.team, full_name="Nia Newcomer")
     assert "Nia Newcomer" not in client_for(admin).get(url).text  # the options read above
 
-    later = time.time() + FILTER_OPTIONS_SECONDS + 1
+    later = time.time() + FILTER_SECONDS + 1
     monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock
     assert f'<option value="{newcomer.pk}">Nia Newcomer</option>' in client_for(admin).get(url).text
