@@ -402,7 +402,13 @@ def wipe_service() -> None:
     """Remove every interaction, customer and what hangs off them (surveys stay)."""
     from groundswell.voice import models as voice
 
-    rollups = (voice.DailyVoiceRollup, voice.DailyServiceRollup, voice.WeeklyAgentRollup)
+    rollups = (
+        voice.DailyVoiceRollup,
+        voice.DailyServiceRollup,
+        voice.WeeklyVoiceRollup,
+        voice.WeeklyServiceRollup,
+        voice.WeeklyAgentRollup,
+    )
     for model in (*rollups, FollowUp, Response, Invitation, Promise, Interaction, Customer):
         model.objects.all().delete()
     voice.VoiceRollupState.objects.all().delete()

@@ -180,6 +180,9 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="follow_up_status_due"),
             models.Index(fields=["team", "status"], name="follow_up_team_status"),
+            # The dashboard reads the follow-ups that fell due or closed since the last rollup.
+            models.Index(fields=["due_at"], name="follow_up_due"),
+            models.Index(fields=["closed_at"], name="follow_up_closed"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -74,3 +74,24 @@ def test_same_seed_gives_the_same_service_data(db):
     )
 
     assert first == second
+
+
+def test_wiping_the_service_data_empties_every_rollup(seeded):
+    from groundswell.desk.demo import wipe_service
+    from groundswell.voice import models as voice
+    from groundswell.voice.rollups import refresh_voice_rollups
+
+    refresh_voice_rollups()
+    rollups = (
+        voice.DailyVoiceRollup,
+        voice.DailyServiceRollup,
+        voice.WeeklyVoiceRollup,
+        voice.WeeklyServiceRollup,
+        voice.WeeklyAgentRollup,
+    )
+    assert all(model.objects.exists() for model in rollups)
+
+    wipe_service()
+
+    assert not any(model.objects.exists() for model in rollups)
+    assert not voice.VoiceRollupState.objects.exists()
