@@ -4,6 +4,7 @@ Each rejects, with a message naming the problem, input the database would choke 
 characters, ids beyond a 64-bit integer), so bad input is a 422 and never a server error.
 """
 
+import datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -67,3 +68,17 @@ EmailStr = Annotated[
     AfterValidator(_email),
 ]
 """An email address, validated as Django does and lower-cased."""
+
+
+def _in_utc(value: datetime.datetime) -> datetime.datetime:
+    """An aware moment in UTC: Python allows offsets up to ±23:59, PostgreSQL only to ±15:59."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValueError("The date and time are out of range once converted to UTC.") from error
+
+
+# A date and time received through the API, stored as given but in UTC.
+Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]

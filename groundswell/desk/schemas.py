@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
-from groundswell.core.schemas import EmailStr, Id, omittable, storable
+from groundswell.core.schemas import EmailStr, Id, Moment, omittable, storable
 from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind, PromiseStatus
 
 SubjectStr = Annotated[
@@ -100,8 +100,8 @@ class InteractionIn(Schema):
     status: InteractionStatus | None = None
     subject: SubjectStr | None = Field(None, description="Required when the interaction is new.")
     topics: Topics | None = None
-    opened_at: datetime.datetime | None = Field(None, description="Defaults to now.")
-    resolved_at: datetime.datetime | None = None
+    opened_at: Moment | None = Field(None, description="Defaults to now.")
+    resolved_at: Moment | None = None
     handle_time_seconds: Seconds | None = None
     handled_by_id: Id | None = None
     handled_by_email: EmailStr | None = None
@@ -118,8 +118,8 @@ class InteractionPatch(Schema):
     status: InteractionStatus = omittable()
     subject: SubjectStr = omittable()
     topics: Topics = omittable()
-    opened_at: datetime.datetime = omittable()
-    resolved_at: datetime.datetime | None = None
+    opened_at: Moment = omittable()
+    resolved_at: Moment | None = None
     handle_time_seconds: Seconds | None = None
     handled_by_id: Id | None = None
 
@@ -130,8 +130,8 @@ class InteractionFilter(Schema):
     customer_id: Id | None = None
     status: InteractionStatus | None = None
     channel: Channel | None = None
-    opened_from: datetime.datetime | None = None
-    opened_to: datetime.datetime | None = None
+    opened_from: Moment | None = None
+    opened_to: Moment | None = None
     cursor: Annotated[str, StringConstraints(max_length=100)] | None = Field(
         None, description="The `next_cursor` of the previous page."
     )
@@ -193,7 +193,7 @@ class PromiseOut(Schema):
 class PromiseIn(Schema):
     kind: PromiseKind
     description: DescriptionStr = ""
-    due_at: datetime.datetime
+    due_at: Moment
 
 
 class PromiseFilter(Schema):

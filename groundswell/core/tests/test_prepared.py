@@ -53,7 +53,7 @@ def test_loads_the_row_and_its_relations_in_one_query(invitation: Invitation) ->
         assert found.version.reason_codes == invitation.version.reason_codes  # JSON decoded
         with pytest.raises(Response.DoesNotExist):
             found.response  # noqa: B018 - the missing reverse one-to-one is cached
-    assert len(queries) == 1
+    assert len(_lookups(queries)) == 1
 
 
 def test_fields_left_out_are_deferred_and_load_on_access(invitation: Invitation) -> None:
@@ -156,7 +156,7 @@ def test_integer_keys(agent: Person) -> None:
             agent.team,
             agent.department,
         )
-    assert len(queries) == 1
+    assert len(_lookups(queries)) == 1
     assert lookup.get(agent.user.pk + 1000) is None
     Person.objects.filter(pk=agent.pk).update(is_active=False)
     assert lookup.get(agent.user.pk) is None
@@ -195,3 +195,50 @@ def test_a_new_lookup_never_runs_an_old_ones_sql(team_alpha: Team, agent: Person
         team = by_name.get(team_alpha.name)
         assert isinstance(team, Team)
         assert team.pk == team_alpha.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares on the server")
+def test_on_postgresql_the_statement_is_prepared_once_a_session(agent: Person) -> None:
+    from django.db import transaction
+
+    lookup = PreparedLookup(Person, lambda e: Person.objects.filter(email=e))
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE %s",
+                ["groundswell_lookup_%"],
+            )
+            return int(cursor.fetchone()[0])
+
+    before = prepared()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _rolled_back_lookup(lookup, agent.email)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(7):  # past the runs PostgreSQL plans one by one
+            found = lookup.get(agent.email)
+            assert found is not None
+            assert found.pk == agent.pk
+        assert lookup.get("nobody@example.test") is None
+    assert prepared() == before + 1
+    assert all(query["sql"].startswith("EXECUTE ") for query in queries.captured_queries)
+
+    # As after a reconnect: a new session has no prepared statements and prepares again.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    setattr(connection, lookup.server_attribute, (object(), "EXECUTE nothing"))
+    found = lookup.get(agent.email)
+    assert found is not None
+    assert found.pk == agent.pk
+    assert prepared() == 1
+
+
+def _rolled_back_lookup(lookup: PreparedLookup[Person], email: str) -> None:
+    """The first use prepares; the rollback that follows leaves the statement in place."""
+    assert lookup.get(email) is not None
+    raise RuntimeError
+
+
+def _lookups(queries: CaptureQueriesContext) -> list[str]:
+    """The statements run, without PostgreSQL's one-time PREPARE."""
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("PREPARE ")]

@@ -125,6 +125,35 @@ def test_ingest_with_bad_values_names_the_fields(key):
     assert {"team_id", "channel", "subject", "customer_email"} <= fields
 
 
+def test_offsets_beyond_what_databases_keep_are_stored_in_utc(key, team_alpha):
+    """Python accepts offsets up to ±23:59; PostgreSQL only to ±15:59, so moments go in as UTC."""
+    client = Client()
+    payload = {
+        "team_id": team_alpha.pk,
+        "channel": "email",
+        "subject": "Far away",
+        "opened_at": "2026-10-01T10:00:00-21:54",
+    }
+
+    created = post(client, f"{API}/interactions", payload, headers=bearer(key))
+    listed = client.get(
+        f"{API}/interactions", {"opened_from": "2026-10-01T00:00:00+23:30"}, headers=bearer(key)
+    )
+    too_far = post(
+        client,
+        f"{API}/interactions",
+        {**payload, "opened_at": "9999-12-31T23:00:00-23:00"},
+        headers=bearer(key),
+    )
+
+    assert created.status_code == 201, created.content
+    stored = Interaction.objects.get(pk=created.json()["id"])
+    assert stored.opened_at == datetime.datetime(2026, 10, 2, 7, 54, tzinfo=datetime.UTC)
+    assert listed.status_code == 200
+    assert too_far.status_code == 422
+    assert too_far.json()["errors"][0]["field"] == "opened_at"
+
+
 def test_ingest_of_a_new_interaction_without_a_team_is_refused(key):
     response = post(
         Client(), f"{API}/interactions", {"channel": "email", "subject": "x"}, headers=bearer(key)
