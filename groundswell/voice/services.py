@@ -335,8 +335,7 @@ def _insert_block() -> AbstractContextManager[object]:
     """Where the first answer's INSERT runs: a savepoint inside a transaction, so a lost race
     leaves the transaction usable; outside one, nothing, since a single statement commits on
     its own. A transaction of its own would take SQLite's write lock at BEGIN and hold it
-    while Django builds the statement, which at four concurrent posts costs a fifth of the
-    throughput.
+    while Django builds the statement, and concurrent posts would queue on it.
     """
     if transaction.get_connection().in_atomic_block:
         return transaction.atomic()
