@@ -188,7 +188,10 @@ class PreparedLookup[M: Model]:
         state = getattr(connection, self.server_attribute, None)
         if state is None or state[0] is not raw:
             name = f"groundswell_lookup_{self.attribute.rsplit('_', 1)[-1]}"
-            cursor.execute(f"PREPARE {name} AS {_numbered(compiled.sql)}")
+            # Set-up, like a connection's init commands: past Django's query log, so query
+            # counts do not depend on which request came first on a connection.
+            with connection.wrap_database_errors:
+                cursor.cursor.execute(f"PREPARE {name} AS {_numbered(compiled.sql)}")
             arguments = ", ".join(["%s"] * len(compiled.params))
             state = (raw, f"EXECUTE {name}({arguments})")
             setattr(connection, self.server_attribute, state)

@@ -53,7 +53,7 @@ def test_loads_the_row_and_its_relations_in_one_query(invitation: Invitation) ->
         assert found.version.reason_codes == invitation.version.reason_codes  # JSON decoded
         with pytest.raises(Response.DoesNotExist):
             found.response  # noqa: B018 - the missing reverse one-to-one is cached
-    assert len(_lookups(queries)) == 1
+    assert len(queries) == 1
 
 
 def test_fields_left_out_are_deferred_and_load_on_access(invitation: Invitation) -> None:
@@ -156,7 +156,7 @@ def test_integer_keys(agent: Person) -> None:
             agent.team,
             agent.department,
         )
-    assert len(_lookups(queries)) == 1
+    assert len(queries) == 1
     assert lookup.get(agent.user.pk + 1000) is None
     Person.objects.filter(pk=agent.pk).update(is_active=False)
     assert lookup.get(agent.user.pk) is None
@@ -237,8 +237,3 @@ def _rolled_back_lookup(lookup: PreparedLookup[Person], email: str) -> None:
     """The first use prepares; the rollback that follows leaves the statement in place."""
     assert lookup.get(email) is not None
     raise RuntimeError
-
-
-def _lookups(queries: CaptureQueriesContext) -> list[str]:
-    """The statements run, without PostgreSQL's one-time PREPARE."""
-    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("PREPARE ")]
