@@ -271,6 +271,10 @@ GROUNDSWELL_DEMO_STEPS = env.list("DEMO_STEPS", default=[])
 GROUNDSWELL_MIN_AGENT_RESPONSES = env.int("MIN_AGENT_RESPONSES", default=10)
 # Each rollup refresh recomputes this many recent days (late edits, follow-ups closed late).
 GROUNDSWELL_ROLLUP_LOOKBACK_DAYS = env.int("ROLLUP_LOOKBACK_DAYS", default=7)
+# On PostgreSQL, the hottest lookups run as statements prepared once a session. Turn this off
+# behind a connection pooler in transaction mode (PgBouncer), which does not keep a session's
+# prepared statements.
+GROUNDSWELL_PG_PREPARED_STATEMENTS = env.bool("PG_PREPARED_STATEMENTS", default=True)
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -88,6 +89,7 @@ class PreparedLookup[M: Model]:
         # its SQL on the connection for the next object that happened to get the same id.
         self.attribute = f"_groundswell_prepared_{next(_serial)}"
         self.server_attribute = f"{self.attribute}_server"
+        self.statement_name = f"groundswell_lookup_{self.attribute.rsplit('_', 1)[-1]}"
 
     def _plan(
         self, fields: Sequence[str] | None, related: dict[str, Sequence[str] | None]
@@ -164,7 +166,7 @@ class PreparedLookup[M: Model]:
             params[index] = key
         with connection.cursor() as cursor:
             sql = compiled.sql
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and settings.GROUNDSWELL_PG_PREPARED_STATEMENTS:
                 sql = self._server_prepared(connection, cursor, compiled)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -187,7 +189,7 @@ class PreparedLookup[M: Model]:
         raw = connection.connection
         state = getattr(connection, self.server_attribute, None)
         if state is None or state[0] is not raw:
-            name = f"groundswell_lookup_{self.attribute.rsplit('_', 1)[-1]}"
+            name = self.statement_name
             # Set-up, like a connection's init commands: past Django's query log, so query
             # counts do not depend on which request came first on a connection.
             with connection.wrap_database_errors:

@@ -1,6 +1,7 @@
 """PreparedLookup: the same objects as the ORM, with the SQL compiled once per connection."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned
@@ -225,12 +226,24 @@ def test_on_postgresql_the_statement_is_prepared_once_a_session(agent: Person) -
 
     # As after a reconnect: a new session has no prepared statements and prepares again.
     with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
+        cursor.execute(f"DEALLOCATE {lookup.statement_name}")
     setattr(connection, lookup.server_attribute, (object(), "EXECUTE nothing"))
     found = lookup.get(agent.email)
     assert found is not None
     assert found.pk == agent.pk
-    assert prepared() == 1
+    assert prepared() == before + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares on the server")
+def test_preparing_on_the_server_can_be_turned_off(agent: Person, settings: Any) -> None:
+    """For a connection pooler in transaction mode, where a session's statements are not kept."""
+    settings.GROUNDSWELL_PG_PREPARED_STATEMENTS = False
+    lookup = PreparedLookup(Person, lambda e: Person.objects.filter(email=e))
+    with CaptureQueriesContext(connection) as queries:
+        found = lookup.get(agent.email)
+    assert found is not None
+    assert found.pk == agent.pk
+    assert queries.captured_queries[0]["sql"].startswith("SELECT ")
 
 
 def _rolled_back_lookup(lookup: PreparedLookup[Person], email: str) -> None:
