@@ -674,8 +674,12 @@ def _copy_postgres(
 
 
 def _copy_rows(cursor: Any, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Stream rows through psycopg's COPY support (the cursor wrapper passes `copy` through)."""
-    with cursor.copy(sql) as copy:
+    """Stream rows through psycopg's COPY support.
+
+    The cursor wrapper passes `copy` straight to psycopg, so its errors are turned into
+    Django's here (a duplicate id must arrive as `IntegrityError`, as from any other write).
+    """
+    with connection.wrap_database_errors, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
 
