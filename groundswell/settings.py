@@ -47,7 +47,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _development_secret_key()
 
-DEBUG = env.bool("DEBUG", default=ENVIRONMENT == "development")
+# Off unless asked for, in development too: the debug pages list every URL and setting.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -275,6 +276,13 @@ GROUNDSWELL_ROLLUP_LOOKBACK_DAYS = env.int("ROLLUP_LOOKBACK_DAYS", default=7)
 # behind a connection pooler in transaction mode (PgBouncer), which does not keep a session's
 # prepared statements.
 GROUNDSWELL_PG_PREPARED_STATEMENTS = env.bool("PG_PREPARED_STATEMENTS", default=True)
+# Sign-in logs and lock-out counters (client addresses, user agents) and finished background
+# tasks are deleted after this many days by `manage.py purge_expired_records`.
+GROUNDSWELL_LOG_RETENTION_DAYS = env.int("LOG_RETENTION_DAYS", default=30)
+if GROUNDSWELL_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"LOG_RETENTION_DAYS must be at least 1, not {GROUNDSWELL_LOG_RETENTION_DAYS}."
+    )
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 

@@ -7,11 +7,12 @@ from django.utils import translation
 from groundswell.voice import services, surveys
 
 
-def send_invitation_email(invitation_id: int, token: str) -> bool:
+def send_invitation_email(invitation_id: int) -> bool:
     """Send one invitation with the rating scale as one-click links; False if not sendable."""
-    invitation = services.mark_sent(invitation_id)
-    if invitation is None:
+    claimed = services.claim_for_sending(invitation_id)
+    if claimed is None:
         return False
+    invitation, token = claimed
     version = invitation.version
     kind = version.survey.kind
     try:

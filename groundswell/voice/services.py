@@ -90,13 +90,15 @@ def _create_invitation(
     channel: str,
     send_after: datetime.datetime,
     sent_at: datetime.datetime | None = None,
+    with_link: bool = True,
 ) -> tuple[Invitation, str]:
     customer = interaction.customer
     if customer is None:
         raise ValidationError(
             {"interaction": _("Only interactions with a customer can be surveyed.")}
         )
-    token, token_hash = tokens.new_token()
+    # An emailed invitation gets its token when the mail goes out (`claim_for_sending`).
+    token, token_hash = tokens.new_token() if with_link else ("", tokens.unusable_hash())
     invitation = Invitation.objects.create(
         version=current_version(survey),
         interaction=interaction,
@@ -130,25 +132,26 @@ def invite_after_resolution(interaction: Interaction) -> Invitation | None:
     resolved_at = interaction.resolved_at or now
     send_after = resolved_at + datetime.timedelta(minutes=survey.send_delay_minutes)
     try:
-        invitation, token = _create_invitation(
+        invitation, _token = _create_invitation(
             interaction=interaction,
             survey=survey,
             channel=InvitationChannel.EMAIL,
             send_after=send_after,
+            with_link=False,
         )
     except IntegrityError:  # this interaction already has an invitation to this version
         return None
-    # The token is known only now, so it travels to the task as an argument: the task queue
-    # (our database or Redis) is trusted like the database itself. See docs/architecture.md.
-    transaction.on_commit(partial(_enqueue_send, invitation.pk, token, send_after))
+    # Only the id goes to the queue: the send task makes the link's token when it mails it, so
+    # neither the queue's stored arguments nor the table ever hold a working link.
+    transaction.on_commit(partial(_enqueue_send, invitation.pk, send_after))
     return invitation
 
 
-def _enqueue_send(invitation_id: int, token: str, send_after: datetime.datetime) -> None:
+def _enqueue_send(invitation_id: int, send_after: datetime.datetime) -> None:
     task = tasks.send_invitation
     if task.get_backend().supports_defer and send_after > timezone.now():
         task = task.using(run_after=send_after)
-    task.enqueue(invitation_id, token)
+    task.enqueue(invitation_id)
 
 
 def survey_link(token: str, *, score: int | None = None) -> str:
@@ -193,20 +196,24 @@ def create_link_invitation(
     return invitation, survey_link(token)
 
 
-def mark_sent(invitation_id: int) -> Invitation | None:
-    """Claim an unsent, unexpired invitation for sending; None if it is not ours to send."""
+def claim_for_sending(invitation_id: int) -> tuple[Invitation, str] | None:
+    """Claim an unsent, unexpired invitation and give it a fresh link token; None if not ours.
+
+    The token is made here, by the mail task, and only its digest is saved: nothing that the
+    queue or the database keeps (task arguments, results, backups) holds a working link.
+    """
     now = timezone.now()
+    token, token_hash = tokens.new_token()
     claimed = Invitation.objects.filter(
         pk=invitation_id,
         sent_at__isnull=True,
         expires_at__gt=now,
         customer__is_opted_out=False,
-    ).update(sent_at=now)
+    ).update(sent_at=now, token_hash=token_hash)
     if not claimed:
         return None
-    return Invitation.objects.select_related("version__survey", "interaction", "customer").get(
-        pk=invitation_id
-    )
+    invitation = Invitation.objects.select_related("version__survey", "interaction", "customer")
+    return invitation.get(pk=invitation_id), token
 
 
 def unmark_sent(invitation: Invitation) -> None:

@@ -6,13 +6,13 @@ from groundswell.voice import emails, services
 
 
 @task()
-def send_invitation(invitation_id: int, token: str) -> bool:
+def send_invitation(invitation_id: int) -> bool:
     """Email a survey invitation; False when it was already sent, expired or opted out.
 
-    The plain token is an argument because only its digest is stored: the task queue is
-    trusted like the database (see docs/architecture.md, "Survey links").
+    Only the id is an argument: the link's token is made while sending, so the queue's stored
+    arguments never hold a working link (see docs/architecture.md, "Survey links").
     """
-    return emails.send_invitation_email(invitation_id, token)
+    return emails.send_invitation_email(invitation_id)
 
 
 @task()

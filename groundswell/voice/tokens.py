@@ -21,3 +21,8 @@ def hash_token(token: str) -> str:
 def looks_like_token(token: str) -> bool:
     """Cheap shape check before touching the database."""
     return 0 < len(token) <= MAX_TOKEN_LENGTH
+
+
+def unusable_hash() -> str:
+    """A digest no token will ever match: a placeholder until the link is made at send time."""
+    return "!" + secrets.token_hex(31)

@@ -131,7 +131,7 @@ def test_a_customer_opting_out_before_the_send_gets_nothing(team_alpha):
     customer.is_opted_out = True
     customer.save(update_fields=["is_opted_out"])
 
-    assert send_invitation.call(invitation.pk, "any-token") is False
+    assert send_invitation.call(invitation.pk) is False
     assert mail.outbox == []
 
 
@@ -219,13 +219,72 @@ def test_sending_is_never_inline_and_the_database_queue_waits_for_the_delay(
     assert queued.task_path.endswith("send_invitation")
 
 
+def test_the_queued_send_task_stores_the_invitation_id_and_no_link(
+    team_alpha, settings, django_capture_on_commit_callbacks
+):
+    """Issue 10, item 8: a task queue's stored arguments outlive the email; they hold no token."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    invitation = invite(
+        make_interaction(team_alpha, customer=make_customer()), django_capture_on_commit_callbacks
+    )
+    assert invitation is not None
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs == {"args": [invitation.pk], "kwargs": {}}
+
+    assert send_invitation.call(invitation.pk) is True
+    [message] = mail.outbox
+    token = re.findall(r"/s/([\w-]+)", str(message.body))[0]
+    invitation.refresh_from_db()
+    assert tokens.hash_token(token) == invitation.token_hash
+    stored = repr(list(DBTaskResult.objects.values())) + repr(list(Invitation.objects.values()))
+    assert token not in stored
+
+
+def test_an_invitation_has_no_working_link_until_it_is_mailed(team_alpha, client, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    invitation = services.invite_after_resolution(
+        make_interaction(team_alpha, customer=make_customer())
+    )
+    assert invitation is not None
+    assert not re.fullmatch(r"[0-9a-f]{64}", invitation.token_hash)
+
+
+def test_a_failed_send_is_retried_with_a_new_working_link(team_alpha, monkeypatch):
+    invitation = services.invite_after_resolution(
+        make_interaction(team_alpha, customer=make_customer())
+    )
+    assert invitation is not None
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+
+    def refuse(self, fail_silently=False):
+        raise OSError("SMTP server unreachable")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    with pytest.raises(OSError, match="unreachable"):
+        send_invitation.call(invitation.pk)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    monkeypatch.undo()
+
+    assert send_invitation.call(invitation.pk) is True
+    token = re.findall(r"/s/([\w-]+)", str(mail.outbox[-1].body))[0]
+    invitation.refresh_from_db()
+    assert tokens.hash_token(token) == invitation.token_hash
+
+
 def test_sending_twice_sends_once(team_alpha, django_capture_on_commit_callbacks):
     invitation = invite(
         make_interaction(team_alpha, customer=make_customer()), django_capture_on_commit_callbacks
     )
     assert invitation is not None
 
-    assert send_invitation.call(invitation.pk, "again") is False
+    assert send_invitation.call(invitation.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -236,7 +295,7 @@ def test_expired_invitations_are_not_sent(team_alpha):
     assert invitation is not None
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
 
-    assert send_invitation.call(invitation.pk, "token") is False
+    assert send_invitation.call(invitation.pk) is False
 
 
 # Link invitations for interactions handled elsewhere --------------------------------------------

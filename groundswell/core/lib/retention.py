@@ -1,0 +1,40 @@
+"""Forget what security and operations needed only for a while: sign-in logs, sessions, tasks.
+
+django-axes records every sign-in and every failed attempt with the client's address and user
+agent, and keeps them forever unless told otherwise; finished task rows keep their arguments.
+`purge_expired_records` deletes whatever is older than GROUNDSWELL_LOG_RETENTION_DAYS (30 by
+default), and sessions past their expiry date. Run it daily (`manage.py purge_expired_records`
+from cron, or the `groundswell.core.tasks.purge_expired_records` task).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+FINISHED = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+
+
+def retention() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.GROUNDSWELL_LOG_RETENTION_DAYS)
+
+
+def purge_expired_records(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete sign-in logs, lock-out counters and finished tasks past retention; counts by kind."""
+    now = now or timezone.now()
+    cutoff = now - retention()
+    return {
+        "sign-in log": AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        "failed sign-in log": AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        "lock-out counters": AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        "expired sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
+        "finished tasks": DBTaskResult.objects.filter(
+            status__in=FINISHED, finished_at__lt=cutoff
+        ).delete()[0],
+    }
