@@ -7,11 +7,13 @@ PY        := $(VENV)/bin/python
 MANAGE    := $(PY) manage.py
 PORT      ?= 8000
 SIZE      ?= small
+# pytest-xdist workers: one per core by default; WORKERS=0 runs the suite in one process.
+WORKERS   ?= auto
 export UV_PYTHON_DOWNLOADS := never
 export UV_NATIVE_TLS := 1
 export GROUNDSWELL_ENV ?= development
 
-.PHONY: help install run serve migrate seed worker test check lint fmt typecheck pytest test-postgres test-browser bench clean
+.PHONY: help install pin run serve migrate seed worker test test-fast check lint fmt typecheck pytest test-postgres test-browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +31,12 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 	@mkdir -p var && touch $@
 
 install: $(VENV)/.installed ## create .venv and install pinned requirements
+
+pin: install ## re-pin requirements/*.txt from the .in files (keeps current pins where they fit)
+	cd requirements && ../$(VENV)/bin/uv pip compile -q --no-header --universal \
+	  --python-version 3.12 base.in -o base.txt
+	cd requirements && ../$(VENV)/bin/uv pip compile -q --no-header --universal \
+	  --python-version 3.12 dev.in -o dev.txt
 
 migrate: install ## apply database migrations
 	@$(MANAGE) migrate --no-input -v 0
@@ -57,9 +65,12 @@ fmt: install ## format and autofix with ruff
 typecheck: install ## mypy with django-stubs
 	GROUNDSWELL_ENV=test $(VENV)/bin/mypy groundswell tests conftest.py bench
 
-pytest: install ## migrations check and pytest with coverage (browser tests included)
+pytest: install ## migrations check and pytest with coverage (browser tests included), in parallel
 	GROUNDSWELL_ENV=test $(MANAGE) makemigrations --check --dry-run -v 1
-	GROUNDSWELL_ENV=test $(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+	GROUNDSWELL_ENV=test $(PY) -m pytest -n $(WORKERS) --cov --cov-report=term $(PYTEST_ARGS)
+
+test-fast: install ## the suite without browser tests or coverage, in parallel (no lint)
+	GROUNDSWELL_ENV=test $(PY) -m pytest -n $(WORKERS) -q -m "not browser" $(PYTEST_ARGS)
 
 test-postgres: install ## the whole suite against a throw-away PostgreSQL server (needs Debian's postgresql)
 	scripts/with-postgres $(MAKE) pytest

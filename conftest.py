@@ -184,3 +184,27 @@ def client_for(db: None) -> Callable[[Person], Client]:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# The browser tests' summary line lives here, not in tests/browser/conftest.py: under
+# pytest-xdist the controller that prints the summary collects nothing, so it only loads this
+# file. The browser conftest puts the Chromium version on each report as a user property.
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many browser tests ran, in which browser, on which database."""
+    outcomes: dict[str, set[str]] = {}
+    versions: set[str] = set()
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "browser" in getattr(report, "keywords", {}):
+                outcomes.setdefault(outcome, set()).add(report.nodeid)
+                versions |= {v for k, v in report.user_properties if k == "browser_version"}
+    if not outcomes:
+        return
+    from django.db import connection
+
+    counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in outcomes.items())
+    version = ", ".join(sorted(versions)) or "Chromium (not started)"
+    terminalreporter.write_sep("-", "browser tests")
+    terminalreporter.write_line(
+        f"Browser tests: {counts}, in {version} against {connection.display_name}."
+    )

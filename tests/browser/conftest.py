@@ -57,30 +57,15 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A skipped browser test is a failed one: CI must show that the browser really ran."""
     report = yield
+    version = item.config.stash.get(BROWSER_VERSION, None)
+    if version is not None and "browser" in item.keywords:
+        # Reports travel from pytest-xdist's workers to the controller that prints the summary.
+        report.user_properties.append(("browser_version", version))
     if report.skipped and "browser" in item.keywords and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"Browser tests may not be skipped ({reason})."
     return report
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say how many browser tests ran, in which browser, on which database."""
-    outcomes: dict[str, set[str]] = {}
-    for outcome in ("passed", "failed", "error"):
-        for report in terminalreporter.stats.get(outcome, []):
-            if "browser" in getattr(report, "keywords", {}):
-                outcomes.setdefault(outcome, set()).add(report.nodeid)
-    if not outcomes:
-        return
-    from django.db import connection
-
-    counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in outcomes.items())
-    version = terminalreporter.config.stash.get(BROWSER_VERSION, "Chromium (not started)")
-    terminalreporter.write_sep("-", "browser tests")
-    terminalreporter.write_line(
-        f"Browser tests: {counts}, in {version} against {connection.display_name}."
-    )
 
 
 def chromium_executable() -> str:
