@@ -278,7 +278,8 @@ def _check_reach(actor: Person, target: Person, changes: Mapping[str, Any]) -> N
     if not outranks(actor, target):
         field = next((name for name in RANKED_FIELDS if name in changes), "")
         message = _(
-            "%(name)s is a %(role)s; only someone who ranks above them may change them."
+            "%(name)s (%(role)s) ranks at or above you; only someone who ranks above them may "
+            "change them."
         ) % {"name": target, "role": str(Role(target.role).label).lower()}
         if Role(target.role) == Role.ADMIN:
             message = _("%(name)s is an admin; only admins change admins.") % {"name": target}
