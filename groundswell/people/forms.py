@@ -14,7 +14,7 @@ from groundswell.core.widgets import FilterSelect
 from groundswell.people import imports, selectors
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, assignable_roles, teams_in_scope
+from groundswell.people.permissions import Action, roles_to_offer, teams_in_scope
 
 
 class TeamChoiceField(forms.ModelChoiceField[Team]):
@@ -123,10 +123,12 @@ class PersonForm(forms.ModelForm[Person]):
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         person = self.instance
-        roles = [role for role in Role if role in assignable_roles(actor) or role == person.role]
+        roles = roles_to_offer(actor, person)
         role_field: Any = self.fields["role"]
         role_field.choices = [(role.value, role.label) for role in roles]
         role_field.disabled = len(roles) == 1
+        # Nobody switches themselves off; the service refuses it too, this only says so early.
+        self.fields["is_active"].disabled = person.pk == actor.pk
         self.fields["team"].queryset = Team.objects.select_related("department")  # type: ignore[attr-defined]
         self._limit("department", selectors.assignable_departments(actor), person.department_id)
         self._limit("team", teams_in_scope(actor, Action.CHANGE_PERSON), person.team_id)

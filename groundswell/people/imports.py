@@ -39,7 +39,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, assignable_roles, can
+from groundswell.people.permissions import (
+    Action,
+    PersonChangeRefused,
+    can,
+    check_person_change,
+)
 from groundswell.people.tasks import send_welcome_emails
 
 if TYPE_CHECKING:
@@ -533,16 +538,42 @@ def _check_existing(actor: Person, planned: _PlannedRow, lookups: _Lookups) -> N
     planned.existing = existing
     if planned.create_login:
         _check_login(planned, lookups)
-    if existing is not None and not can(actor, Action.CHANGE_PERSON, subject=existing):
-        message = _("%(email)s belongs to %(name)s in %(department)s, whom you may not change.")
-        planned.add(
-            "email",
-            message % {"email": planned.email, "name": existing, "department": existing.department},
-        )
-    role = planned.fields.get("role")
-    if role and role not in assignable_roles(actor) and (existing is None or existing.role != role):
-        message = _("You may not give the role %(role)s.")
-        planned.add("role", message % {"role": Role(role).label})
+    _check_change(actor, planned)
+
+
+# The CSV column that carries each field a change check may name; "" is the person as a whole,
+# whom the row names by email.
+CHANGE_COLUMNS = {"": "email", "user": "create_login"}
+
+
+def _check_change(actor: Person, planned: _PlannedRow) -> None:
+    """Ask permissions.check_person_change about the row, as the API and the pages do."""
+    existing = planned.existing
+    if existing is None:
+        # Placement in a new row is the department check's (IMPORT_PEOPLE); here only the role.
+        changes = {"role": planned.fields["role"]} if "role" in planned.fields else {}
+    else:
+        changes = {
+            name: value
+            for name, value in planned.fields.items()
+            if _stored_value(existing, name) != getattr(value, "pk", value)
+        }
+        if planned.create_login and existing.user_id is None:
+            changes["user"] = None
+    try:
+        check_person_change(actor, existing, changes)
+    except PersonChangeRefused as error:
+        planned.add(CHANGE_COLUMNS.get(error.field, error.field), str(error))
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                planned.add(CHANGE_COLUMNS.get(name, name), message)
+
+
+def _stored_value(person: Person, name: str) -> Any:
+    if name in {"department", "team"}:
+        return getattr(person, f"{name}_id")
+    return getattr(person, name)
 
 
 def _plan(actor: Person, rows: Sequence[CsvRow]) -> tuple[list[_PlannedRow], _Lookups]:

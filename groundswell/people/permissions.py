@@ -12,9 +12,12 @@ A role missing from an action's row may not do it at all.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from groundswell.people.choices import Role
 
@@ -105,11 +108,23 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.SET_ANONYMITY_MINIMUM: {AD: Scope.ALL},
 }
 
-# Roles a person may give to others when they change or import people.
+# How senior each role is. Nobody acts on a person who ranks at or above them; admins are the
+# one exception, since someone must be able to look after the other admins.
+RANK: dict[Role, int] = {A: 1, T: 2, M: 3, E: 4, AD: 5}
+
+# Roles a person may give to others when they change or import people: only roles strictly
+# below their own (an admin any). A team lead gives none, which also keeps them from adding
+# people; an executive changes no one.
 ASSIGNABLE_ROLES: dict[Role, tuple[Role, ...]] = {
     Role.ADMIN: tuple(Role),
     Role.MANAGER: (Role.AGENT, Role.TEAM_LEAD),
 }
+
+# Fields of a person that decide who they are to Groundswell: how they sign in (email, login),
+# what they may do (role), where (team, department), and whether at all (is_active).
+RANKED_FIELDS: tuple[str, ...] = ("email", "user", "role", "department", "team", "is_active")
+# What nobody changes about themselves.
+OWN_FIXED_FIELDS: tuple[str, ...] = ("role", "is_active", "user")
 
 
 def scope_for(person: Person | None, action: Action) -> Scope | None:
@@ -206,6 +221,138 @@ def assignable_roles(person: Person | None) -> tuple[Role, ...]:
     if person is None or not person.is_active:
         return ()
     return ASSIGNABLE_ROLES.get(Role(person.role), ())
+
+
+def outranks(actor: Person, target: Person) -> bool:
+    """Does `actor` rank strictly above `target` (or are both admins, who look after each other)?"""
+    actor_role, target_role = Role(actor.role), Role(target.role)
+    if actor_role == Role.ADMIN:
+        return True
+    return RANK[actor_role] > RANK[target_role]
+
+
+class PersonChangeRefused(PermissionDenied):
+    """`actor` may not make this change to a person; `field` names the field at fault."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_person_change(
+    actor: Person | None, target: Person | None, changes: Mapping[str, Any]
+) -> None:
+    """May `actor` make `changes` to `target`? The one decision every path asks before a write.
+
+    `target` is the record as stored (never the edited copy), or None when adding someone;
+    `changes` maps each field that changes to its new value (a role value for "role", rows for
+    "team" and "department"; a new person gives every field). Raises `PersonChangeRefused`
+    (a PermissionDenied naming the field) when the actor may not, and ValidationError naming
+    the field when the change would leave Groundswell without an active admin.
+    """
+    if actor is None or scope_for(actor, Action.CHANGE_PERSON) is None:
+        raise PersonChangeRefused(_("You may not change people."), field="")
+    if target is not None:
+        _check_reach(actor, target, changes)
+    new_role = Role(changes["role"]) if "role" in changes else None
+    gives_role = new_role is not None and (target is None or new_role != target.role)
+    if new_role is not None and gives_role and new_role not in assignable_roles(actor):
+        message = _("You may not give the role %(role)s.") % {"role": new_role.label}
+        raise PersonChangeRefused(message, field="role")
+    if {"team", "department"} & set(changes) or target is None:
+        _check_placement(actor, target, changes)
+    if target is not None:
+        _check_last_admin(target, changes)
+
+
+def _check_reach(actor: Person, target: Person, changes: Mapping[str, Any]) -> None:
+    if not can(actor, Action.CHANGE_PERSON, subject=target):
+        message = _("%(name)s is outside the teams you manage.") % {"name": target}
+        raise PersonChangeRefused(message, field="")
+    if target.pk == actor.pk:
+        for name in OWN_FIXED_FIELDS:
+            if name in changes:
+                message = _("Nobody changes their own %(field)s.") % {"field": _words(name)}
+                raise PersonChangeRefused(message, field=name)
+        return
+    if not outranks(actor, target):
+        field = next((name for name in RANKED_FIELDS if name in changes), "")
+        message = _(
+            "%(name)s (%(role)s) ranks at or above you; only someone who ranks above them may "
+            "change them."
+        ) % {"name": target, "role": str(Role(target.role).label).lower()}
+        if Role(target.role) == Role.ADMIN:
+            message = _("%(name)s is an admin; only admins change admins.") % {"name": target}
+        raise PersonChangeRefused(message, field=field)
+
+
+def _check_placement(actor: Person, target: Person | None, changes: Mapping[str, Any]) -> None:
+    """The team and department the person ends up in must be in the actor's reach too."""
+    team = changes["team"] if "team" in changes else getattr(target, "team", None)
+    department = (
+        changes["department"] if "department" in changes else getattr(target, "department", None)
+    )
+    if team is None and department is None:
+        return
+    if not can(actor, Action.CHANGE_PERSON, team=team, department=department):
+        field = "team" if "team" in changes and team is not None else "department"
+        message = _("You may only place people in the teams you manage.")
+        raise PersonChangeRefused(message, field=field)
+
+
+def _check_last_admin(target: Person, changes: Mapping[str, Any]) -> None:
+    if Role(target.role) != Role.ADMIN or not target.is_active:
+        return
+    leaving = {
+        "role": "role" in changes and changes["role"] != Role.ADMIN,
+        "is_active": "is_active" in changes and not changes["is_active"],
+        "user": "user" in changes and getattr(changes["user"], "pk", None) != target.user_id,
+    }
+    field = next((name for name, left in leaving.items() if left), None)
+    if field is not None and not other_active_admins(target).exists():
+        message = _("%(name)s is the last active admin; make someone else an admin first.")
+        raise ValidationError({field: message % {"name": target}})
+
+
+def other_active_admins(target: Person) -> QuerySet[Person]:
+    """Admins other than `target` who can still sign in and act (locked when in a transaction)."""
+    from django.db import transaction
+
+    from groundswell.people.models import Person
+
+    admins = Person.objects.filter(
+        role=Role.ADMIN, is_active=True, user__isnull=False, user__is_active=True
+    ).exclude(pk=target.pk)
+    if transaction.get_connection().in_atomic_block:
+        # Two admins demoting each other at once must not both succeed.
+        admins = admins.select_for_update(of=("self",))
+    return admins
+
+
+def may_change_person(actor: Person | None, target: Person) -> bool:
+    """May `actor` change anything about `target` (open their edit page, update them)?"""
+    return _allowed(actor, target, {})
+
+
+def roles_to_offer(actor: Person, target: Person) -> list[Role]:
+    """The roles an edit form offers for `target`: their own, plus those `actor` may give them."""
+    return [
+        role
+        for role in Role
+        if role == target.role or _allowed(actor, target, {"role": role.value})
+    ]
+
+
+def _allowed(actor: Person | None, target: Person, changes: Mapping[str, Any]) -> bool:
+    try:
+        check_person_change(actor, target, changes)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _words(field: str) -> str:
+    return {"is_active": _("active state"), "user": _("login")}.get(field, field)
 
 
 SCOPE_WORDS = {

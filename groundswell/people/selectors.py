@@ -16,7 +16,9 @@ from groundswell.people.permissions import (
     Action,
     Scope,
     can,
+    check_person_change,
     departments_in_scope,
+    may_change_person,
     scope_for,
     teams_in_scope,
 )
@@ -42,7 +44,10 @@ def get_person_for(viewer: Person, pk: int, *, action: Action = Action.VIEW_DIRE
     )
     if person is None:
         raise Http404("No such person.")
-    if not can(viewer, action, subject=person):
+    if action == Action.CHANGE_PERSON:
+        # Scope and rank: nobody changes a person who ranks at or above them.
+        check_person_change(viewer, person, {})
+    elif not can(viewer, action, subject=person):
         raise PermissionDenied
     return person
 
@@ -164,7 +169,7 @@ def get_person_profile(viewer: Person, pk: int) -> PersonProfile:
         person=person,
         buddy_to=list(colleagues.filter(buddy=person)),
         reports=list(colleagues.filter(manager=person)),
-        can_edit=can(viewer, Action.CHANGE_PERSON, subject=person),
+        can_edit=may_change_person(viewer, person),
     )
 
 

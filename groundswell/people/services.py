@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.utils.text import slugify
 
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, assignable_roles, can
+from groundswell.people.permissions import Action, can, check_person_change
 
 PERSON_FIELDS = (
     "full_name",
@@ -40,10 +41,14 @@ def unique_slug(
     return slug
 
 
-def check_person_rules(actor: Person, person: Person, *, previous_role: str | None = None) -> None:
+def check_person_rules(
+    actor: Person, person: Person, *, stored: Person | None, changes: dict[str, Any]
+) -> None:
     """Rules every change to a person must meet, whoever makes it and however (page, API, import).
 
-    Raises ValidationError naming the field, or PermissionDenied when `actor` may not make it.
+    `person` carries the new values, `stored` is the record as saved (None for someone new) and
+    `changes` the fields that change. Raises ValidationError naming the field, or
+    PermissionDenied when `actor` may not make the change (permissions.check_person_change).
     """
     errors: dict[str, str] = {}
     team = person.team if person.team_id is not None else None
@@ -55,10 +60,18 @@ def check_person_rules(actor: Person, person: Person, *, previous_role: str | No
         errors["manager"] = "A person cannot be their own manager."
     if errors:
         raise ValidationError(errors)
-    if person.role != previous_role and Role(person.role) not in assignable_roles(actor):
-        raise PermissionDenied(f"You may not give the role {Role(person.role).label}.")
-    if not can(actor, Action.CHANGE_PERSON, subject=person):
-        raise PermissionDenied("That person is outside the teams you manage.")
+    check_person_change(actor, stored, changes)
+
+
+def changed_fields(stored: Person, person: Person, names: Iterable[str]) -> dict[str, Any]:
+    """The fields among `names` whose value on `person` differs from `stored`, with new values."""
+    changed: dict[str, Any] = {}
+    for name in names:
+        field = Person._meta.get_field(name)
+        attribute = field.attname if field.is_relation else name  # type: ignore[union-attr]
+        if getattr(person, attribute) != getattr(stored, attribute):
+            changed[name] = getattr(person, name)
+    return changed
 
 
 def _check_email_free(person: Person) -> None:
@@ -76,7 +89,9 @@ def create_person(*, actor: Person, **fields: Any) -> Person:
         person.email = person.email.strip().lower()
     _check_email_free(person)
     person.full_clean(validate_constraints=False)
-    check_person_rules(actor, person)  # before the constraints, so its errors name the field
+    everything = {name: getattr(person, name) for name in PERSON_FIELDS}
+    # Before the constraints, so its errors name the field.
+    check_person_rules(actor, person, stored=None, changes=everything)
     person.validate_constraints()
     person.save()
     return person
@@ -85,12 +100,10 @@ def create_person(*, actor: Person, **fields: Any) -> Person:
 @transaction.atomic
 def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
     """Change a person's record; the actor must be allowed before and after the change."""
-    # Judge "before" on the stored row: callers such as a ModelForm may already have copied
-    # the new values onto `person`, which would let a change vouch for itself.
-    stored = Person.objects.select_related("department", "team").get(pk=person.pk)
-    if not can(actor, Action.CHANGE_PERSON, subject=stored):
-        raise PermissionDenied("That person is outside the teams you manage.")
-    previous_role = stored.role
+    # Judge on the stored row: callers such as a ModelForm may already have copied the new
+    # values onto `person`, which would let a change vouch for itself.
+    stored = Person.objects.select_related("department", "team", "user").get(pk=person.pk)
+    check_person_change(actor, stored, {})
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
@@ -100,15 +113,16 @@ def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
         person.email = person.email.strip().lower()
     _check_email_free(person)
     person.full_clean(validate_constraints=False)
-    check_person_rules(actor, person, previous_role=previous_role)
+    changed = changed_fields(stored, person, changes)
+    check_person_rules(actor, person, stored=stored, changes=changed)
     person.validate_constraints()
     person.save(update_fields=[*changes, "updated_at"])
     if person.user_id is not None and {"email", "is_active"} & set(changes):
-        _sync_user(person)
+        sync_login(person)
     return person
 
 
-def _sync_user(person: Person) -> None:
+def sync_login(person: Person) -> None:
     """Keep the login's username (the email) and active flag in step with the person."""
     user = person.user
     if user is None:

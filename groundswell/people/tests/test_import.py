@@ -186,7 +186,7 @@ CELL_ERRORS = [
     pytest.param(
         {"email": "outsider@example.test", "department": "Customer Service"},
         "email",
-        "whom you may not change",
+        "outside the teams you manage",
         id="existing-person-out-of-scope",
     ),
 ]
@@ -217,15 +217,16 @@ def test_a_login_that_already_exists_is_not_taken_over(org):
     assert [c for c, _m in problems(result)] == ["create_login"]
 
 
-def test_a_manager_keeps_a_role_they_may_not_give_on_someone_they_update(org, customer_service):
+def test_a_manager_cannot_update_someone_who_outranks_them(org, customer_service):
     senior = PersonFactory.create(
         team=None, department=customer_service, role=Role.EXECUTIVE, email="sen@example.test"
     )
 
     result = commit(org["manager"], csv_bytes(row(email=senior.email, role="executive", team="")))
 
-    assert result.committed
-    assert Person.objects.get(pk=senior.pk).job_title == "Customer service agent"
+    assert not result.committed
+    assert [c for c, _m in problems(result)] == ["email"]
+    assert Person.objects.get(pk=senior.pk).job_title == senior.job_title
 
 
 def test_a_manager_importing_into_another_department_is_refused_row_by_row(org):

@@ -466,7 +466,7 @@ def test_confirm_checks_the_rows_again(org, client_for, team_invoices):
     response = client.post(reverse("people:import-confirm"), {"token": token})
 
     assert response.status_code == 200
-    assert "whom you may not change" in response.text
+    assert "outside the teams you manage" in response.text
     assert not Person.objects.filter(email="lee@example.test").exists()
 
 
