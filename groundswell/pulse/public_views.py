@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groundswell.pulse import services
+from groundswell.pulse import services, tokens
 from groundswell.pulse.models import Participation
 
 UNAVAILABLE_STATUS = {"unknown": 404, "used": 410, "expired": 410}
@@ -30,7 +30,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     response = redirect("pulse-answer:answer")
     response.set_signed_cookie(
         LINK_COOKIE,
-        token,
+        token if len(token) <= tokens.MAX_TOKEN_LENGTH else "",
         salt=LINK_SALT,
         max_age=LINK_MAX_AGE,
         path=reverse("pulse-answer:answer"),
