@@ -98,10 +98,12 @@ def get_campaign(request: ApiRequest, campaign_id: int) -> Campaign:
 def get_results(
     request: ApiRequest, campaign_id: int, filters: Query[ResultsFilter]
 ) -> dict[str, Any]:
-    """Scores per group; groups under the minimum, or exposed by subtraction, are suppressed."""
+    """Scores per group once the wave has closed (before: only invited and answered counts);
+    groups under the minimum, or exposed by subtraction, are suppressed."""
     campaign = selectors.get_campaign_for(
         request.auth, campaign_id, action=Action.VIEW_EMPLOYEE_VOICE
     )
+    services.publish_closed_waves(campaign=campaign)
     department = (
         get_object_or_404(Department, pk=filters.department) if filters.department else None
     )

@@ -2,14 +2,14 @@
 
 Each team has its own mood (some clearly happier than others) and response rates differ, so
 some teams fall under the minimum group size and the reports show suppression at work.
-Participations are marked answered in bulk; submissions carry no link back to them.
+Answers go through the same writer as real ones (services.hold_answers, then publish_wave),
+people in a random order, so demo data is stored exactly as real data is.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-import uuid
 
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from groundswell.people.demo import DemoContext, DemoStep
 from groundswell.people.models import Person, Team
 from groundswell.pulse import item_bank, services, tokens
 from groundswell.pulse.choices import CampaignKind, CampaignStatus, QuestionKind, Schedule
-from groundswell.pulse.models import Answer, Campaign, Comment, Participation, Submission, Wave
+from groundswell.pulse.models import Answer, Campaign, Participation, Submission, Wave
 
 COMMENTS = (
     "The new callback tool saves me a lot of time.",
@@ -58,40 +58,30 @@ def create_pulse(ctx: DemoContext) -> None:
 def _wave(  # type: ignore[no-untyped-def]
     ctx: DemoContext, campaign: Campaign, number: int, waves: int, people, mood, rate
 ) -> None:
-    opens = timezone.now() - datetime.timedelta(days=30 * (waves - number) + 3)
+    """One wave; every wave has closed and is published except the monthly pulse's last."""
+    still_open = waves > 1 and number == waves
+    days_ago = 30 * (waves - number) + (3 if still_open else 24)
+    opens = timezone.now() - datetime.timedelta(days=days_ago)
     wave = Wave.objects.create(
         campaign=campaign, number=number, opens_at=opens,
-        closes_at=opens + datetime.timedelta(days=14 if number < waves else 21),
+        closes_at=opens + datetime.timedelta(days=21 if still_open else 14),
     )  # fmt: skip
     questions = list(campaign.questions.all())
-    participations, submissions, answers, comments = [], [], [], []
-    for person in people:
-        done = ctx.rng.random() < rate[person.team_id]
-        participations.append(
-            Participation(wave=wave, person=person, token_hash=tokens.unusable_hash(),
-                          invited_at=opens, has_completed=done)
-        )  # fmt: skip
-        if not done:
-            continue
-        submission = Submission(
-            id=uuid.uuid4(), wave=wave, team_id=person.team_id, department_id=person.department_id,
-            tenure_band=services.tenure_band(person.hire_date, ctx.today),
-            submitted_on=(opens + datetime.timedelta(days=ctx.rng.randint(0, 10))).date(),
-        )  # fmt: skip
-        submissions.append(submission)
-        drift = 0.15 * (number - 1)
-        team_mood = mood[person.team_id] + drift
-        answers += [
-            Answer(submission=submission, question=q, value=_value(ctx.rng, q, team_mood))
-            for q in questions
-        ]
-        if ctx.rng.random() < 0.2:
-            comments.append(Comment(submission=submission, text=ctx.rng.choice(COMMENTS)))
-    ctx.rng.shuffle(submissions)
-    Participation.objects.bulk_create(participations)
-    Submission.objects.bulk_create(submissions)
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    Comment.objects.bulk_create(comments)
+    answering = [p for p in people if ctx.rng.random() < rate[p.team_id]]
+    answered = {person.pk for person in answering}
+    Participation.objects.bulk_create(
+        Participation(wave=wave, person=person, token_hash=tokens.unusable_hash(),
+                      invited_at=opens, has_completed=person.pk in answered)
+        for person in people
+    )  # fmt: skip
+    ctx.rng.shuffle(answering)
+    team_mood = {pk: value + 0.15 * (number - 1) for pk, value in mood.items()}
+    for person in answering:
+        values = {q.pk: _value(ctx.rng, q, team_mood[person.team_id]) for q in questions}
+        comment = ctx.rng.choice(COMMENTS) if ctx.rng.random() < 0.2 else ""
+        services.hold_answers(wave=wave, person=person, values=values, comment=comment)
+    if not still_open:
+        services.publish_wave(wave.pk)
 
 
 def _value(rng: random.Random, question, mood: float) -> int:  # type: ignore[no-untyped-def]

@@ -10,7 +10,14 @@ HIDDEN = "suppressed"
 
 
 def result_rows(results: CampaignResults) -> list[list[Any]]:
-    """One row per group and measure; a hidden group has its name and 'suppressed' only."""
+    """One row per group and measure; a hidden group has its name and 'suppressed' only.
+
+    A wave that is still open has no results yet: only how many were invited and answered.
+    """
+    if not results.is_published:
+        return [["wave", "status", "invited", "answered"],
+                [results.wave.number if results.wave else "", "open",
+                 results.invited, results.answered]]  # fmt: skip
     rows: list[list[Any]] = [
         ["group", "level", "respondents", "measure", "mean", "favourable_percent", "margin"]
     ]

@@ -2,9 +2,15 @@
 
 Anonymity is a property of the schema, not of the reports. `Participation` knows who was
 invited and whether they have answered; `Submission`, `Answer` and `Comment` know what was
-answered, by which team and coarse tenure band, on which day. Nothing joins the two: no
-foreign key, no shared token, no timestamp finer than a day, and a random UUID key so that
-neither the key nor the default ordering follows the order in which people answered.
+answered, by which team and coarse tenure band. Nothing joins the two: no foreign key, no
+shared token, no timestamp finer than a day, and a random UUID key so that neither the key nor
+the default ordering follows the order in which people answered.
+
+Answers are not written where they are read while a wave is open. They wait, sealed in
+`PendingSubmission`, and are moved into `Submission`, `Answer` and `Comment` all at once, in a
+random order, when the wave closes (services.publish_wave): so the rows' physical order, their
+transaction id and their day say nothing about who answered when. docs/anonymity.md has the
+rules and the threat model.
 """
 
 from __future__ import annotations
@@ -160,19 +166,49 @@ class Participation(models.Model):
         return f"{self.person} in {self.wave}"
 
 
+class PendingSubmission(models.Model):
+    """Answers of an open wave, waiting to be published with the rest when the wave closes.
+
+    `payload` holds what a submission will hold (department, team, tenure band, values,
+    comment) and nothing about the person. The rows live only while the wave is open and are
+    deleted in the transaction that publishes them.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="pending_submissions")
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Pending answers to {self.wave}"
+
+
 class Submission(models.Model):
-    """One anonymous set of answers: which wave, team and tenure band, and the day only."""
+    """One anonymous set of answers: which wave, department, team and tenure band.
+
+    A department, team or tenure band is kept only when at least the campaign's minimum of
+    the wave's respondents share it (services.publish_wave); otherwise it is left empty (or
+    "unknown"), so no stored row narrows down to fewer people than any report may show.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="submissions")
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("department"),
     )
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("team")
     )
     tenure_band = models.CharField(_("tenure"), max_length=10, choices=TenureBand.choices)
-    submitted_on = models.DateField(_("submitted on"))
+    # The day the wave's answers were published, the same for all of them: a day of answering
+    # could be matched to a daily backup of who had answered by then.
+    submitted_on = models.DateField(_("published on"))
 
     class Meta:
         ordering = ["id"]  # random: never the order people answered in

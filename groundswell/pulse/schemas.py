@@ -141,8 +141,13 @@ class ChangeOut(Schema):
 
 
 class ResultsOut(Schema):
+    """A wave's results; while it is open, `published` is false and only the counts are set."""
+
     campaign_id: int
     wave: int | None
+    published: bool
+    invited: int
+    answered: int
     min_group_size: int
     groups: list[GroupOut]
     strongest: list[str]

@@ -3,6 +3,10 @@
 Every report (page, chart, CSV, API) goes through `campaign_results`, so each shows the same
 groups: those the viewer's role reaches, minus those `suppression.hidden_groups` hides. Hidden
 groups keep their name and nothing else: no respondent count, no score, no comment.
+
+Only published waves (closed, every answer stored) have results; an open wave shows how many
+were invited and how many have answered, nothing else. A figure that changed with each new
+answer would give that answer away to anyone who read it before and after.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from groundswell.people.permissions import (
     scope_for,
     teams_in_scope,
 )
-from groundswell.pulse import item_bank, stats, suppression
+from groundswell.pulse import item_bank, services, stats, suppression
 from groundswell.pulse.choices import CampaignKind, CampaignStatus, QuestionKind
 from groundswell.pulse.models import Answer, Campaign, Comment, Question, Submission, Wave
 
 ORGANISATION = ("organisation", 0)
+# Respondents of departments too small to be stored with their department (services.coarsen).
+OTHER = ("other", 0)
 GroupKey = tuple[str, int]
 
 
@@ -133,6 +139,7 @@ class CampaignResults:
     minimum: int
     measures: list[Measure]
     groups: list[GroupResult]
+    is_published: bool = False
     invited: int = 0
     answered: int = 0
     strongest: list[tuple[Measure, Score]] = field(default_factory=list)
@@ -174,6 +181,14 @@ def campaign_results(
     results = CampaignResults(campaign, wave, campaign.min_group_size, measures, [])
     if wave is None:
         return results
+    counts = wave.participations.aggregate(
+        invited=Count("pk"), answered=Count("pk", filter=Q(has_completed=True))
+    )
+    if not services.is_published(wave):
+        if can(viewer, Action.VIEW_EMPLOYEE_VOICE):
+            results.invited, results.answered = counts["invited"], counts["answered"]
+        return results
+    results.is_published = True
     data = _load(wave, campaign.min_group_size)
     allowed = _allowed_groups(viewer)
     labels = _labels(data.counts)
@@ -185,9 +200,6 @@ def campaign_results(
         results.groups.append(
             _group(key, labels, data, members.get(key, []), questions, measures, enps_question)
         )
-    counts = wave.participations.aggregate(
-        invited=Count("pk"), answered=Count("pk", filter=Q(has_completed=True))
-    )
     if ORGANISATION not in data.hidden and data.counts.get(ORGANISATION):
         results.invited, results.answered = counts["invited"], counts["answered"]
         _summarise(results, data, members[ORGANISATION], questions)
@@ -221,10 +233,14 @@ def _load(wave: Wave, minimum: int) -> _WaveData:
     for pk, department_id, team_id in Submission.objects.filter(wave=wave).values_list(
         "pk", "department_id", "team_id"
     ):
-        department_key = ("department", department_id)
-        team_key = ("team", team_id) if team_id else ("no-team", department_id)
-        parents[department_key], parents[team_key] = ORGANISATION, department_key
-        groups_of[str(pk)] = [ORGANISATION, department_key, team_key]
+        if department_id is None:
+            parents[OTHER] = ORGANISATION
+            groups_of[str(pk)] = [ORGANISATION, OTHER]
+        else:
+            department_key = ("department", department_id)
+            team_key = ("team", team_id) if team_id else ("no-team", department_id)
+            parents[department_key], parents[team_key] = ORGANISATION, department_key
+            groups_of[str(pk)] = [ORGANISATION, department_key, team_key]
         for key in groups_of[str(pk)]:
             counts[key] += 1
     values: dict[str, dict[int, int]] = defaultdict(dict)
@@ -255,7 +271,7 @@ def _group(
     measures: list[Measure],
     enps_question: int | None,
 ) -> GroupResult:
-    level = "team" if key[0] in {"team", "no-team"} else key[0]
+    level = "team" if key[0] in {"team", "no-team"} else "department" if key == OTHER else key[0]
     department_id = data.parents[key][1] if level == "team" else key[1] or None  # type: ignore[index]
     group = GroupResult(key, labels[key], level, department_id, key in data.hidden)
     if group.is_hidden or not members:
@@ -327,7 +343,7 @@ def _summarise(
                 Reliability(measure, stats.cronbach_alpha(rows), len(rows), len(ids))
             )
     previous = _previous_wave(results.campaign, results.wave) if results.wave else None
-    if previous is None:
+    if previous is None or not services.is_published(previous):
         return
     before = _load(previous, previous.campaign.min_group_size)
     if ORGANISATION in before.hidden or not before.counts.get(ORGANISATION):
@@ -373,7 +389,7 @@ def _trend(
     if enps_question is None:
         return {}
     trend: dict[str, list[TrendPoint]] = {group.label: [] for group in shown}
-    for wave in waves:
+    for wave in [wave for wave in waves if services.is_published(wave)]:
         data = _load(wave, campaign.min_group_size)
         members = _members(data)
         for group in shown:
@@ -418,6 +434,8 @@ def _allowed_groups(viewer: Person):  # type: ignore[no-untyped-def]
         kind, pk = key
         if kind == "organisation":
             return True
+        if kind == "other":
+            return departments is None
         if kind in {"department", "no-team"}:
             return departments is None or pk in departments
         return pk in team_ids
@@ -447,14 +465,14 @@ def _labels(counts: dict[GroupKey, int]) -> dict[GroupKey, str]:
     department_ids = [pk for kind, pk in counts if kind in {"department", "no-team"}]
     teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
     departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
-    labels = {ORGANISATION: _("Whole organisation")}
+    labels = {ORGANISATION: _("Whole organisation"), OTHER: _("Smaller departments together")}
     for kind, pk in counts:
         if kind == "team":
             labels[(kind, pk)] = teams[pk]
         elif kind == "department":
             labels[(kind, pk)] = departments[pk]
         elif kind == "no-team":
-            labels[(kind, pk)] = _("%s (no team)") % departments[pk]
+            labels[(kind, pk)] = _("%s (no team or a small team)") % departments[pk]
     return labels
 
 
@@ -468,6 +486,8 @@ def _ordered(
     def place(key: GroupKey) -> tuple[int, str, int, str]:
         if key == ORGANISATION:
             return (0, "", 0, "")
+        if key == OTHER:
+            return (2, "", 0, "")
         if key[0] == "department":
             return (1, labels[key].lower(), 0, "")
         parent = parents[key] or ORGANISATION
@@ -494,6 +514,9 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
     return {
         "campaign_id": results.campaign.pk,
         "wave": results.wave.number if results.wave else None,
+        "published": results.is_published,
+        "invited": results.invited,
+        "answered": results.answered,
         "min_group_size": results.minimum,
         "groups": [
             {

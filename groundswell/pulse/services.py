@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -35,10 +37,14 @@ from groundswell.pulse.models import (
     Campaign,
     Comment,
     Participation,
+    PendingSubmission,
     Question,
     Submission,
     Wave,
 )
+
+# Publishing order must not be predictable from anything stored: the system's randomness.
+_shuffle = secrets.SystemRandom()
 
 
 class LinkUnavailable(Exception):
@@ -187,6 +193,9 @@ def close_campaign(*, actor: Person, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["status"])
     now = timezone.now()
     campaign.waves.filter(closes_at__gt=now).update(closes_at=now)
+    from groundswell.pulse.tasks import publish_closed_waves
+
+    transaction.on_commit(lambda: publish_closed_waves.enqueue(campaign.pk))
     return campaign
 
 
@@ -275,23 +284,51 @@ def remind_open_waves() -> int:
 # --- Answering ---------------------------------------------------------------------------------
 
 
+def wave_is_open(wave: Wave, *, now: datetime.datetime | None = None) -> bool:
+    """Whether a wave still takes answers (and so shows no results yet)."""
+    return wave.closes_at > (now or timezone.now()) and wave.campaign.status == CampaignStatus.OPEN
+
+
 def find_participation(token: str) -> Participation:
-    """The invitation behind a link, if it can still be answered."""
+    """The invitation behind a link, if it can still be answered.
+
+    A leaver's link answers exactly as an unknown one, whether or not they had answered, and
+    is revoked on the way so it stays unknown.
+    """
     if not 0 < len(token) <= tokens.MAX_TOKEN_LENGTH:
         raise LinkUnavailable("unknown")
     participation = (
-        Participation.objects.select_related("wave__campaign")
+        Participation.objects.select_related("wave__campaign", "person")
         .filter(token_hash=tokens.hash_token(token), invited_at__isnull=False)
         .first()
     )
     if participation is None:
         raise LinkUnavailable("unknown")
+    if not participation.person.is_active:
+        revoke_invitations(person=participation.person)
+        raise LinkUnavailable("unknown")
     if participation.has_completed:
         raise LinkUnavailable("used")
-    wave = participation.wave
-    if wave.closes_at <= timezone.now() or wave.campaign.status != CampaignStatus.OPEN:
+    if not wave_is_open(participation.wave):
         raise LinkUnavailable("expired")
     return participation
+
+
+def revoke_invitations(*, person: Person) -> int:
+    """Make every link of `person` to a wave still open unusable; returns how many.
+
+    Only the digest changes, never `has_completed`, so a revoked link looks the same whether
+    or not it had been used. People's deactivation may call this; answering and sending
+    check `is_active` themselves in any case.
+    """
+    now = timezone.now()
+    open_links = Participation.objects.filter(
+        person=person, wave__closes_at__gt=now, wave__campaign__status=CampaignStatus.OPEN
+    ).values_list("pk", flat=True)
+    revoked = 0
+    for pk in list(open_links):
+        revoked += Participation.objects.filter(pk=pk).update(token_hash=tokens.unusable_hash())
+    return revoked
 
 
 def tenure_band(hire_date: datetime.date | None, today: datetime.date) -> TenureBand:
@@ -331,10 +368,10 @@ def clean_answers(questions: Iterable[Question], raw: dict[str, Any]) -> dict[in
 
 
 def submit_answers(*, token: str, answers: dict[str, Any], comment: str = "") -> None:
-    """Record an anonymous submission and mark the invitation answered, in one transaction.
+    """Mark the invitation answered and hold the anonymous answers until the wave closes.
 
-    The submission keeps the team, a tenure band and the day; it is not linked to the
-    invitation in any way, so nothing can lead from the person to what they said.
+    The answers wait in the pending pool with the team, a tenure band and nothing else; they
+    are published with everyone else's, in a random order, when the wave closes.
     """
     participation = find_participation(token)
     questions = list(participation.wave.campaign.questions.all())
@@ -344,24 +381,161 @@ def submit_answers(*, token: str, answers: dict[str, Any], comment: str = "") ->
         raise ValidationError(
             {"comment": _("Keep the comment under %s characters.") % f"{COMMENT_MAX_LENGTH:,}"}
         )
-    person = Person.objects.get(pk=participation.person_id)
-    today = timezone.localdate()
     with transaction.atomic():
+        # The wave's row lock orders this answer before any publishing of the wave: an answer
+        # that arrives once publishing has begun finds the wave closed.
+        wave = (
+            Wave.objects.select_for_update()
+            .select_related("campaign")
+            .get(pk=participation.wave_id)
+        )
+        if not wave_is_open(wave):
+            raise LinkUnavailable("expired")
         claimed = Participation.objects.filter(pk=participation.pk, has_completed=False).update(
             has_completed=True
         )
         if not claimed:
             raise LinkUnavailable("used")
-        submission = Submission.objects.create(
-            wave_id=participation.wave_id,
-            department_id=person.department_id,
-            team_id=person.team_id,
-            tenure_band=tenure_band(person.hire_date, today),
-            submitted_on=today,
+        hold_answers(wave=wave, person=participation.person, values=values, comment=comment)
+
+
+def hold_answers(*, wave: Wave, person: Person, values: dict[int, int], comment: str) -> None:
+    """Put one person's answers in the wave's pending pool, with nothing that names them.
+
+    The one writer of anonymous answers: the answer page and the demo both come here.
+    """
+    PendingSubmission.objects.create(
+        wave=wave,
+        payload={
+            "department": person.department_id,
+            "team": person.team_id,
+            "tenure_band": tenure_band(person.hire_date, timezone.localdate()),
+            "values": {str(pk): value for pk, value in values.items()},
+            "comment": comment,
+        },
+    )
+
+
+# --- Publishing --------------------------------------------------------------------------------
+
+
+def publish_wave(wave_id: int) -> int:
+    """Move a closed wave's pending answers into its submissions; returns how many.
+
+    All of them at once, in one transaction, in a random order: the stored rows share one
+    transaction id and their physical order is a shuffle, so neither follows the order in
+    which people answered. A department, team or tenure band shared by fewer respondents
+    than the minimum is not stored (see `coarsen`). Safe to run again: a wave that is still
+    open, or has nothing pending, is left as it is.
+    """
+    with transaction.atomic():
+        wave = Wave.objects.select_for_update().select_related("campaign").get(pk=wave_id)
+        if wave_is_open(wave):
+            return 0
+        pending = list(PendingSubmission.objects.filter(wave=wave).order_by("id"))
+        if not pending:
+            return 0
+        payloads = [row.payload for row in pending]
+        _shuffle.shuffle(payloads)
+        cells = coarsen(
+            [(p["department"], p["team"], p["tenure_band"]) for p in payloads],
+            wave.campaign.min_group_size,
         )
+        today = timezone.localdate()
+        submissions = [
+            Submission(
+                wave=wave,
+                department_id=department,
+                team_id=team,
+                tenure_band=band,
+                submitted_on=today,
+            )
+            for department, team, band in cells
+        ]
+        Submission.objects.bulk_create(submissions)
         Answer.objects.bulk_create(
-            Answer(submission=submission, question_id=pk, value=value)
-            for pk, value in values.items()
+            (
+                Answer(submission=submission, question_id=int(pk), value=value)
+                for submission, payload in zip(submissions, payloads, strict=True)
+                for pk, value in payload["values"].items()
+            ),
+            batch_size=2000,
         )
-        if comment:
-            Comment.objects.create(submission=submission, text=comment)
+        Comment.objects.bulk_create(
+            Comment(submission=submission, text=payload["comment"])
+            for submission, payload in zip(submissions, payloads, strict=True)
+            if payload["comment"]
+        )
+        PendingSubmission.objects.filter(pk__in=[row.pk for row in pending]).delete()
+        return len(submissions)
+
+
+def publish_closed_waves(*, campaign: Campaign | None = None) -> int:
+    """Publish every closed wave that still holds pending answers; returns answers published."""
+    now = timezone.now()
+    waves = Wave.objects.filter(pending_submissions__isnull=False).filter(
+        Q(closes_at__lte=now) | ~Q(campaign__status=CampaignStatus.OPEN)
+    )
+    if campaign is not None:
+        waves = waves.filter(campaign=campaign)
+    return sum(publish_wave(pk) for pk in set(waves.values_list("pk", flat=True)))
+
+
+def is_published(wave: Wave) -> bool:
+    """Whether a wave's results may be shown: it has closed and every answer is stored."""
+    return not wave_is_open(wave) and not wave.pending_submissions.exists()
+
+
+Cell = tuple[int | None, int | None, str]
+
+
+def coarsen(cells: Sequence[Cell], minimum: int) -> list[Cell]:
+    """The (department, team, tenure band) each respondent is stored with, in the same order.
+
+    Whoever can read the database knows who answered and each one's team and tenure, so a
+    stored value shared by fewer than `minimum` respondents would point at them. So a team
+    under the minimum is not stored (its people count as their department's "no team"
+    group, which takes in the department's smallest teams until it reaches the minimum); a
+    department still under the minimum is not stored either (that group takes in the
+    smallest departments likewise); and tenure bands are kept in a group only when every
+    band in it reaches the minimum.
+    """
+    departments = [cell[0] for cell in cells]
+    teams = [cell[1] for cell in cells]
+    bands = [cell[2] for cell in cells]
+    everyone = range(len(cells))
+    team_sizes = Counter(zip(departments, teams, strict=True))
+    for i in everyone:
+        if teams[i] is not None and team_sizes[(departments[i], teams[i])] < minimum:
+            teams[i] = None
+    for department in set(departments):
+        _fill_pool([i for i in everyone if departments[i] == department], teams, minimum)
+    department_sizes = Counter(departments)
+    for i in everyone:
+        if departments[i] is not None and department_sizes[departments[i]] < minimum:
+            departments[i] = teams[i] = None
+    _fill_pool(list(everyone), departments, minimum, also=teams)
+    groups = list(zip(departments, teams, strict=True))
+    band_sizes = Counter(zip(groups, bands, strict=True))
+    mixed = {group for (group, _band), size in band_sizes.items() if size < minimum}
+    for i in everyone:
+        if groups[i] in mixed:
+            bands[i] = TenureBand.UNKNOWN
+    return [(departments[i], teams[i], str(bands[i])) for i in everyone]
+
+
+def _fill_pool(
+    members: list[int], labels: list[int | None], minimum: int, also: list[int | None] | None = None
+) -> None:
+    """Clear the smallest labels among `members` until those without one reach the minimum."""
+    while True:
+        pool = [i for i in members if labels[i] is None]
+        others = Counter(labels[i] for i in members if labels[i] is not None)
+        if not pool or len(pool) >= minimum or not others:
+            return
+        smallest = min(others, key=lambda label: (others[label], label))
+        for i in members:
+            if labels[i] == smallest:
+                labels[i] = None
+                if also is not None:
+                    also[i] = None

@@ -1,4 +1,4 @@
-"""Background work for employee voice: invitations, reminders and scheduled waves."""
+"""Background work for employee voice: invitations, reminders, scheduled waves, publishing."""
 
 from django.tasks import task
 from django.utils import timezone
@@ -22,3 +22,12 @@ def send_reminders() -> int:
 def open_due_waves() -> int:
     """Start the next wave of monthly and quarterly campaigns that are due."""
     return len(services.open_due_waves(now=timezone.now()))
+
+
+@task()
+def publish_closed_waves(campaign_id: int | None = None) -> int:
+    """Store the pending answers of waves that have closed (of one campaign, or all)."""
+    from groundswell.pulse.models import Campaign
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None
+    return services.publish_closed_waves(campaign=campaign)

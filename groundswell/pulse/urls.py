@@ -15,7 +15,8 @@ urlpatterns = [
 public_patterns = (
     [
         path("thanks/", public_views.thanks, name="thanks"),
-        path("<str:token>/", public_views.answer_page, name="page"),
+        path("answer/", public_views.answer_page, name="answer"),
+        path("<str:token>/", public_views.open_link, name="page"),
     ],
     "pulse-answer",
 )

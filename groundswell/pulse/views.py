@@ -43,6 +43,7 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """Results with the heat map, eNPS trend and comments, for the groups the viewer may see."""
     campaign = selectors.get_campaign_for(request.person, pk, action=Action.VIEW_EMPLOYEE_VOICE)
+    services.publish_closed_waves(campaign=campaign)
     filters = ResultsFilterForm(request.GET, campaign=campaign)
     results = selectors.results_for_request(request.person, campaign, filters)
     context = {
@@ -82,6 +83,7 @@ def campaign_close(request: AuthedRequest, pk: int) -> HttpResponse:
 def campaign_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The same figures as the page, as CSV; suppressed groups keep their name only."""
     campaign = selectors.get_campaign_for(request.person, pk, action=Action.VIEW_EMPLOYEE_VOICE)
+    services.publish_closed_waves(campaign=campaign)
     results = selectors.results_for_request(
         request.person, campaign, ResultsFilterForm(request.GET, campaign=campaign)
     )

@@ -21,7 +21,7 @@ from groundswell.people.tests.factories import TeamFactory
 from groundswell.pulse import services
 from groundswell.pulse.choices import CampaignStatus
 from groundswell.pulse.models import Campaign, Comment, Participation, Submission
-from groundswell.pulse.tests.helpers import full_answers, launched, members
+from groundswell.pulse.tests.helpers import close, full_answers, launched, members
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
@@ -86,8 +86,12 @@ def test_employee_answers_a_pulse_through_the_emailed_link(
     expect(agent_page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
     expect(agent_page.get_by_role("main")).to_contain_text("Answers have already been sent")
 
+    # The answers wait, unpublished, until the wave closes; then they are stored with the rest.
+    assert not Submission.objects.filter(wave__campaign=campaign).exists()
+    close(manager, campaign)
     submission = Submission.objects.get(wave__campaign=campaign)
-    assert submission.team_id == agent.team_id
+    assert submission.team_id is None  # the only respondent: stored without team or department
+    assert submission.department_id is None
     assert sorted(submission.answers.values_list("value", flat=True)) == sorted(
         9 if q.kind == "enps" else 4 for q in campaign.questions.all()
     )
@@ -104,8 +108,9 @@ def test_employee_answers_a_pulse_through_the_emailed_link(
 def small_team_report(people: dict[str, Person]) -> tuple[Campaign, dict[str, Team]]:
     """Customer Service answers through the links: Alpha 8 times, a new team Gamma 6, Beta 2.
 
-    Beta is below the minimum of 5; Gamma is hidden beside it so that the department (16)
-    minus Alpha (8) gives Beta and Gamma together, never Beta alone.
+    Beta is below the minimum of 5, so its answers are stored without their team, in the
+    department's "no team or a small team" group; that group takes in Gamma, the smallest
+    team, so that it reaches the minimum: Beta and Gamma together, never Beta alone.
     """
     alpha, beta = people["agent"].team, people["other_agent"].team
     assert alpha is not None
@@ -128,8 +133,10 @@ def small_team_report(people: dict[str, Person]) -> tuple[Campaign, dict[str, Te
             answers=full_answers(campaign, agreement=agreement, enps=enps),
             comment=comment,
         )
+    close(people["manager"], campaign)
     counts = {name: Submission.objects.filter(team=team).count() for name, team in teams.items()}
-    assert counts == {"Alpha": 8, "Beta": 2, "Gamma": 6}
+    assert counts == {"Alpha": 8, "Beta": 0, "Gamma": 0}
+    assert Submission.objects.filter(team__isnull=True, department=department).count() == 8
     return campaign, teams
 
 
@@ -151,25 +158,21 @@ def test_manager_sees_a_report_where_a_small_team_is_suppressed(
             "Whole organisation (n=16)",
             "Customer Service (n=16)",
             "Alpha (n=8)",
-            "Beta",
-            "Gamma",
+            "Customer Service (no team or a small team) (n=8)",
         ]
     )
     for row in heat_map.locator("tbody tr").all():
         cells = row.get_by_role("cell")
         expect(cells.nth(2)).to_contain_text("4.00")  # Alpha: everyone agreed (4)
-        expect(cells.nth(3)).to_have_text("not shown")  # Beta: 2 respondents
-        expect(cells.nth(4)).to_have_text("not shown")  # Gamma: would give Beta away
+        expect(cells.nth(3)).to_contain_text("2.75")  # Beta and Gamma together
     expect(heat_map).not_to_contain_text("5.00")  # Beta's mean
     expect(heat_map).not_to_contain_text("2.00")  # Gamma's mean
 
     enps = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="eNPS"))
     expect(enps.get_by_role("row", name=re.compile("^Alpha"))).to_contain_text("100")
     expect(enps.get_by_role("row", name=re.compile("^Customer Service"))).to_contain_text("25")
-    for name in ("Beta", "Gamma"):
-        row = enps.get_by_role("row", name=re.compile(f"^{name}"))
-        expect(row.get_by_role("cell")).to_have_text(["not shown"])
-    # The department minus Alpha leaves Beta and Gamma together: 8, never Beta's 2 alone.
+    expect(enps.get_by_role("row", name=re.compile(r"\(no team"))).to_contain_text("-50")
+    # Beta is nowhere on its own: not a column, not a row, not a figure of 2.
     main = page.get_by_role("main")
     for leak in ("n=2", "n=6"):
         expect(main).not_to_contain_text(leak)
@@ -178,7 +181,7 @@ def test_manager_sees_a_report_where_a_small_team_is_suppressed(
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"team=\d+"))
     expect(page.locator("table.heat-map").get_by_role("columnheader")).to_have_text(
-        ["Element", "Whole organisation (n=16)", "Customer Service (n=16)", "Beta"]
+        ["Element", "Whole organisation (n=16)", "Customer Service (n=16)"]
     )
     expect(main).to_contain_text("No comments to show for this group.")
     expect(main).not_to_contain_text("Beta's own words")
@@ -186,8 +189,8 @@ def test_manager_sees_a_report_where_a_small_team_is_suppressed(
     export = page.request.get(reverse("pulse:campaign-export", args=[campaign.pk]))
     rows = list(csv.reader(io.StringIO(export.text())))
     by_group = {row[0]: row for row in rows[1:]}
-    assert by_group["Beta"][2:] == ["suppressed", "", "", "", ""]
-    assert by_group["Gamma"][2:] == ["suppressed", "", "", "", ""]
+    assert "Beta" not in by_group
+    assert "Gamma" not in by_group
     assert by_group["Alpha"][2] != "suppressed"
 
 

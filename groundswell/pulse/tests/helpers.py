@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 
 from django.core import mail
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.people.models import Department, Person, Team
@@ -54,6 +55,34 @@ def launched(
     return campaign, wave, links_in_outbox()
 
 
+ANSWER_PAGE = "/p/answer/"
+
+
+def link_url(token: str) -> str:
+    return reverse("pulse-answer:page", kwargs={"token": token})
+
+
+def open_link(token: str, client: Client | None = None) -> Client:
+    """A browser that has followed the emailed link (and so holds its token in a cookie)."""
+    client = client or Client()
+    response = client.get(link_url(token))
+    assert response.status_code == 302
+    assert response["Location"] == ANSWER_PAGE
+    return client
+
+
+def answer_through_link(token: str, answers: dict[str, str], comment: str = "") -> int:
+    """Answer as a person does: open the link, send the form; returns the POST's status."""
+    client = open_link(token)
+    return client.post(ANSWER_PAGE, {**answers, "comment": comment}).status_code
+
+
+def close(actor: Person, campaign: Campaign) -> None:
+    """Close the campaign the way a manager does, running the publishing task it schedules."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.close_campaign(actor=actor, campaign=campaign)
+
+
 def full_answers(campaign: Campaign, agreement: int = 4, enps: int = 9) -> dict[str, str]:
     return {
         f"q{q.pk}": str(enps if q.kind == "enps" else agreement) for q in campaign.questions.all()
@@ -61,7 +90,8 @@ def full_answers(campaign: Campaign, agreement: int = 4, enps: int = 9) -> dict[
 
 
 def fake_wave(campaign: Campaign, number: int = 1, days_ago: int = 0) -> Wave:
-    opens = timezone.now() - datetime.timedelta(days=days_ago)
+    """A wave that closed `days_ago` days ago (a minute ago for 0), so its results show."""
+    opens = timezone.now() - datetime.timedelta(days=days_ago + 14, minutes=1)
     if campaign.status == CampaignStatus.DRAFT:
         campaign.status = CampaignStatus.OPEN
         campaign.save(update_fields=["status"])

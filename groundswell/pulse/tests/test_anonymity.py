@@ -3,10 +3,10 @@
 from django.db import models
 
 from groundswell.pulse import services
-from groundswell.pulse.models import Answer, Comment, Participation, Submission
-from groundswell.pulse.tests.helpers import full_answers, launched, members
+from groundswell.pulse.models import Answer, Comment, Participation, PendingSubmission, Submission
+from groundswell.pulse.tests.helpers import close, full_answers, launched, members
 
-ANONYMOUS = (Submission, Answer, Comment)
+ANONYMOUS = (Submission, Answer, Comment, PendingSubmission)
 ALLOWED_TARGETS = {"Submission", "Wave", "Question", "Department", "Team"}
 
 
@@ -46,7 +46,11 @@ def test_no_path_leads_from_a_person_to_their_answers(manager, team_alpha):
         token=tokens[target.email], answers=full_answers(campaign, 1, 0), comment="Only me"
     )
     services.submit_answers(token=tokens[colleague.email], answers=full_answers(campaign, 5, 10))
+    pending_from_target = _anonymous_rows(_reachable_from(target))
+    every_pending = _anonymous_rows(list(PendingSubmission.objects.all()))
+    close(manager, campaign)
 
+    assert pending_from_target in (set(), every_pending)
     from_target = _anonymous_rows(_reachable_from(target))
     from_colleague = _anonymous_rows(_reachable_from(colleague))
 
@@ -99,6 +103,7 @@ def test_completing_leaves_the_invitation_without_any_trace_of_the_answer(manage
     people = members(team_alpha, 5)
     campaign, wave, tokens = launched(manager, teams=[team_alpha])
     services.submit_answers(token=tokens[people[0].email], answers=full_answers(campaign))
+    close(manager, campaign)
 
     participation = Participation.objects.get(person=people[0], wave=wave)
     submission = Submission.objects.get()

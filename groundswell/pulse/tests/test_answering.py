@@ -7,8 +7,16 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from groundswell.pulse import services
-from groundswell.pulse.models import Answer, Comment, Participation, Submission
-from groundswell.pulse.tests.helpers import full_answers, launched, links_in_outbox, members
+from groundswell.pulse.models import Answer, Comment, Participation, PendingSubmission, Submission
+from groundswell.pulse.tests.helpers import (
+    ANSWER_PAGE,
+    close,
+    full_answers,
+    launched,
+    links_in_outbox,
+    members,
+    open_link,
+)
 
 
 @pytest.fixture
@@ -18,8 +26,13 @@ def survey(manager, team_alpha):
     return campaign, wave, tokens, people
 
 
-def _url(token):
-    return reverse("pulse-answer:page", kwargs={"token": token})
+def _page(token):
+    """What a person sees on following the link."""
+    return open_link(token).get(ANSWER_PAGE)
+
+
+def _post(token, data):
+    return open_link(token).post(ANSWER_PAGE, data)
 
 
 def test_launch_mails_a_personal_link_in_text_and_html(survey):
@@ -30,20 +43,33 @@ def test_launch_mails_a_personal_link_in_text_and_html(survey):
     assert Participation.objects.filter(invited_at__isnull=False).count() == 5
 
 
-def test_employee_answers_through_the_link_once(survey):
+def test_employee_answers_through_the_link_once(survey, manager):
     campaign, _wave, tokens, people = survey
-    url = _url(tokens[people[0].email])
+    browser = open_link(tokens[people[0].email])
 
-    page = Client().get(url)
-    sent = Client().post(url, {**full_answers(campaign), "comment": "Good week"})
-    again = Client().get(url)
+    page = browser.get(ANSWER_PAGE)
+    sent = browser.post(ANSWER_PAGE, {**full_answers(campaign), "comment": "Good week"})
+    again = _page(tokens[people[0].email])
 
     assert page.status_code == 200
     assert sent.status_code == 302
+    assert sent["Location"] == reverse("pulse-answer:thanks")
     assert again.status_code == 410
     assert b"already been sent" in again.content
+    assert PendingSubmission.objects.count() == 1
+    assert Submission.objects.count() == 0  # held until the wave closes
+    close(manager, campaign)
     assert Submission.objects.count() == 1
     assert Answer.objects.count() == campaign.questions.count()
+    assert Comment.objects.get().text == "Good week"
+    assert not PendingSubmission.objects.exists()
+
+
+def test_the_answer_page_without_a_link_cookie_is_an_unknown_link(survey):
+    response = Client().get(ANSWER_PAGE)
+
+    assert response.status_code == 404
+    assert b"do not recognise" in response.content
 
 
 def test_out_of_range_answer_is_rejected_and_nothing_is_saved(survey):
@@ -52,11 +78,11 @@ def test_out_of_range_answer_is_rejected_and_nothing_is_saved(survey):
     first = next(iter(answers))
     answers[first] = "11"
 
-    response = Client().post(_url(tokens[people[0].email]), answers)
+    response = _post(tokens[people[0].email], answers)
 
     assert response.status_code == 400
     assert b"Choose a whole number from" in response.content
-    assert Submission.objects.count() == 0
+    assert PendingSubmission.objects.count() == 0
     assert not Participation.objects.filter(has_completed=True).exists()
 
 
@@ -75,26 +101,25 @@ def test_missing_and_non_numeric_answers_name_the_question(survey):
 
 def test_oversized_comment_is_refused(survey):
     campaign, _wave, tokens, people = survey
-    response = Client().post(
-        _url(tokens[people[0].email]), {**full_answers(campaign), "comment": "x" * 2001}
-    )
+    response = _post(tokens[people[0].email], {**full_answers(campaign), "comment": "x" * 2001})
     assert response.status_code == 400
     assert b"Keep the comment under" in response.content
-    assert Comment.objects.count() == 0
+    assert PendingSubmission.objects.count() == 0
 
 
-def test_script_tags_are_stored_as_text(survey):
+def test_script_tags_are_stored_as_text(survey, manager):
     campaign, _wave, tokens, people = survey
     script = "<script>alert('x')</script>"
-    Client().post(_url(tokens[people[0].email]), {**full_answers(campaign), "comment": script})
+    _post(tokens[people[0].email], {**full_answers(campaign), "comment": script})
+    close(manager, campaign)
     assert Comment.objects.get().text == script
 
 
 def test_unknown_and_expired_links(survey, manager):
     campaign, _wave, tokens, people = survey
-    unknown = Client().get(_url("not-a-real-token"))
+    unknown = _page("not-a-real-token")
     services.close_campaign(actor=manager, campaign=campaign)
-    expired = Client().get(_url(tokens[people[0].email]))
+    expired = _page(tokens[people[0].email])
 
     assert unknown.status_code == 404
     assert b"do not recognise" in unknown.content
@@ -112,8 +137,8 @@ def test_reminder_reaches_only_those_who_have_not_answered_with_a_new_link(surve
 
     assert sent == 4
     assert people[0].email not in fresh
-    assert Client().get(_url(tokens[people[1].email])).status_code == 404  # replaced
-    assert Client().get(_url(fresh[people[1].email])).status_code == 200
+    assert _page(tokens[people[1].email]).status_code == 404  # replaced
+    assert _page(fresh[people[1].email]).status_code == 200
 
 
 def test_monthly_campaign_opens_its_next_wave(manager, team_alpha):
