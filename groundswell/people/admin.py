@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
+from groundswell.people import hooks
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
@@ -97,6 +98,8 @@ class PersonAdmin(admin.ModelAdmin[Person]):
         super().save_model(request, obj, form, change)
         if obj.user_id is not None and {"email", "is_active", "user"} & set(form.changed_data):
             sync_login(obj)  # the login follows the email and the active flag, as elsewhere
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            hooks.person_deactivated(obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         if obj is not None and not _may_remove(request, [obj]):

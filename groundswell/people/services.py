@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from groundswell.people import hooks
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, check_person_change
@@ -119,6 +120,8 @@ def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
     person.save(update_fields=[*changes, "updated_at"])
     if person.user_id is not None and {"email", "is_active"} & set(changes):
         sync_login(person)
+    if "is_active" in changed and not person.is_active:
+        hooks.person_deactivated(person)
     return person
 
 

@@ -331,6 +331,11 @@ def revoke_invitations(*, person: Person) -> int:
     return revoked
 
 
+def revoke_leavers_invitations(person: Person) -> int:
+    """The people hook for a deactivation (see `people.hooks`)."""
+    return revoke_invitations(person=person)
+
+
 def tenure_band(hire_date: datetime.date | None, today: datetime.date) -> TenureBand:
     """The coarse band of a hire date; exact dates would narrow a team down too far."""
     if hire_date is None:

@@ -74,3 +74,22 @@ def test_reminders_skip_leavers(survey, admin):
 
     assert sent == 5
     assert people[1].email not in {m.to[0] for m in mail.outbox}
+
+
+def test_switching_someone_off_revokes_their_open_links_at_once(survey, admin, client_for):
+    """Through the real page and API: the people app announces it, pulse revokes (a hook)."""
+    _campaign, wave, _tokens, people = survey
+    before = {p.person_id: p.token_hash for p in Participation.objects.filter(wave=wave)}
+
+    people_services.update_person(actor=admin, person=people[0], is_active=False)
+    response = client_for(admin).patch(
+        f"/api/v1/people/{people[1].pk}",
+        data={"is_active": False},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    after = {p.person_id: p.token_hash for p in Participation.objects.filter(wave=wave)}
+    assert after[people[0].pk] != before[people[0].pk]
+    assert after[people[1].pk] != before[people[1].pk]
+    assert after[people[2].pk] == before[people[2].pk]
