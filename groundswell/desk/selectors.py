@@ -376,19 +376,32 @@ def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:
 
 
 def list_customers(viewer: Person, *, search: str = "") -> QuerySet[Customer]:
-    """Customers, for people who may see interactions; `search` matches name or email."""
+    """Customers whom `viewer` may see (served by a team in their view); `search` matches name
+    or email."""
     if not can(viewer, Action.VIEW_INTERACTIONS):
         raise PermissionDenied
-    customers = Customer.objects.all()
+    customers = Customer.objects.visible_to(viewer, Action.VIEW_INTERACTIONS)
     if search:
         customers = customers.filter(Q(name__icontains=search) | Q(email__icontains=search))
     return customers
 
 
-def get_customer_for(viewer: Person, pk: int) -> Customer:
-    customer = list_customers(viewer).filter(pk=pk).first()
+def get_customer_for(
+    viewer: Person, pk: int, *, action: Action = Action.VIEW_INTERACTIONS
+) -> Customer:
+    """One customer: 404 when `viewer` cannot see them, 403 when they may not do `action`.
+
+    `action` reaches a customer the way it reaches interactions: through the teams that
+    served them (people.permissions.teams_in_scope).
+    """
+    customer = Customer.objects.visible_to(viewer, Action.VIEW_INTERACTIONS).filter(pk=pk).first()
     if customer is None:
         raise Http404(_("No such customer."))
+    if (
+        action != Action.VIEW_INTERACTIONS
+        and not Customer.objects.visible_to(viewer, action).filter(pk=pk).exists()
+    ):
+        raise PermissionDenied
     return customer
 
 

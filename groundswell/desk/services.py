@@ -17,7 +17,7 @@ from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, Scope, can, scope_for
 
 RESOLVED_STATUSES = frozenset({InteractionStatus.RESOLVED, InteractionStatus.CLOSED})
 
@@ -207,22 +207,47 @@ CUSTOMER_FIELDS = ("name", "email", "language", "segment", "is_opted_out")
 
 
 @transaction.atomic
-def create_customer(*, actor: Person, **fields: Any) -> Customer:
-    """Add a customer; an email already used by another customer is refused."""
+def create_customer(*, actor: Person, team: Team | None = None, **fields: Any) -> Customer:
+    """Add a customer for `team` (by default the actor's own), who sees them from the start.
+
+    Whoever may record interactions in some team may add customers; an email already used by
+    another customer is refused.
+    """
     if not can(actor, Action.CHANGE_INTERACTIONS):
         raise PermissionDenied(_("You may not add customers."))
+    team = _adding_team(actor, team)
     customer = Customer(**{key: value for key, value in fields.items() if key in CUSTOMER_FIELDS})
+    customer.created_by_team = team
     customer.email = customer.email.strip().lower()
     _check_customer(customer)
     customer.save()
     return customer
 
 
+def _adding_team(actor: Person, team: Team | None) -> Team | None:
+    """The team a new customer is added for: the one named, else the actor's own."""
+    if team is not None:
+        check_can_change(actor, team)
+        return team
+    own = actor.team
+    if own is not None and can(actor, Action.CHANGE_INTERACTIONS, team=own):
+        return own
+    if scope_for(actor, Action.CHANGE_INTERACTIONS) == Scope.ALL:
+        return None
+    raise ValidationError({"team_id": _("Say which team serves this customer.")})
+
+
+def check_can_change_customer(actor: Person, customer: Customer) -> None:
+    """Raise PermissionDenied unless a team `actor` may change interactions of served them."""
+    reachable = Customer.objects.visible_to(actor, Action.CHANGE_INTERACTIONS)
+    if not reachable.filter(pk=customer.pk).exists():
+        raise PermissionDenied(_("You may not change this customer."))
+
+
 @transaction.atomic
 def update_customer(*, actor: Person, customer: Customer, **changes: Any) -> Customer:
-    """Change a customer's details."""
-    if not can(actor, Action.CHANGE_INTERACTIONS):
-        raise PermissionDenied(_("You may not change customers."))
+    """Change a customer's details (for the teams that served them, and those above)."""
+    check_can_change_customer(actor, customer)
     unknown = set(changes) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
