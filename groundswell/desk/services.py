@@ -43,6 +43,21 @@ def check_can_change(actor: Person, team: Team) -> None:
         )
 
 
+def out_of_reach() -> PermissionDenied:
+    """The one refusal for a write outside the caller's teams, whatever put it there.
+
+    An ingest naming a team the caller may not write in, and one whose (source, external_id)
+    belongs to an interaction of such a team, get this same answer, so the ingest cannot be
+    used to find out which ids other teams have.
+    """
+    return PermissionDenied(
+        _(
+            "You may not record or change interactions there: the team, or the team of the "
+            "interaction with this id, is not one of yours."
+        )
+    )
+
+
 def check_interaction(interaction: Interaction) -> None:
     """Every rule an interaction must meet, as a ValidationError naming the field.
 
@@ -343,8 +358,11 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
     existing = None
     if external_id:
         existing = _INTERACTION_BY_EXTERNAL_ID.get(source, external_id)
-    if existing is not None:
-        check_can_change(actor, existing.team)
+    # An interaction out of the caller's reach is treated as unknown: the payload is checked
+    # as a new one, so every answer but the last is the one an unused id would get.
+    hidden = existing is not None and not can(actor, Action.CHANGE_INTERACTIONS, team=existing.team)
+    if hidden:
+        existing = None
     interaction = existing or Interaction(source=source, external_id=external_id)
     was_resolved = existing is not None and existing.status in RESOLVED_STATUSES
     changed = _apply(actor, interaction, data, creating=existing is None)
@@ -355,6 +373,8 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
         interaction.resolved_at = max(timezone.now(), interaction.opened_at)
         changed.append("resolved_at")
     check_interaction(interaction)
+    if hidden:
+        raise out_of_reach()
     if existing is None:
         interaction.save(force_insert=True)
     elif changed:
@@ -376,7 +396,8 @@ def _apply(
             raise ValidationError(
                 {"team_id": _("There is no team with id %(id)s.") % {"id": team_id}}
             )
-        check_can_change(actor, team)
+        if not can(actor, Action.CHANGE_INTERACTIONS, team=team):
+            raise out_of_reach()
         interaction.team = team
         changed.append("team")
     elif creating:
