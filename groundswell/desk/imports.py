@@ -34,6 +34,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib import tabular
 from groundswell.desk.choices import ImportStatus
 from groundswell.desk.import_presets import FIELDS, PRESETS, Preset
 from groundswell.desk.models import Customer, ImportJob, Interaction
@@ -791,20 +792,13 @@ def commit_plan(
 
 def report_csv(plan: Plan) -> str:
     """Every problem found, one per line: the line of the file, the column and what is wrong."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS)
-    for message in plan.file_errors:
-        writer.writerow(["", "", _safe(message)])
-    for error in plan.errors:
-        column = plan.columns.get(error.column, error.column)
-        writer.writerow([error.line, _safe(column), _safe(error.message)])
-    return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    rows: list[tabular.Row] = [REPORT_COLUMNS]
+    rows.extend([None, None, message] for message in plan.file_errors)
+    rows.extend(
+        [error.line, plan.columns.get(error.column, error.column), error.message]
+        for error in plan.errors
+    )
+    return tabular.write_csv(rows)
 
 
 # Import jobs (the page's flow: upload, preview, confirm, watch) --------------------------------
