@@ -256,15 +256,35 @@ def get_interaction_page(viewer: Person, pk: int) -> InteractionPage:
     return InteractionPage(
         interaction=interaction,
         promises=promises,
-        timeline=build_timeline(interaction, promises, invitations),
+        timeline=build_timeline(
+            interaction, promises, invitations, answers=_answers_shown(viewer, interaction)
+        ),
         can_change=can(viewer, Action.CHANGE_INTERACTIONS, team=interaction.team),
     )
 
 
+def _answers_shown(viewer: Person, interaction: Interaction) -> set[int]:
+    """The survey answers about `interaction` that `viewer` may read one by one.
+
+    Customer voice decides (an answer names its agent, so it follows the minimum number of
+    answers the dashboard keeps); asked lazily, as desk sits below voice.
+    """
+    from groundswell.voice.models import Response
+    from groundswell.voice.survey_selectors import responses_shown_to
+
+    about = Response.objects.filter(invitation__interaction=interaction)
+    return set(responses_shown_to(viewer, about).values_list("pk", flat=True))
+
+
 def build_timeline(
-    interaction: Interaction, promises: Iterable[Promise], invitations: Iterable[Any]
+    interaction: Interaction,
+    promises: Iterable[Promise],
+    invitations: Iterable[Any],
+    *,
+    answers: set[int] | None = None,
 ) -> list[TimelineEvent]:
-    """Every dated event of an interaction, oldest first."""
+    """Every dated event of an interaction, oldest first; of the survey answers only those in
+    `answers` (response ids) when it is given."""
     events = [TimelineEvent(interaction.opened_at, "opened", _("Opened"))]
     for promise in promises:
         events.append(
@@ -286,7 +306,7 @@ def build_timeline(
         if invitation.sent_at is not None:
             events.append(TimelineEvent(invitation.sent_at, "survey", _("Survey sent")))
         response = getattr(invitation, "response", None)
-        if response is not None:
+        if response is not None and (answers is None or response.pk in answers):
             events.append(
                 TimelineEvent(
                     response.submitted_at,
