@@ -70,12 +70,17 @@ def get_customer(request: ApiRequest, customer_id: int) -> Customer:
 
 @router.post("/customers", response={201: CustomerOut, **ERROR_RESPONSES})
 def create_customer(request: ApiRequest, payload: CustomerIn) -> Status[Customer]:
-    return Status(201, services.create_customer(actor=request.auth, **payload.dict()))
+    """Add a customer for `team_id` (by default your own team), who sees them at once."""
+    fields = payload.dict()
+    team = _default_team(fields.pop("team_id", None))
+    return Status(201, services.create_customer(actor=request.auth, team=team, **fields))
 
 
 @router.patch("/customers/{int:customer_id}", response={200: CustomerOut, **ERROR_RESPONSES})
 def update_customer(request: ApiRequest, customer_id: int, payload: CustomerPatch) -> Customer:
-    customer = selectors.get_customer_for(_viewer(request), customer_id)
+    customer = selectors.get_customer_for(
+        _viewer(request), customer_id, action=Action.CHANGE_INTERACTIONS
+    )
     changes = payload.dict(exclude_unset=True)
     return services.update_customer(actor=request.auth, customer=customer, **changes)
 

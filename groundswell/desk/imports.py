@@ -34,6 +34,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib import tabular
 from groundswell.desk.choices import ImportStatus
 from groundswell.desk.import_presets import FIELDS, PRESETS, Preset
 from groundswell.desk.models import Customer, ImportJob, Interaction
@@ -98,6 +99,7 @@ class Planned:
     customer_name: str
     customer_language: str
     external_id: str
+    team_label: str = ""  # the row's team as written (or the default team's name)
     existing_pk: int | None = None
 
 
@@ -365,6 +367,7 @@ class _Checker:
             customer_name=customer_name,
             customer_language=language,
             external_id=external_id,
+            team_label=cell("team") or (self.default_team.name if self.default_team else ""),
         )
 
     def _team(self, value: str, bad: Callable[[str, str], None]) -> int | None:
@@ -375,10 +378,7 @@ class _Checker:
             return None
         team_id = self.team_names.get(value.lower())
         if team_id is None:
-            bad(
-                "team",
-                _("Unknown team “%(value)s”, or one you may not import into.") % {"value": value},
-            )
+            bad("team", not_yours(value))
         return team_id
 
     def _moment(
@@ -417,6 +417,15 @@ class _Checker:
             return []
         separator = None if self.preset.topic_separator == " " else self.preset.topic_separator
         return [word.strip()[:60] for word in value.split(separator) if word.strip()][:20]
+
+
+def not_yours(team: str) -> str:
+    """The one problem for a row out of the importer's reach: an unknown team, a team they may
+    not import into, or an id whose interaction sits in such a team all read the same."""
+    return _(
+        "“%(value)s” is not a team you may import into, or the row's id belongs to an "
+        "interaction of a team you may not import into."
+    ) % {"value": team}
 
 
 def _is_email(value: str) -> bool:
@@ -546,10 +555,8 @@ def _match_existing(actor: Person, plan: Plan) -> None:
             for external_id, pk, team_id in cursor.fetchall():
                 row = by_id[external_id]
                 if team_id not in allowed:
-                    message = _("The interaction %(id)s belongs to a team you may not import into.")
-                    plan.errors.append(
-                        RowError(row.line, "external_id", message % {"id": external_id})
-                    )
+                    # Worded like a team out of reach, so a file cannot probe other teams' ids.
+                    plan.errors.append(RowError(row.line, "team", not_yours(row.team_label)))
                     refused.add(row.line)
                 row.existing_pk = pk
     if refused:
@@ -785,20 +792,13 @@ def commit_plan(
 
 def report_csv(plan: Plan) -> str:
     """Every problem found, one per line: the line of the file, the column and what is wrong."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS)
-    for message in plan.file_errors:
-        writer.writerow(["", "", _safe(message)])
-    for error in plan.errors:
-        column = plan.columns.get(error.column, error.column)
-        writer.writerow([error.line, _safe(column), _safe(error.message)])
-    return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    rows: list[tabular.Row] = [REPORT_COLUMNS]
+    rows.extend([None, None, message] for message in plan.file_errors)
+    rows.extend(
+        [error.line, plan.columns.get(error.column, error.column), error.message]
+        for error in plan.errors
+    )
+    return tabular.write_csv(rows)
 
 
 # Import jobs (the page's flow: upload, preview, confirm, watch) --------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -15,7 +17,33 @@ from groundswell.desk.choices import (
 )
 from groundswell.people.models import Person, Team
 
+if TYPE_CHECKING:
+    from groundswell.people.permissions import Action
+
 SOURCE_GROUNDSWELL = "groundswell"
+
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    """Composable filters for customers."""
+
+    def visible_to(self, person: Person, action: Action | None = None) -> CustomerQuerySet:
+        """Customers whom a team in `person`'s scope for `action` served, or added.
+
+        A customer belongs to no team, so its reach is that of the teams that served them:
+        any of their interactions handled by such a team, or the team that added them before
+        any interaction was recorded. Whoever may do `action` everywhere reaches every customer.
+        """
+        from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+
+        chosen = action or Action.VIEW_INTERACTIONS
+        scope = scope_for(person, chosen)
+        if scope is None:
+            return self.none()
+        if scope == Scope.ALL:
+            return self.all()
+        teams = teams_in_scope(person, chosen)
+        served = Interaction.objects.filter(team__in=teams).values("customer_id")
+        return self.filter(models.Q(pk__in=served) | models.Q(created_by_team__in=teams))
 
 
 class Customer(models.Model):
@@ -30,7 +58,18 @@ class Customer(models.Model):
     is_opted_out = models.BooleanField(
         _("opted out of surveys"), default=False, help_text=_("Never send this customer a survey.")
     )
+    created_by_team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by team"),
+        help_text=_("The team that added the customer; they see the customer from the start."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]

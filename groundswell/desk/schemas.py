@@ -54,6 +54,7 @@ class CustomerOut(Schema):
     language: str
     segment: str
     is_opted_out: bool
+    created_by_team_id: int | None
     created_at: datetime.datetime
 
 
@@ -63,6 +64,8 @@ class CustomerIn(Schema):
     language: Language = "en"
     segment: ShortStr = ""
     is_opted_out: bool = False
+    # The team that serves the customer (your own team when left out); it sees them at once.
+    team_id: Id | None = None
 
 
 class CustomerPatch(Schema):

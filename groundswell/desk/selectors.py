@@ -256,15 +256,35 @@ def get_interaction_page(viewer: Person, pk: int) -> InteractionPage:
     return InteractionPage(
         interaction=interaction,
         promises=promises,
-        timeline=build_timeline(interaction, promises, invitations),
+        timeline=build_timeline(
+            interaction, promises, invitations, answers=_answers_shown(viewer, interaction)
+        ),
         can_change=can(viewer, Action.CHANGE_INTERACTIONS, team=interaction.team),
     )
 
 
+def _answers_shown(viewer: Person, interaction: Interaction) -> set[int]:
+    """The survey answers about `interaction` that `viewer` may read one by one.
+
+    Customer voice decides (an answer names its agent, so it follows the minimum number of
+    answers the dashboard keeps); asked lazily, as desk sits below voice.
+    """
+    from groundswell.voice.models import Response
+    from groundswell.voice.survey_selectors import responses_shown_to
+
+    about = Response.objects.filter(invitation__interaction=interaction)
+    return set(responses_shown_to(viewer, about).values_list("pk", flat=True))
+
+
 def build_timeline(
-    interaction: Interaction, promises: Iterable[Promise], invitations: Iterable[Any]
+    interaction: Interaction,
+    promises: Iterable[Promise],
+    invitations: Iterable[Any],
+    *,
+    answers: set[int] | None = None,
 ) -> list[TimelineEvent]:
-    """Every dated event of an interaction, oldest first."""
+    """Every dated event of an interaction, oldest first; of the survey answers only those in
+    `answers` (response ids) when it is given."""
     events = [TimelineEvent(interaction.opened_at, "opened", _("Opened"))]
     for promise in promises:
         events.append(
@@ -286,7 +306,7 @@ def build_timeline(
         if invitation.sent_at is not None:
             events.append(TimelineEvent(invitation.sent_at, "survey", _("Survey sent")))
         response = getattr(invitation, "response", None)
-        if response is not None:
+        if response is not None and (answers is None or response.pk in answers):
             events.append(
                 TimelineEvent(
                     response.submitted_at,
@@ -376,19 +396,32 @@ def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:
 
 
 def list_customers(viewer: Person, *, search: str = "") -> QuerySet[Customer]:
-    """Customers, for people who may see interactions; `search` matches name or email."""
+    """Customers whom `viewer` may see (served by a team in their view); `search` matches name
+    or email."""
     if not can(viewer, Action.VIEW_INTERACTIONS):
         raise PermissionDenied
-    customers = Customer.objects.all()
+    customers = Customer.objects.visible_to(viewer, Action.VIEW_INTERACTIONS)
     if search:
         customers = customers.filter(Q(name__icontains=search) | Q(email__icontains=search))
     return customers
 
 
-def get_customer_for(viewer: Person, pk: int) -> Customer:
-    customer = list_customers(viewer).filter(pk=pk).first()
+def get_customer_for(
+    viewer: Person, pk: int, *, action: Action = Action.VIEW_INTERACTIONS
+) -> Customer:
+    """One customer: 404 when `viewer` cannot see them, 403 when they may not do `action`.
+
+    `action` reaches a customer the way it reaches interactions: through the teams that
+    served them (people.permissions.teams_in_scope).
+    """
+    customer = Customer.objects.visible_to(viewer, Action.VIEW_INTERACTIONS).filter(pk=pk).first()
     if customer is None:
         raise Http404(_("No such customer."))
+    if (
+        action != Action.VIEW_INTERACTIONS
+        and not Customer.objects.visible_to(viewer, action).filter(pk=pk).exists()
+    ):
+        raise PermissionDenied
     return customer
 
 

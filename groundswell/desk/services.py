@@ -17,7 +17,7 @@ from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, Scope, can, scope_for
 
 RESOLVED_STATUSES = frozenset({InteractionStatus.RESOLVED, InteractionStatus.CLOSED})
 
@@ -41,6 +41,21 @@ def check_can_change(actor: Person, team: Team) -> None:
         raise PermissionDenied(
             _("You may not change interactions of the team %(team)s.") % {"team": team}
         )
+
+
+def out_of_reach() -> PermissionDenied:
+    """The one refusal for a write outside the caller's teams, whatever put it there.
+
+    An ingest naming a team the caller may not write in, and one whose (source, external_id)
+    belongs to an interaction of such a team, get this same answer, so the ingest cannot be
+    used to find out which ids other teams have.
+    """
+    return PermissionDenied(
+        _(
+            "You may not record or change interactions there: the team, or the team of the "
+            "interaction with this id, is not one of yours."
+        )
+    )
 
 
 def check_interaction(interaction: Interaction) -> None:
@@ -207,22 +222,47 @@ CUSTOMER_FIELDS = ("name", "email", "language", "segment", "is_opted_out")
 
 
 @transaction.atomic
-def create_customer(*, actor: Person, **fields: Any) -> Customer:
-    """Add a customer; an email already used by another customer is refused."""
+def create_customer(*, actor: Person, team: Team | None = None, **fields: Any) -> Customer:
+    """Add a customer for `team` (by default the actor's own), who sees them from the start.
+
+    Whoever may record interactions in some team may add customers; an email already used by
+    another customer is refused.
+    """
     if not can(actor, Action.CHANGE_INTERACTIONS):
         raise PermissionDenied(_("You may not add customers."))
+    team = _adding_team(actor, team)
     customer = Customer(**{key: value for key, value in fields.items() if key in CUSTOMER_FIELDS})
+    customer.created_by_team = team
     customer.email = customer.email.strip().lower()
     _check_customer(customer)
     customer.save()
     return customer
 
 
+def _adding_team(actor: Person, team: Team | None) -> Team | None:
+    """The team a new customer is added for: the one named, else the actor's own."""
+    if team is not None:
+        check_can_change(actor, team)
+        return team
+    own = actor.team
+    if own is not None and can(actor, Action.CHANGE_INTERACTIONS, team=own):
+        return own
+    if scope_for(actor, Action.CHANGE_INTERACTIONS) == Scope.ALL:
+        return None
+    raise ValidationError({"team_id": _("Say which team serves this customer.")})
+
+
+def check_can_change_customer(actor: Person, customer: Customer) -> None:
+    """Raise PermissionDenied unless a team `actor` may change interactions of served them."""
+    reachable = Customer.objects.visible_to(actor, Action.CHANGE_INTERACTIONS)
+    if not reachable.filter(pk=customer.pk).exists():
+        raise PermissionDenied(_("You may not change this customer."))
+
+
 @transaction.atomic
 def update_customer(*, actor: Person, customer: Customer, **changes: Any) -> Customer:
-    """Change a customer's details."""
-    if not can(actor, Action.CHANGE_INTERACTIONS):
-        raise PermissionDenied(_("You may not change customers."))
+    """Change a customer's details (for the teams that served them, and those above)."""
+    check_can_change_customer(actor, customer)
     unknown = set(changes) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
@@ -318,8 +358,11 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
     existing = None
     if external_id:
         existing = _INTERACTION_BY_EXTERNAL_ID.get(source, external_id)
-    if existing is not None:
-        check_can_change(actor, existing.team)
+    # An interaction out of the caller's reach is treated as unknown: the payload is checked
+    # as a new one, so every answer but the last is the one an unused id would get.
+    hidden = existing is not None and not can(actor, Action.CHANGE_INTERACTIONS, team=existing.team)
+    if hidden:
+        existing = None
     interaction = existing or Interaction(source=source, external_id=external_id)
     was_resolved = existing is not None and existing.status in RESOLVED_STATUSES
     changed = _apply(actor, interaction, data, creating=existing is None)
@@ -330,6 +373,8 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
         interaction.resolved_at = max(timezone.now(), interaction.opened_at)
         changed.append("resolved_at")
     check_interaction(interaction)
+    if hidden:
+        raise out_of_reach()
     if existing is None:
         interaction.save(force_insert=True)
     elif changed:
@@ -351,7 +396,8 @@ def _apply(
             raise ValidationError(
                 {"team_id": _("There is no team with id %(id)s.") % {"id": team_id}}
             )
-        check_can_change(actor, team)
+        if not can(actor, Action.CHANGE_INTERACTIONS, team=team):
+            raise out_of_reach()
         interaction.team = team
         changed.append("team")
     elif creating:

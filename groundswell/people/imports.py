@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from groundswell.core.lib import tabular
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
@@ -767,10 +768,9 @@ def format_help() -> dict[str, Any]:
 
 def template_csv() -> str:
     """A CSV file with the header and two example rows, to fill in."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow(
+    rows: list[tabular.Row] = []
+    rows.append(COLUMNS)
+    rows.append(
         [
             "Sam Rivera",
             "sam.rivera@example.com",
@@ -785,7 +785,7 @@ def template_csv() -> str:
             "yes",
         ]
     )
-    writer.writerow(
+    rows.append(
         [
             "Priya Shah",
             "priya.shah@example.com",
@@ -800,7 +800,7 @@ def template_csv() -> str:
             "yes",
         ]
     )
-    return buffer.getvalue()
+    return tabular.write_csv(rows)
 
 
 # Keeping the file between preview and confirm ---------------------------------------------------

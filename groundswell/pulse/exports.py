@@ -1,23 +1,33 @@
 """Result figures as CSV rows and chart data: built from the same suppressed results as pages."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib import tabular
 from groundswell.pulse.selectors import CampaignResults
 
 HIDDEN = "suppressed"
+
+
+def _figure(value: float, digits: int) -> Decimal:
+    """A figure rounded as the page shows it, kept a number."""
+    return Decimal(f"{value:.{digits}f}")
 
 
 def result_rows(results: CampaignResults) -> list[list[Any]]:
     """One row per group and measure; a hidden group has its name and 'suppressed' only.
 
     A wave that is still open has no results yet: only how many were invited and answered.
+    Every cell is already safe for a spreadsheet (core.lib.tabular): names cannot run as
+    formulas, figures are numbers, so whichever CSV writer receives the rows writes them safely.
     """
     if not results.is_published:
-        return [["wave", "status", "invited", "answered"],
+        participation: list[list[Any]] = [["wave", "status", "invited", "answered"],
                 [results.wave.number if results.wave else "", "open",
                  results.invited, results.answered]]  # fmt: skip
+        return [tabular.safe_row(row) for row in participation]
     rows: list[list[Any]] = [
         ["group", "level", "respondents", "measure", "mean", "favourable_percent", "margin"]
     ]
@@ -28,16 +38,21 @@ def result_rows(results: CampaignResults) -> list[list[Any]]:
         if group.enps is not None:
             rows.append(
                 [group.label, group.level, group.respondents, "eNPS",
-                 f"{group.enps.score:.1f}", "", f"{group.enps.margin:.1f}"]
+                 _figure(group.enps.score, 1), None, _figure(group.enps.margin, 1)]
             )  # fmt: skip
         for measure in results.measures:
             score = group.scores.get(measure.code)
             if score is not None:
                 rows.append(
                     [group.label, group.level, group.respondents, measure.label,
-                     f"{score.mean:.2f}", f"{score.favourable:.1f}", ""]
+                     _figure(score.mean, 2), _figure(score.favourable, 1), None]
                 )  # fmt: skip
-    return rows
+    return [tabular.safe_row(row) for row in rows]
+
+
+def result_csv(results: CampaignResults) -> str:
+    """The result rows as CSV text, through the one safe writer."""
+    return tabular.write_csv(result_rows(results))
 
 
 def trend_chart(results: CampaignResults) -> dict[str, Any] | None:

@@ -1,7 +1,5 @@
 """Employee voice pages: campaigns, launching them, and their suppressed results."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -9,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groundswell.core.lib import tabular
 from groundswell.core.typing import AuthedRequest
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can
@@ -87,7 +86,4 @@ def campaign_export(request: AuthedRequest, pk: int) -> HttpResponse:
     results = selectors.results_for_request(
         request.person, campaign, ResultsFilterForm(request.GET, campaign=campaign)
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pulse-{campaign.pk}.csv"'
-    csv.writer(response).writerows(exports.result_rows(results))
-    return response
+    return tabular.csv_response(exports.result_rows(results), filename=f"pulse-{campaign.pk}.csv")

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib import tabular
 from groundswell.voice.choices import SCALES, SurveyKind
 from groundswell.voice.selectors import AgentFigures, Figures, VoiceMetrics
 
 TABLES = ("team", "agent", "channel", "week")
 
 
-def _number(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+def _number(value: float | None, digits: int = 1) -> Decimal | None:
+    """A figure rounded as the page shows it, kept a number (no figure: an empty cell)."""
+    return None if value is None else Decimal(f"{value:.{digits}f}")
 
 
-def _figure_cells(figures: Figures) -> list[str]:
+def _figure_cells(figures: Figures) -> list[tabular.Cell]:
     csat, nps, ces = figures.csat, figures.nps, figures.ces
     return [
-        str(figures.responses),
+        figures.responses,
         _number(figures.response_rate),
         _number(csat.favourable if csat else None),
         _number(csat.mean if csat else None, 2),
@@ -51,11 +52,11 @@ def _figure_headers() -> list[str]:
     ]
 
 
-def _agent_cells(row: AgentFigures) -> list[str]:
+def _agent_cells(row: AgentFigures) -> list[tabular.Cell]:
     hidden = _("fewer than %(count)s answers") % {"count": row.minimum}
     csat, nps, ces = row.csat, row.nps, row.ces
     return [
-        str(row.responses),
+        row.responses,
         _number(csat.favourable) if csat else hidden,
         _number(csat.mean, 2) if csat else hidden,
         _number(nps.score) if nps else hidden,
@@ -63,11 +64,13 @@ def _agent_cells(row: AgentFigures) -> list[str]:
     ]
 
 
-def table_rows(figures: VoiceMetrics, table: str) -> tuple[list[str], Iterable[list[str]]]:
+def table_rows(
+    figures: VoiceMetrics, table: str
+) -> tuple[list[tabular.Cell], Iterable[list[tabular.Cell]]]:
     """The header and rows of one dashboard table, as the CSV export writes them."""
     if table == "agent":
-        header = [_("Agent"), _("Answers"), _("CSAT favourable (%)"), _("CSAT mean")]
-        header += [_("NPS"), _("CES mean")]
+        header: list[tabular.Cell] = [_("Agent"), _("Answers"), _("CSAT favourable (%)")]
+        header += [_("CSAT mean"), _("NPS"), _("CES mean")]
         return header, ([row.agent.full_name, *_agent_cells(row)] for row in figures.by_agent)
     if table == "team":
         rows: Iterable[tuple[str, Figures]] = (
@@ -82,17 +85,6 @@ def table_rows(figures: VoiceMetrics, table: str) -> tuple[list[str], Iterable[l
         rows = ((row.week.isoformat(), row.figures) for row in figures.by_week)
         label = _("Week starting")
     return [label, *_figure_headers()], ([name, *_figure_cells(data)] for name, data in rows)
-
-
-def table_csv(figures: VoiceMetrics, table: str) -> str:
-    header, rows = table_rows(figures, table)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(f"'{cell}" if cell[:1] in "=+@" else cell for cell in row)
-    return out.getvalue()
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

@@ -7,12 +7,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
+from groundswell.core.lib import tabular
 from groundswell.core.typing import AuthedRequest
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
 from groundswell.voice import selectors
 from groundswell.voice.dashboard_forms import DashboardFilterForm
-from groundswell.voice.dashboard_tables import TABLES, chart_data, table_csv
+from groundswell.voice.dashboard_tables import TABLES, chart_data, table_rows
 
 
 @person_required(Action.VIEW_CUSTOMER_VOICE)
@@ -46,6 +47,5 @@ def dashboard_export(request: AuthedRequest, table: str) -> HttpResponse:
         raise Http404
     form = DashboardFilterForm(request.GET, viewer=request.person)
     figures = selectors.voice_metrics(request.person, form.filters())
-    response = HttpResponse(table_csv(figures, table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="groundswell-voice-by-{table}.csv"'
-    return response
+    header, rows = table_rows(figures, table)
+    return tabular.csv_response([header, *rows], filename=f"groundswell-voice-by-{table}.csv")

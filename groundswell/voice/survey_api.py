@@ -138,7 +138,11 @@ def get_invitation(request: ApiRequest, invitation_id: int) -> Invitation:
 @router.get("/responses", response={200: list[ResponseOut], **ERROR_RESPONSES}, tags=["responses"])
 @paginate(Pages)
 def list_responses(request: ApiRequest, filters: Query[ResponseFilter]) -> QuerySet[Response]:
-    """Customers' answers in the teams whose customer voice you may see, newest first."""
+    """Customers' answers you may read one by one, newest first.
+
+    As on the dashboard: your own, those about no agent, and (for team leads and above) those
+    about an agent with at least the minimum number of answers of that kind in your teams.
+    """
     fields = filters.dict()
     return selectors.list_responses(request.auth, **{**fields, "kind": fields["kind"] or ""})
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from groundswell.desk.models import Interaction
+from groundswell.people.choices import Role
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can, teams_in_scope
 from groundswell.voice.models import Invitation, Response, Survey, SurveyVersion
@@ -64,6 +66,34 @@ def get_invitation_for(viewer: Person, pk: int) -> Invitation:
     return invitation
 
 
+def responses_shown_to(viewer: Person, responses: QuerySet[Response]) -> QuerySet[Response]:
+    """The answers among `responses` that `viewer` may see one by one.
+
+    An answer names the agent who served (and its interaction does too), so it is shown only
+    where the dashboard would show that agent's figures: to the agent themselves; otherwise
+    only once the agent has at least GROUNDSWELL_MIN_AGENT_RESPONSES answers of that kind in
+    the teams `viewer` may see; and to agents never for a colleague, as the dashboard shows an
+    agent only their own row. Answers about no agent are the team's and always shown.
+    """
+    if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
+        return responses.none()
+    teams = teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE)
+    responses = responses.filter(team__in=teams)
+    mine = Q(agent=viewer) | Q(agent__isnull=True)
+    if Role(viewer.role) == Role.AGENT:
+        return responses.filter(mine)
+    answers_of_agent = (
+        Response.objects.filter(team__in=teams, agent=OuterRef("agent"), kind=OuterRef("kind"))
+        .order_by()
+        .values("agent")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return responses.annotate(agent_answers=Subquery(answers_of_agent)).filter(
+        mine | Q(agent_answers__gte=settings.GROUNDSWELL_MIN_AGENT_RESPONSES)
+    )
+
+
 def list_responses(
     viewer: Person,
     *,
@@ -73,12 +103,12 @@ def list_responses(
     until: datetime.datetime | None = None,
     is_poor: bool | None = None,
 ) -> QuerySet[Response]:
-    """Survey answers in the teams whose customer voice `viewer` may see, newest first."""
+    """Survey answers `viewer` may see one by one (`responses_shown_to`), newest first."""
     if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
         raise PermissionDenied
-    responses = Response.objects.filter(
-        team__in=teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE)
-    ).select_related("invitation__version")
+    responses = responses_shown_to(viewer, Response.objects.all()).select_related(
+        "invitation__version"
+    )
     if kind:
         responses = responses.filter(kind=kind)
     if team is not None:

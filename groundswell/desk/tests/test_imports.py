@@ -291,7 +291,7 @@ def test_manager_cannot_update_another_departments_interaction(manager, team_alp
     outcome = imports.import_file(actor=manager, content=groundswell_csv(GOOD))
 
     assert not outcome.committed
-    assert outcome.plan.errors[0].column == "external_id"
+    assert outcome.plan.errors[0].column == "team"  # worded as a team out of reach
     assert Interaction.objects.get().team == team_invoices
 
 

@@ -57,9 +57,18 @@ def answered(interaction: Interaction, score: int, comment: str = "") -> Respons
 
 @pytest.fixture
 def voice(
-    org: dict[str, Person], team_alpha: Team, team_beta: Team, team_invoices: Team
+    org: dict[str, Person],
+    team_alpha: Team,
+    team_beta: Team,
+    team_invoices: Team,
+    settings: Any,
 ) -> dict[str, Response]:
-    """A poor answer in Alpha, a good one in Beta, a poor one in Invoices (Billing)."""
+    """A poor answer in Alpha, a good one in Beta, a poor one in Invoices (Billing).
+
+    One answer per agent is enough to read them here, where scope is tested; the minimum
+    number of answers has its own tests (test_minimum_everywhere.py).
+    """
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 1
 
     def interaction(team: Team, agent: Person) -> Interaction:
         return make_interaction(team, customer=make_customer(), handled_by=agent)
