@@ -47,7 +47,12 @@ def idea_list(request: AuthedRequest) -> HttpResponse:
 @person_required(Action.USE_OPEN_DOOR)
 @never_cache
 def idea_create(request: AuthedRequest) -> HttpResponse:
-    """Raise something; an anonymous submitter sees their follow-up code on this response only."""
+    """Raise something; named or anonymous, the answer is the same thank-you page.
+
+    Same status, no redirect, no id in the URL or headers: an access log cannot tell who
+    chose anonymity, nor which row is theirs. An anonymous submitter sees their follow-up
+    code on this response only.
+    """
     form = IdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,11 +60,8 @@ def idea_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if submitted.follow_up_code:
-                context = {"idea": submitted.idea, "code": submitted.follow_up_code}
-                return render(request, "ideas/idea_submitted_anonymously.html", context)
-            messages.success(request, _("Thank you for speaking up. Your submission is in."))
-            return redirect(submitted.idea)
+            context = {"code": submitted.follow_up_code}
+            return render(request, "ideas/idea_submitted.html", context)
     return render(request, "ideas/idea_form.html", {"form": form})
 
 

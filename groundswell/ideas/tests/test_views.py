@@ -131,12 +131,16 @@ def test_everyone_votes_once_and_can_take_it_back(role, org, client_for, submit)
     assert idea.votes.count() == 0
 
 
-def test_named_submission_goes_to_the_new_page(agent, client_for, customer_service):
+def test_named_submission_thanks_and_points_to_ones_own_submissions(
+    agent, client_for, customer_service
+):
     response = client_for(agent).post(reverse("ideas:idea-create"), form(customer_service))
 
     idea = Idea.objects.get()
-    assert response.status_code == 302
-    assert response.url == idea.get_absolute_url()
+    assert response.status_code == 200
+    assert "Thank you for speaking up" in response.text
+    assert "?mine=submitted" in response.text
+    assert str(idea.pk) not in response.text
     assert idea.submitted_by == agent
 
 
