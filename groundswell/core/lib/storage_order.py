@@ -39,7 +39,7 @@ def scatter[M: Model](rows: QuerySet[M], *, rng: random.Random = _RANDOM) -> Non
         lock_id = zlib.crc32(model._meta.db_table.encode())
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
-    found = list(rows.using(database).order_by())
+    found = list(rows.using(database).order_by("pk"))  # a known start, so only `rng` decides
     if not found:
         return
     rng.shuffle(found)
