@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "groundswell.people.middleware.PersonMiddleware",
+    # After the request knows its user (the 400 page is drawn like any page), before views.
+    "groundswell.core.lib.nul.NulRejectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
