@@ -48,9 +48,10 @@ def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def _fresh_cache() -> None:
     """Each test starts with an empty cache, so a brake tripped by one (say, fuzzing the
     follow-up code) cannot lock out the next, the live server of browser journeys included."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():  # the request limits' "ratelimit" cache too (memory in tests)
+        cache.clear()
 
 
 @pytest.fixture

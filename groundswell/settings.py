@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "groundswell.people.middleware.PersonMiddleware",
+    # After the request knows its user (the 400 page is drawn like any page), before views.
+    "groundswell.core.lib.nul.NulRejectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -246,14 +248,37 @@ if _tasks_backend == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": env.str("REDIS_URL", default="redis://localhost:6379/0")}}
 
-CACHES = {
+_redis_url = env.str("REDIS_URL", default="")
+# "default" holds what is cheap to rebuild (rendered fragments, choices), so each process may
+# keep its own. "ratelimit" holds every request limit (core/lib/ratelimit.py) and must be one
+# count for all web processes, or each limit multiplies by the number of workers: Redis when
+# REDIS_URL is set, else a table in the database every process already shares (created by
+# `migrate`, see core/apps.py). Tests keep it in memory, so each test starts from zero.
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if not env.str("REDIS_URL", default="")
-        else "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str("REDIS_URL", default="groundswell"),
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if _redis_url
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": _redis_url or "groundswell",
+    },
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url,
+        "KEY_PREFIX": "ratelimit",
     }
+    if _redis_url
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "groundswell_ratelimit",
+        # Counters must not be culled while they count: keep far more than are ever live.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
 }
+if TESTING:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+    }
 
 # Every handler redacts the token of personal answer links (/p/<token>/, /s/<token>/): a
 # logged link and its time would tie a person to their answer (docs/anonymity.md). Django's
@@ -315,6 +340,13 @@ if GROUNDSWELL_LOG_RETENTION_DAYS < 1:
     )
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
+# Password-reset requests per client address and per email address an hour (0: no limit).
+GROUNDSWELL_PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=10)
+GROUNDSWELL_PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
+# Open door submissions (named and anonymous alike) per client address an hour (0: no limit).
+GROUNDSWELL_IDEA_SUBMITS_PER_ADDRESS = env.int("IDEA_SUBMITS_PER_ADDRESS", default=30)
+# Wrong follow-up codes per client address in 15 minutes before the door pauses.
+GROUNDSWELL_FOLLOW_UP_FAILURES = env.int("FOLLOW_UP_FAILURES", default=10)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

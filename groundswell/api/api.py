@@ -4,17 +4,70 @@ Every route needs authentication unless it says `auth=None`: an API key sent as
 `Authorization: Bearer <key>`, or the session of a signed-in person.
 """
 
-from django.http import Http404, HttpRequest
+import contextlib
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponseBase
 from ninja import NinjaAPI, Router, Swagger
 
 from groundswell.api import errors
 from groundswell.api.auth import ApiKeyAuth, PersonSessionAuth
+from groundswell.core.lib.nul import NUL, has_nul, nul_fields
 from groundswell.desk.api import router as desk_router
 from groundswell.ideas.api import router as ideas_router
 from groundswell.people.api import router as people_router
 from groundswell.pulse.api import router as pulse_router
 from groundswell.voice.api import router as voice_metrics_router
 from groundswell.voice.survey_api import router as voice_surveys_router
+
+
+def _nul_paths(value: Any, path: tuple[str, ...] = ()) -> list[str]:
+    """Where in a parsed JSON body a string (or a key) holds a NUL, as field paths."""
+    if isinstance(value, str):
+        return [".".join(path)] if NUL in value else []
+    if isinstance(value, dict):
+        found = [".".join((*path, key.replace(NUL, "\\x00"))) for key in value if NUL in key]
+        for key, item in value.items():
+            found += _nul_paths(item, (*path, key))
+        return found
+    if isinstance(value, list):
+        return [
+            hit for index, item in enumerate(value) for hit in _nul_paths(item, (*path, str(index)))
+        ]
+    return []
+
+
+def _fields_with_nul(request: HttpRequest, path_params: dict[str, Any]) -> list[str]:
+    found = [name for name, value in path_params.items() if has_nul(value)]
+    if has_nul(request.path_info) and not found:
+        found.append("path")
+    found += nul_fields(request.GET)
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        found += nul_fields(request.POST)
+    # JSON can only carry a NUL escaped; the raw scan spares parsing every other body twice.
+    elif b"\\u0000" in request.body:
+        with contextlib.suppress(ValueError):  # not JSON: the route's own parsing answers
+            found += _nul_paths(json.loads(request.body))
+    return found
+
+
+def _reject_nul(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Before any route of any router runs (auth and validation included), a NUL in the path,
+    query string, form or JSON body is a 422 naming each field: PostgreSQL cannot store it,
+    and this cannot be forgotten by a schema that leaves out `storable`."""
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **path_params: Any) -> HttpResponseBase:
+        fields = _fields_with_nul(request, path_params)
+        if fields:
+            return errors.nul_rejected(api, request, fields)
+        return run(request, *args, **path_params)
+
+    return checked
+
 
 api = NinjaAPI(
     title="Groundswell API",
@@ -30,6 +83,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"persistAuthorization": True}),
 )
 errors.install(api)
+api.add_decorator(_reject_nul, mode="view")
 api.add_router("", people_router)
 api.add_router("", ideas_router)
 api.add_router("", desk_router)

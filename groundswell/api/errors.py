@@ -74,6 +74,15 @@ def _respond(
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+def nul_rejected(api: NinjaAPI, request: HttpRequest, fields: list[str]) -> HttpResponse:
+    """422 for text holding NUL characters, which PostgreSQL cannot store (see api.py)."""
+    message = _("Text may not contain NUL characters.")
+    errors: list[dict[str, str | None]] = [
+        {"field": field, "message": message} for field in dict.fromkeys(fields)
+    ]
+    return _respond(api, request, 422, _("The request has invalid values."), errors)
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers on `api`."""
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from groundswell.core.auth_views import PasswordResetView
 from groundswell.core.forms import LoginForm
 
 urlpatterns = [
@@ -22,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             html_email_template_name="registration/password_reset_email.html",
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",

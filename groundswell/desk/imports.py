@@ -176,8 +176,6 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]
             )
             % {"position": error.start}
         ) from None
-    if "\x00" in text:
-        raise UnreadableFile(_("The file contains NUL characters; it is not a text file."))
     stripped = text.lstrip()
     if not stripped:
         raise UnreadableFile(_("The file is empty."))
@@ -501,7 +499,7 @@ def check_file(
         checker.load_agents(
             record[agent_at].strip().lower()
             for _line, record in records_list
-            if len(record) > agent_at
+            if len(record) > agent_at and "\x00" not in record[agent_at]
         )
     width = len(header)
     for number, (line, record) in enumerate(records_list, start=1):
@@ -518,7 +516,10 @@ def check_file(
 
         count = len(record)
         values = {name: record[index].strip() for name, index in positions.items() if index < count}
-        planned = checker.check(line, values, plan.errors)
+        with_nul = [name for name, value in values.items() if "\x00" in value]
+        for name in with_nul:  # PostgreSQL cannot store it, nor look it up: a bad row
+            plan.errors.append(RowError(line, name, _("This cell contains a NUL character.")))
+        planned = None if with_nul else checker.check(line, values, plan.errors)
         if planned is not None:
             plan.rows.append(planned)
         if progress is not None and number % BATCH_SIZE == 0:

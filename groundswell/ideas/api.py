@@ -36,7 +36,7 @@ from groundswell.people.permissions import Action, can
 
 router = Router()
 
-# The follow-up routes are public: wrong codes from one address are braked as on the page.
+# Braked per client address: the public follow-up routes (wrong codes) and submitting.
 FOLLOW_UP_RESPONSES = {**ERROR_RESPONSES, 429: ErrorOut}
 
 
@@ -59,14 +59,15 @@ def _row(queryset: QuerySet[Any], name: str, pk: int | None) -> Any:
 
 def _anonymous_thread(request: HttpRequest, code: str) -> Idea:
     """The submission a follow-up code opens; wrong codes count towards the page's brake."""
-    if throttle.is_blocked(request):
+    attempt = throttle.begin_attempt(request)
+    if attempt is None:
         raise HttpError(
             429, _("Too many wrong codes from here. Please wait a few minutes and try again.")
         )
     idea = selectors.find_idea_by_code(code)
     if idea is None:
-        throttle.record_failure(request)
         raise HttpError(404, _("That follow-up code does not open any submission."))
+    throttle.not_a_failure(attempt)
     return idea
 
 
@@ -115,10 +116,12 @@ def get_idea(request: ApiRequest, idea_id: uuid.UUID) -> Idea:
     return selectors.get_idea_for(_viewer(request), idea_id)
 
 
-@router.post("/ideas", response={201: SubmittedOut, **ERROR_RESPONSES}, tags=["ideas"])
+@router.post("/ideas", response={201: SubmittedOut, **FOLLOW_UP_RESPONSES}, tags=["ideas"])
 def create_idea(request: ApiRequest, payload: IdeaIn) -> Status[Idea]:
     """Raise something; with `is_anonymous` the reply carries the one-time follow-up code."""
     viewer = _viewer(request)
+    if not throttle.may_submit(request):
+        raise HttpError(429, _("Too many submissions from here. Please try again later."))
     fields = payload.dict()
     fields["department"] = _row(Department.objects.all(), "department", fields["department"])
     fields["policy"] = _row(Policy.objects.all(), "policy", fields["policy"])

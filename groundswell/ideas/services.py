@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib.storage_order import scatter
 from groundswell.ideas import selectors
 from groundswell.ideas.choices import NOTE_REQUIRED, TRANSITIONS, IdeaKind, IdeaStatus
 from groundswell.ideas.models import Comment, Idea, Policy, RoutingRule, StatusChange, Vote
@@ -93,7 +94,11 @@ def submit_idea(
 ) -> Submitted:
     """Record a submission, route it to an owner and set its acknowledgement deadline.
 
-    An anonymous one keeps no trace of `actor`: no person, and the day instead of the time.
+    An anonymous one keeps no trace of `actor`: no person, the day instead of the time, and
+    no place in the table's order: the day's anonymous submissions are written again in a
+    random order with it, so the database's own row order (SQLite's rowid, PostgreSQL's ctid
+    and xmin) cannot be matched with an access log. Nothing else is written in this
+    transaction, so it shares nothing with a row that names `actor`.
     """
     if not can(actor, Action.USE_OPEN_DOOR):
         raise PermissionDenied
@@ -117,6 +122,8 @@ def submit_idea(
     )
     idea.full_clean()
     idea.save(force_insert=True)
+    if is_anonymous:
+        scatter(Idea.objects.filter(is_anonymous=True, submitted_at=idea.submitted_at))
     return Submitted(idea=idea, follow_up_code=code)
 
 
@@ -205,13 +212,11 @@ def reply_as_anonymous_submitter(*, code: str, body: str) -> Comment:
     idea = selectors.find_idea_by_code(code)
     if idea is None:
         raise ValidationError({"code": _("That follow-up code does not open any submission.")})
-    return _add_comment(
-        idea,
-        body=body,
-        author=None,
-        from_submitter=True,
-        at=start_of_day(timezone.localdate()),
-    )
+    day = start_of_day(timezone.localdate())
+    comment = _add_comment(idea, body=body, author=None, from_submitter=True, at=day)
+    # Like the submissions: the day's anonymous replies are stored in no telling order.
+    scatter(Comment.objects.filter(author=None, is_from_submitter=True, created_at=day))
+    return comment
 
 
 def vote(*, actor: Person, idea: Idea) -> bool:

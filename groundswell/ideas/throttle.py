@@ -1,33 +1,40 @@
-"""A brake on guessing follow-up codes: a few wrong codes per address, then a pause.
+"""The open door's brakes, per client address: wrong follow-up codes, and submissions.
 
-Only a digest of the address is kept, in the cache, for a short while, and only for wrong
-codes: nothing here is ever stored with a submission.
+Only a digest of the address is kept, in the shared "ratelimit" cache, for one window; the
+brakes count named and anonymous submissions alike, so what they keep says nothing about who
+chose anonymity, and nothing here is ever stored with a submission.
 """
 
-import hashlib
-
-from django.core.cache import cache
+from django.conf import settings
 from django.http import HttpRequest
 
-from groundswell.core.lib.ratelimit import client_address
+from groundswell.core.lib.ratelimit import Limit, client_address
 
-MAX_FAILURES = 10
-WINDOW_SECONDS = 15 * 60
-
-
-def _key(request: HttpRequest) -> str:
-    address = client_address(request)  # the real client behind trusted proxies
-    return "ideas:follow-up-failures:" + hashlib.sha256(address.encode()).hexdigest()
+FAILURE_WINDOW_SECONDS = 15 * 60
+SUBMIT_WINDOW_SECONDS = 60 * 60
 
 
-def is_blocked(request: HttpRequest) -> bool:
-    return int(cache.get(_key(request), 0)) >= MAX_FAILURES
+def _failures() -> Limit:
+    return Limit(
+        "ideas-follow-up-failures", settings.GROUNDSWELL_FOLLOW_UP_FAILURES, FAILURE_WINDOW_SECONDS
+    )
 
 
-def record_failure(request: HttpRequest) -> None:
-    key = _key(request)
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, WINDOW_SECONDS)
+def begin_attempt(request: HttpRequest) -> str | None:
+    """Count a follow-up attempt from this address as a failure until `not_a_failure` says
+    otherwise; None when too many failed lately. Counting first keeps the brake exact when
+    several workers try codes from one address at once."""
+    return _failures().take(client_address(request))
+
+
+def not_a_failure(attempt: str) -> None:
+    """The attempt opened a submission (or never tried a code): it does not count."""
+    _failures().give_back(attempt)
+
+
+def may_submit(request: HttpRequest) -> bool:
+    """Count a submission from this address; False when it has sent too many this hour."""
+    limit = Limit(
+        "ideas-submit", settings.GROUNDSWELL_IDEA_SUBMITS_PER_ADDRESS, SUBMIT_WINDOW_SECONDS
+    )
+    return limit.hit(client_address(request))

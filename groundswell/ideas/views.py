@@ -47,19 +47,24 @@ def idea_list(request: AuthedRequest) -> HttpResponse:
 @person_required(Action.USE_OPEN_DOOR)
 @never_cache
 def idea_create(request: AuthedRequest) -> HttpResponse:
-    """Raise something; an anonymous submitter sees their follow-up code on this response only."""
+    """Raise something; named or anonymous, the answer is the same thank-you page.
+
+    Same status, no redirect, no id in the URL or headers: an access log cannot tell who
+    chose anonymity, nor which row is theirs. An anonymous submitter sees their follow-up
+    code on this response only.
+    """
     form = IdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not throttle.may_submit(request):
+            context = {"form": form, "blocked": True}
+            return render(request, "ideas/idea_form.html", context, status=429)
         try:
             submitted = services.submit_idea(actor=request.person, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if submitted.follow_up_code:
-                context = {"idea": submitted.idea, "code": submitted.follow_up_code}
-                return render(request, "ideas/idea_submitted_anonymously.html", context)
-            messages.success(request, _("Thank you for speaking up. Your submission is in."))
-            return redirect(submitted.idea)
+            context = {"code": submitted.follow_up_code}
+            return render(request, "ideas/idea_submitted.html", context)
     return render(request, "ideas/idea_form.html", {"form": form})
 
 
@@ -137,16 +142,18 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST or None)
     if request.method != "POST":
         return render(request, "ideas/follow_up.html", {"form": form})
-    if throttle.is_blocked(request):
+    attempt = throttle.begin_attempt(request)
+    if attempt is None:
         return render(request, "ideas/follow_up.html", {"form": form, "blocked": True}, status=429)
     if not form.is_valid():
+        throttle.not_a_failure(attempt)
         return render(request, "ideas/follow_up.html", {"form": form}, status=422)
     code, body = form.cleaned_data["code"], form.cleaned_data["body"].strip()
     idea = selectors.find_idea_by_code(code)
     if idea is None:
-        throttle.record_failure(request)
         form.add_error("code", _("That follow-up code does not open any submission."))
         return render(request, "ideas/follow_up.html", {"form": form}, status=404)
+    throttle.not_a_failure(attempt)
     if body:
         services.reply_as_anonymous_submitter(code=code, body=body)
     context = {"form": FollowUpForm(initial={"code": code}), "idea": idea, "replied": bool(body)}

@@ -277,6 +277,10 @@ def _csv_row(line: int, header: list[str], record: list[str]) -> CsvRow:
     if extra:
         message = _("This row has %(cells)s cells but the header names only %(columns)s.")
         problems = (Problem(message % {"cells": len(record), "columns": len(header)}),)
+    # PostgreSQL can neither store nor look up a NUL: the row is bad, the value is dropped.
+    with_nul = [name for name, value in values.items() if "\x00" in value]
+    problems += tuple(Problem(_("This cell contains a NUL character."), name) for name in with_nul)
+    values.update({name: "" for name in with_nul})
     return CsvRow(line=line, values=values, problems=problems)
 
 

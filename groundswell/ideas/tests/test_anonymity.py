@@ -1,12 +1,17 @@
 """Anonymous means anonymous: nothing stored leads from a person to what they raised anonymously."""
 
 import datetime
+import random
+import uuid
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 from django.db.models import ForeignKey, ForeignObjectRel
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.core.lib.storage_order import scatter
 from groundswell.ideas import services
 from groundswell.ideas.choices import IdeaCategory, IdeaKind
 from groundswell.ideas.models import Comment, Idea, StatusChange, Vote
@@ -152,3 +157,161 @@ def test_pages_and_api_show_no_submitter(agent, manager, client_for, org):
     assert api.json()["submitted_by"] is None
     assert agent.full_name not in api.text
     assert agent.email not in api.text
+
+
+# --- Links an outside review tried: answers, row order, times, related rows -------------------
+
+
+def _form(department, **extra):
+    return {
+        "kind": IdeaKind.IDEA,
+        "title": "Quiet room",
+        "body": "Somewhere to take a hard call.",
+        "category": IdeaCategory.WORKPLACE,
+        "department": department.pk,
+        **extra,
+    }
+
+
+def _submit_page(client_for, person, **extra):
+    return client_for(person).post(
+        reverse("ideas:idea-create"), _form(person.department or person.team.department, **extra)
+    )
+
+
+def _stored_order(model):
+    """The ids of `model`'s rows in the order the database keeps them (rowid, ctid)."""
+    order = "rowid" if connection.vendor == "sqlite" else "ctid"
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} ORDER BY {order}")  # noqa: S608 - our own names
+        return [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
+
+
+def test_named_and_anonymous_submits_answer_alike(agent, other_agent, client_for):
+    anonymous = _submit_page(client_for, agent, is_anonymous="on")
+    named = _submit_page(client_for, other_agent)
+
+    ids = {str(pk) for pk in Idea.objects.values_list("pk", flat=True)}
+    assert anonymous.status_code == named.status_code == 200
+    assert "Location" not in anonymous
+    assert "Location" not in named
+    assert sorted(anonymous.headers) == sorted(named.headers)
+    for response in (anonymous, named):
+        headers = " ".join(f"{name}: {value}" for name, value in response.headers.items())
+        assert not any(pk in headers or pk in response.text for pk in ids)
+        assert set(response.cookies) <= {"csrftoken"}  # no message kept for a later page
+    assert anonymous.context["code"] in anonymous.text
+
+
+def test_the_api_answers_named_and_anonymous_submits_alike(agent, other_agent, client_for):
+    def create(person, **extra):
+        data = _form(person.team.department, **extra)
+        return client_for(person).post("/api/v1/ideas", data, content_type="application/json")
+
+    anonymous, named = create(agent, is_anonymous=True), create(other_agent)
+
+    assert anonymous.status_code == named.status_code == 201
+    assert sorted(anonymous.headers) == sorted(named.headers)
+    assert "Location" not in anonymous
+    assert anonymous.json().keys() == named.json().keys()
+    assert anonymous.json()["submitted_by"] is None
+
+
+def test_stored_order_does_not_say_which_anonymous_idea_came_when(
+    agent, other_agent, manager, client_for
+):
+    # Access log: agent (anonymous), then the manager (named), then other_agent (anonymous).
+    _submit_page(client_for, agent, is_anonymous="on", title="First")
+    _submit_page(client_for, manager, title="Second")
+    _submit_page(client_for, other_agent, is_anonymous="on", title="Third")
+    by_title = dict(Idea.objects.values_list("title", "pk"))
+
+    stored = _stored_order(Idea)
+
+    # Not [First, Second, Third]: the day's anonymous ones are one block after the named one.
+    assert stored[0] == by_title["Second"]
+    assert set(stored[1:]) == {by_title["First"], by_title["Third"]}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="xmin is PostgreSQL's")
+def test_on_postgresql_the_day_s_anonymous_ideas_share_one_writing_transaction(
+    agent, other_agent, manager, client_for
+):
+    _submit_page(client_for, agent, is_anonymous="on", title="First")
+    _submit_page(client_for, manager, title="Second")
+    _submit_page(client_for, other_agent, is_anonymous="on", title="Third")
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT title, xmin::text FROM {Idea._meta.db_table}")  # noqa: S608
+        xmin = dict(cursor.fetchall())
+
+    assert xmin["First"] == xmin["Third"] != xmin["Second"]
+
+
+def test_anonymous_replies_are_stored_in_no_telling_order(agent, other_agent, manager, submit):
+    first = services.submit_idea(
+        actor=agent, **_idea_fields(agent), is_anonymous=True, title="First"
+    )
+    second = services.submit_idea(
+        actor=other_agent, **_idea_fields(other_agent), is_anonymous=True, title="Second"
+    )
+    early = services.reply_as_anonymous_submitter(code=first.follow_up_code, body="Early")
+    staff = services.reply(actor=manager, idea=second.idea, body="Staff")
+    late = services.reply_as_anonymous_submitter(code=second.follow_up_code, body="Late")
+
+    stored = _stored_order(Comment)
+
+    assert stored[0] == staff.pk
+    assert set(stored[1:]) == {early.pk, late.pk}
+
+
+def _idea_fields(person):
+    return {
+        "kind": IdeaKind.IDEA,
+        "body": "Details.",
+        "category": IdeaCategory.OTHER,
+        "department": person.team.department,
+    }
+
+
+def test_scatter_stores_the_rows_in_the_order_it_draws(agent):
+    for title in "ABCDEF":
+        services.submit_idea(actor=agent, **_idea_fields(agent), is_anonymous=True, title=title)
+    rows = Idea.objects.filter(is_anonymous=True)
+    before = _stored_order(Idea)
+    expected = sorted(before)
+    random.Random(7).shuffle(expected)  # noqa: S311 - a repeatable order, not a secret
+
+    with transaction.atomic():
+        scatter(rows, rng=random.Random(7))  # noqa: S311
+
+    assert _stored_order(Idea) == expected != before
+    assert Idea.objects.count() == 6
+
+
+def test_an_anonymous_submit_writes_nothing_else_and_no_time_of_day(agent, client_for):
+    client = client_for(agent)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("ideas:idea-create"), _form(agent.team.department, is_anonymous="on")
+        )
+    assert response.status_code == 200
+
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    idea_table = Idea._meta.db_table
+    assert writes
+    assert all(idea_table in sql for sql in writes), writes
+    stored = Idea.objects.get()
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    assert stored.submitted_at == midnight
+    assert stored.acknowledged_at is None
+    assert stored.reminded_at is None
+    assert not StatusChange.objects.exists()
+    assert not Vote.objects.exists()

@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
 from django.urls import reverse
 
-from groundswell.ideas import services, throttle
+from groundswell.ideas import services
 from groundswell.ideas.choices import IdeaCategory, IdeaKind
 from groundswell.ideas.models import Comment
+
+FAILURES = settings.GROUNDSWELL_FOLLOW_UP_FAILURES
 
 API = "/api/v1/ideas/follow-up"
 NOT_FOUND = "That follow-up code does not open any submission."
@@ -24,11 +26,6 @@ THREAD_FIELDS = {
     "submitted_at",
     "comments",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
@@ -125,7 +122,7 @@ def test_an_unknown_code_is_not_found_with_the_page_message(client, submitted):
 
 
 def test_guessing_codes_is_braked_like_the_page(client, submitted):
-    for _attempt in range(throttle.MAX_FAILURES):
+    for _attempt in range(FAILURES):
         assert post(client, API, {"code": "ABCD-EFGH-JKMN-PQRS"}).status_code == 404
 
     blocked = post(client, API, {"code": submitted.follow_up_code})
@@ -138,14 +135,14 @@ def test_guessing_codes_is_braked_like_the_page(client, submitted):
 
 
 def test_failures_on_the_page_count_towards_the_api_brake(client, submitted):
-    for _attempt in range(throttle.MAX_FAILURES):
+    for _attempt in range(FAILURES):
         client.post(reverse("ideas:follow-up"), {"code": "ABCD-EFGH-JKMN-PQRS"})
 
     assert post(client, API, {"code": submitted.follow_up_code}).status_code == 429
 
 
 def test_a_right_code_does_not_count_as_a_failure(client, submitted):
-    for _attempt in range(throttle.MAX_FAILURES + 2):
+    for _attempt in range(FAILURES + 2):
         assert post(client, API, {"code": submitted.follow_up_code}).status_code == 200
 
 

@@ -3,22 +3,19 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from groundswell.ideas import services, throttle
+from groundswell.ideas import services
 from groundswell.ideas.choices import IdeaCategory, IdeaKind, IdeaStatus
 from groundswell.ideas.models import Comment, Idea, Policy
 from groundswell.ideas.tests.factories import PolicyFactory
 
+FAILURES = settings.GROUNDSWELL_FOLLOW_UP_FAILURES
+
 ALL_ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")
 ACTORS = {"manager", "admin"}  # on a Customer Service submission with no routing rule
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def form(department, **extra):
@@ -131,12 +128,16 @@ def test_everyone_votes_once_and_can_take_it_back(role, org, client_for, submit)
     assert idea.votes.count() == 0
 
 
-def test_named_submission_goes_to_the_new_page(agent, client_for, customer_service):
+def test_named_submission_thanks_and_points_to_ones_own_submissions(
+    agent, client_for, customer_service
+):
     response = client_for(agent).post(reverse("ideas:idea-create"), form(customer_service))
 
     idea = Idea.objects.get()
-    assert response.status_code == 302
-    assert response.url == idea.get_absolute_url()
+    assert response.status_code == 200
+    assert "Thank you for speaking up" in response.text
+    assert "?mine=submitted" in response.text
+    assert str(idea.pk) not in response.text
     assert idea.submitted_by == agent
 
 
@@ -280,7 +281,7 @@ def test_a_bad_code_is_refused_and_guessing_is_braked(client, agent, customer_se
     response = client.post(url, {"code": "ABCD-EFGH-JKMN-PQRS", "body": "hi"})
     assert response.status_code == 404
     assert "does not open any submission" in response.text
-    for _attempt in range(throttle.MAX_FAILURES):
+    for _attempt in range(FAILURES):
         client.post(url, {"code": "ABCD-EFGH-JKMN-PQRS"})
     blocked = client.post(url, {"code": "ABCD-EFGH-JKMN-PQRS"})
     assert blocked.status_code == 429
