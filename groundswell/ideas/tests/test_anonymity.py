@@ -204,6 +204,16 @@ def test_named_and_anonymous_submits_answer_alike(agent, other_agent, client_for
     assert anonymous.context["code"] in anonymous.text
 
 
+def test_named_and_anonymous_thank_you_pages_weigh_the_same(agent, client_for):
+    """An access log that records response sizes cannot tell the two submits apart either."""
+    anonymous = _submit_page(client_for, agent, is_anonymous="on", title="One")
+    named = _submit_page(client_for, agent, title="Two")
+
+    assert anonymous.status_code == named.status_code == 200
+    assert len(anonymous.content) == len(named.content)
+    assert "Thank you for speaking up" in named.text
+
+
 def test_the_api_answers_named_and_anonymous_submits_alike(agent, other_agent, client_for):
     def create(person, **extra):
         data = _form(person.team.department, **extra)
