@@ -324,8 +324,11 @@ def other_active_admins(target: Person) -> QuerySet[Person]:
         role=Role.ADMIN, is_active=True, user__isnull=False, user__is_active=True
     ).exclude(pk=target.pk)
     if transaction.get_connection().in_atomic_block:
-        # Two admins demoting each other at once must not both succeed.
-        admins = admins.select_for_update(of=("self",))
+        # Two admins demoting each other at once must not both succeed. Every such check locks
+        # all admin rows in one order (by key), so the second waits for the first instead of
+        # deadlocking, then reads what the first committed.
+        every_admin = Person.objects.filter(role=Role.ADMIN).order_by("pk")
+        list(every_admin.select_for_update(of=("self",)).values_list("pk", flat=True))
     return admins
 
 
