@@ -404,7 +404,7 @@ def submit_answers(*, token: str, answers: dict[str, Any], comment: str = "") ->
         hold_answers(wave=wave, person=participation.person, values=values, comment=comment)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint: a PostgreSQL subtransaction id of its own
 def hold_answers(*, wave: Wave, person: Person, values: dict[int, int], comment: str) -> None:
     """Put one person's answers in the wave's pending pool, sealed, with nothing that names them.
 
