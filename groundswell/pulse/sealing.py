@@ -24,6 +24,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 PURPOSE = b"groundswell.pulse.pending-pool"
+# Every token of a pool has one length: a token's length follows its plain text's, and a comment
+# whose length shows could be found again, in clear, once the wave is published. The floor
+# holds the answers and a comment of over a thousand characters; a longer one lifts the whole
+# pool to the next power of two.
+PADDED_FLOOR = 2048
 
 
 class PoolKeyMismatch(ImproperlyConfigured):
@@ -42,15 +47,17 @@ def _keys() -> MultiFernet:
 
 
 def seal_all(payloads: Iterable[dict[str, Any]]) -> list[str]:
-    """Each payload as a fresh token (random IV) under SECRET_KEY, all with the same time.
+    """Each payload as a fresh token (random IV) under SECRET_KEY, all alike from outside.
 
-    A Fernet token shows its encryption time (in seconds) in clear; one time for the whole
-    pool keeps that time from telling the rows apart.
+    A Fernet token shows its encryption time (in seconds) in clear and its length follows
+    the plain text's, so all are sealed with one time and padded to one length (JSON ignores
+    the trailing spaces).
     """
+    plain = [json.dumps(payload, ensure_ascii=False).encode() for payload in payloads]
+    size = max([PADDED_FLOOR, *(len(text) for text in plain)])
+    size = 1 << (size - 1).bit_length()
     keys, now = _keys(), int(time.time())
-    return [
-        keys.encrypt_at_time(json.dumps(payload).encode(), now).decode() for payload in payloads
-    ]
+    return [keys.encrypt_at_time(text.ljust(size), now).decode() for text in plain]
 
 
 def unseal_all(tokens: Iterable[str], *, wave: object) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import migrations
 
 PURPOSE = b"groundswell.pulse.pending-pool"
+PADDED_FLOOR = 2048
 
 
 def _keys():
@@ -33,13 +34,13 @@ def _keys():
 
 
 def _rewrite(apps, change):
-    """Put every wave's pending rows back, shuffled, with `change` applied to each."""
+    """Put every wave's pending rows back, shuffled, with `change` applied to its rows."""
     PendingSubmission = apps.get_model("pulse", "PendingSubmission")
     shuffle = secrets.SystemRandom().shuffle
     waves = set(PendingSubmission.objects.values_list("wave_id", flat=True))
     for wave_id in waves:
         rows = list(PendingSubmission.objects.filter(wave_id=wave_id))
-        fresh = [change(row) for row in rows]
+        fresh = change(rows)
         shuffle(fresh)
         PendingSubmission.objects.filter(wave_id=wave_id).delete()
         PendingSubmission.objects.bulk_create(
@@ -48,13 +49,21 @@ def _rewrite(apps, change):
 
 
 def seal(apps, schema_editor):
+    """Seal a wave's rows with one time and one padded length, as pulse/sealing.py does."""
     keys, now = _keys(), int(time.time())
 
-    def sealed(row):
-        if row.payload is None:  # already sealed
-            return {"sealed": row.sealed, "payload": None}
-        token = keys.encrypt_at_time(json.dumps(row.payload).encode(), now).decode()
-        return {"sealed": token, "payload": None}
+    def sealed(rows):
+        plain = [
+            json.dumps(row.payload, ensure_ascii=False).encode() if row.payload is not None
+            else keys.decrypt(row.sealed.encode()).rstrip()
+            for row in rows
+        ]
+        size = max([PADDED_FLOOR, *(len(text) for text in plain)])
+        size = 1 << (size - 1).bit_length()
+        return [
+            {"sealed": keys.encrypt_at_time(text.ljust(size), now).decode(), "payload": None}
+            for text in plain
+        ]
 
     _rewrite(apps, sealed)
 
@@ -62,10 +71,15 @@ def seal(apps, schema_editor):
 def open_again(apps, schema_editor):
     keys = _keys()
 
-    def plain(row):
-        if row.payload is not None:
-            return {"sealed": "", "payload": row.payload}
-        return {"sealed": "", "payload": json.loads(keys.decrypt(row.sealed.encode()))}
+    def plain(rows):
+        return [
+            {
+                "sealed": "",
+                "payload": row.payload if row.payload is not None
+                else json.loads(keys.decrypt(row.sealed.encode())),
+            }
+            for row in rows
+        ]
 
     _rewrite(apps, plain)
 

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from groundswell.pulse import sealing, services
+from groundswell.pulse.choices import COMMENT_MAX_LENGTH
 from groundswell.pulse.models import Comment, Participation, PendingSubmission, Submission
 from groundswell.pulse.tests.helpers import (
     answer_through_link,
@@ -85,6 +86,23 @@ def test_pending_rows_hold_no_readable_answer(admin, team_alpha, settings):
         sealing.unseal_all(stored, wave=wave)
 
 
+def test_every_pending_row_has_one_length_whatever_its_comment(admin, team_alpha):
+    people = members(team_alpha, 4)
+    campaign, wave, links = launched(admin, teams=[team_alpha])
+    comments = ["", "Fine.", SECRET * 20, "夜勤" * (COMMENT_MAX_LENGTH // 2)]  # 6,000 bytes
+    lengths = []
+    for person, comment in zip(people, comments, strict=True):
+        services.submit_answers(
+            token=links[person.email], answers=full_answers(campaign), comment=comment
+        )
+        lengths.append({len(value) for (value,) in _raw_pool(wave, "sealed")})
+
+    assert all(len(seen) == 1 for seen in lengths)
+    assert lengths[0] == lengths[1] == lengths[2]  # under the floor: nothing moves
+    assert lengths[3] != lengths[2]  # a record length lifts the whole pool to the next size
+    assert sorted(_comments([value for (value,) in _raw_pool(wave, "sealed")])) == sorted(comments)
+
+
 @ON_SQLITE
 def test_pending_rows_do_not_follow_the_order_people_answered_in_sqlite(admin, team_alpha):
     wave, order = _answer_in_order(admin, team_alpha)
@@ -129,6 +147,8 @@ def test_one_more_answer_leaves_no_pending_row_as_it_was(admin, team_alpha):
     after = _raw_pool(wave, "id", "sealed")
 
     assert (len(before), len(after)) == (5, 6)
+    # One length for every token, before and after: the comment's length does not show.
+    assert len({len(value) for _key, value in before + after}) == 1
     assert not {key for key, _value in before} & {key for key, _value in after}
     assert not {value for _key, value in before} & {value for _key, value in after}
     # A token shows its encryption time in clear: the same for all, none stands out as new.
