@@ -46,6 +46,9 @@ if not SECRET_KEY:
             "SECRET_KEY (or SECRET_KEY_FILE) must be set when GROUNDSWELL_ENV=production."
         )
     SECRET_KEY = _development_secret_key()
+# Earlier keys, still accepted while they are being replaced (sessions, signed links, and the
+# pulse's sealed pending answers of a wave that opened under one of them).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 # Off unless asked for, in development too: the debug pages list every URL and setting.
 DEBUG = env.bool("DEBUG", default=False)

@@ -6,7 +6,7 @@ answered, by which team and coarse tenure band. Nothing joins the two: no foreig
 shared token, no timestamp finer than a day, and a random UUID key so that neither the key nor
 the default ordering follows the order in which people answered.
 
-Answers are not written where they are read while a wave is open. They wait, sealed in
+Answers are not written where they are read while a wave is open. They wait, encrypted in
 `PendingSubmission`, and are moved into `Submission`, `Answer` and `Comment` all at once, in a
 random order, when the wave closes (services.publish_wave): so the rows' physical order, their
 transaction id and their day say nothing about who answered when. docs/anonymity.md has the
@@ -167,16 +167,18 @@ class Participation(models.Model):
 
 
 class PendingSubmission(models.Model):
-    """Answers of an open wave, waiting to be published with the rest when the wave closes.
+    """Answers of an open wave, sealed, waiting to be published with the rest when it closes.
 
-    `payload` holds what a submission will hold (department, team, tenure band, values,
-    comment) and nothing about the person. The rows live only while the wave is open and are
+    `sealed` is a Fernet token (pulse/sealing.py) of what a submission will hold (department,
+    team, tenure band, values, comment) and nothing about the person. Every new answer
+    rewrites the wave's whole pool, shuffled, with new keys and fresh tokens, so no row keeps
+    an order, a transaction id or a ciphertext from one answer to the next. The rows are
     deleted in the transaction that publishes them.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="pending_submissions")
-    payload = models.JSONField()
+    sealed = models.TextField()
 
     class Meta:
         ordering = ["id"]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, Scope, can, scope_for
-from groundswell.pulse import item_bank, tokens
+from groundswell.pulse import item_bank, sealing, tokens
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
     DEFAULT_GROUP_SIZE,
@@ -404,20 +404,30 @@ def submit_answers(*, token: str, answers: dict[str, Any], comment: str = "") ->
         hold_answers(wave=wave, person=participation.person, values=values, comment=comment)
 
 
+@transaction.atomic(savepoint=False)  # no savepoint: a PostgreSQL subtransaction id of its own
 def hold_answers(*, wave: Wave, person: Person, values: dict[int, int], comment: str) -> None:
-    """Put one person's answers in the wave's pending pool, with nothing that names them.
+    """Put one person's answers in the wave's pending pool, sealed, with nothing that names them.
 
-    The one writer of anonymous answers: the answer page and the demo both come here.
+    The one writer of anonymous answers: the answer page and the demo both come here. The
+    wave's whole pool is rewritten with the new answer among the others, in a random order,
+    with new keys and freshly sealed tokens: every row then carries this transaction's id
+    and sits in shuffled physical order, and a copy of the pool taken before this answer
+    shares no row with one taken after. (Callers hold the wave's row lock, or, as the demo,
+    are alone.)
     """
-    PendingSubmission.objects.create(
-        wave=wave,
-        payload={
-            "department": person.department_id,
-            "team": person.team_id,
-            "tenure_band": tenure_band(person.hire_date, timezone.localdate()),
-            "values": {str(pk): value for pk, value in values.items()},
-            "comment": comment,
-        },
+    payload = {
+        "department": person.department_id,
+        "team": person.team_id,
+        "tenure_band": tenure_band(person.hire_date, timezone.localdate()),
+        "values": {str(pk): value for pk, value in values.items()},
+        "comment": comment,
+    }
+    pool = PendingSubmission.objects.filter(wave=wave)
+    payloads = [*sealing.unseal_all(pool.values_list("sealed", flat=True), wave=wave), payload]
+    _shuffle.shuffle(payloads)
+    pool.delete()
+    PendingSubmission.objects.bulk_create(
+        PendingSubmission(wave=wave, sealed=token) for token in sealing.seal_all(payloads)
     )
 
 
@@ -431,7 +441,9 @@ def publish_wave(wave_id: int) -> int:
     transaction id and their physical order is a shuffle, so neither follows the order in
     which people answered. A department, team or tenure band shared by fewer respondents
     than the minimum is not stored (see `coarsen`). Safe to run again: a wave that is still
-    open, or has nothing pending, is left as it is.
+    open, or has nothing pending, is left as it is. Pending answers sealed under a secret key
+    that is neither SECRET_KEY nor one of SECRET_KEY_FALLBACKS raise `sealing.PoolKeyMismatch`
+    and stay pending.
     """
     with transaction.atomic():
         wave = Wave.objects.select_for_update().select_related("campaign").get(pk=wave_id)
@@ -440,7 +452,7 @@ def publish_wave(wave_id: int) -> int:
         pending = list(PendingSubmission.objects.filter(wave=wave).order_by("id"))
         if not pending:
             return 0
-        payloads = [row.payload for row in pending]
+        payloads = sealing.unseal_all((row.sealed for row in pending), wave=wave)
         _shuffle.shuffle(payloads)
         cells = coarsen(
             [(p["department"], p["team"], p["tenure_band"]) for p in payloads],
