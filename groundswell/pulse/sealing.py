@@ -11,9 +11,9 @@ sealing always uses `SECRET_KEY`.
 from __future__ import annotations
 
 import base64
+import datetime
 import functools
 import json
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,12 +23,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from groundswell.pulse.choices import COMMENT_MAX_LENGTH, TenureBand
+
 PURPOSE = b"groundswell.pulse.pending-pool"
-# Every token of a pool has one length: a token's length follows its plain text's, and a comment
-# whose length shows could be found again, in clear, once the wave is published. The floor
-# holds the answers and a comment of over a thousand characters; a longer one lifts the whole
-# pool to the next power of two.
-PADDED_FLOOR = 2048
+# JSON writes no character of a comment in more than six bytes (a control character as \u00XX).
+MAX_BYTES_PER_CHARACTER = 6
 
 
 class PoolKeyMismatch(ImproperlyConfigured):
@@ -46,18 +45,39 @@ def _keys() -> MultiFernet:
     return MultiFernet([_fernet(secret) for secret in known])
 
 
-def seal_all(payloads: Iterable[dict[str, Any]]) -> list[str]:
-    """Each payload as a fresh token (random IV) under SECRET_KEY, all alike from outside.
+def padded_size(question_count: int) -> int:
+    """The one length every sealed payload of a campaign with that many questions is padded to.
 
-    A Fernet token shows its encryption time (in seconds) in clear and its length follows
-    the plain text's, so all are sealed with one time and padded to one length (JSON ignores
-    the trailing spaces).
+    A token's length follows its plain text's, and a comment whose length showed could be
+    found again, in clear, once the wave is published; so every payload is padded to what the
+    longest possible answer set (every key at its largest, the longest comment) would take.
     """
-    plain = [json.dumps(payload, ensure_ascii=False).encode() for payload in payloads]
-    size = max([PADDED_FLOOR, *(len(text) for text in plain)])
-    size = 1 << (size - 1).bit_length()
-    keys, now = _keys(), int(time.time())
-    return [keys.encrypt_at_time(text.ljust(size), now).decode() for text in plain]
+    longest = {
+        "department": -(2**63),
+        "team": -(2**63),
+        "tenure_band": max((band.value for band in TenureBand), key=len),
+        "values": {str(-(2**63) - n): 10 for n in range(question_count)},
+        "comment": "",
+    }
+    bound = len(_encode(longest)) + MAX_BYTES_PER_CHARACTER * COMMENT_MAX_LENGTH
+    return -(-bound // 1024) * 1024
+
+
+def seal(payload: dict[str, Any], *, size: int, moment: datetime.datetime) -> str:
+    """The payload as a fresh token (random IV) under SECRET_KEY, alike from outside to all others.
+
+    A Fernet token shows its encryption time (in seconds) in clear and its length follows the
+    plain text's, so every token of a wave carries the same time (the wave's opening) and is
+    padded to `size` (JSON ignores the trailing spaces).
+    """
+    text = _encode(payload)
+    if len(text) > size:
+        raise ValueError(f"A sealed payload of {len(text)} bytes does not fit {size}.")
+    return _keys().encrypt_at_time(text.ljust(size), int(moment.timestamp())).decode()
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def unseal_all(tokens: Iterable[str], *, wave: object) -> list[dict[str, Any]]:
