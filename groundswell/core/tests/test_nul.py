@@ -9,24 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from groundswell.desk.models import ImportJob, Interaction
-from groundswell.ideas.choices import IdeaCategory, IdeaKind
 from groundswell.ideas.models import Idea
+from groundswell.ideas.tests.factories import submission_form
 from groundswell.people.models import Person
 
 
-def _idea(person, **extra):
-    return {
-        "kind": IdeaKind.IDEA,
-        "title": "Quiet room",
-        "body": "Somewhere to take a hard call.",
-        "category": IdeaCategory.WORKPLACE,
-        "department": person.team.department.pk,
-        **extra,
-    }
-
-
 def test_a_nul_in_a_form_field_is_a_400_naming_it(agent, client_for):
-    response = client_for(agent).post(reverse("ideas:idea-create"), _idea(agent, title="a\x00b"))
+    response = client_for(agent).post(
+        reverse("ideas:idea-create"), submission_form(agent, title="a\x00b")
+    )
 
     assert response.status_code == 400
     assert "“title” contains a NUL character" in response.text
@@ -71,7 +62,7 @@ def _fields(response):
 
 
 def test_the_api_names_a_nul_in_the_body_down_to_the_nested_field(agent, client_for):
-    body = _idea(agent, title="a\x00b") | {"extra": {"deep": ["ok", "x\x00"]}, "k\x00": 1}
+    body = submission_form(agent, title="a\x00b") | {"extra": {"deep": ["ok", "x\x00"]}, "k\x00": 1}
 
     response = client_for(agent).post("/api/v1/ideas", body, content_type="application/json")
 

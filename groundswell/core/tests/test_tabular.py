@@ -13,15 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from groundswell.core.lib import tabular
+from groundswell.core.tests.hostile import HOSTILE
 
-HOSTILE = [
-    '=HYPERLINK("https://evil.test","click")',
-    "+1",
-    "-2+3",
-    "@SUM(A1:A2)",
-    "\t=1",
-    "\r=1",
-]
 ROW = ["plain", "", None, 7, -3, 2.5, Decimal("-4.50"), datetime.date(2026, 10, 1)]
 
 

@@ -6,17 +6,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from groundswell.core.tests.hostile import HOSTILE
 from groundswell.desk import imports
 from groundswell.desk.models import ImportJob
-
-HOSTILE = [
-    '=HYPERLINK("https://evil.test","click")',
-    "+1",
-    "-2+3",
-    "@SUM(A1:A2)",
-    "\t=1",
-    "\r=1",
-]
 
 
 def read(text):

@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from groundswell.ideas.choices import IdeaCategory, IdeaKind
 from groundswell.ideas.models import Policy
 from groundswell.people.tests.factories import PersonFactory
 
@@ -20,3 +21,15 @@ class PolicyFactory(factory.django.DjangoModelFactory[Policy]):
     limit_amount = None
     currency = ""
     review_by = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
+
+
+def submission_form(person, **extra):
+    """What the open door's form (or API) receives for a plain idea about `person`'s department."""
+    return {
+        "kind": IdeaKind.IDEA,
+        "title": "Quiet room",
+        "body": "Somewhere to take a hard call.",
+        "category": IdeaCategory.WORKPLACE,
+        "department": person.team.department.pk,
+        **extra,
+    }

@@ -3,19 +3,8 @@
 from django.test import Client
 from django.urls import reverse
 
-from groundswell.ideas.choices import IdeaCategory, IdeaKind
 from groundswell.ideas.models import Idea
-
-
-def _form(person, **extra):
-    return {
-        "kind": IdeaKind.IDEA,
-        "title": "Quiet room",
-        "body": "Somewhere to take a hard call.",
-        "category": IdeaCategory.WORKPLACE,
-        "department": person.team.department.pk,
-        **extra,
-    }
+from groundswell.ideas.tests.factories import submission_form
 
 
 def _client(person, address):
@@ -31,11 +20,15 @@ def test_submissions_from_one_address_are_braked_named_and_anonymous_alike(
     office = "192.0.2.10"
     url = reverse("ideas:idea-create")
 
-    anonymous = _client(agent, office).post(url, _form(agent, is_anonymous="on"))
-    named = _client(other_agent, office).post(url, _form(other_agent))
-    braked = _client(agent, office).post(url, _form(agent, is_anonymous="on", title="Third"))
-    braked_named = _client(other_agent, office).post(url, _form(other_agent, title="Fourth"))
-    elsewhere = _client(agent, "192.0.2.99").post(url, _form(agent, title="From home"))
+    anonymous = _client(agent, office).post(url, submission_form(agent, is_anonymous="on"))
+    named = _client(other_agent, office).post(url, submission_form(other_agent))
+    braked = _client(agent, office).post(
+        url, submission_form(agent, is_anonymous="on", title="Third")
+    )
+    braked_named = _client(other_agent, office).post(
+        url, submission_form(other_agent, title="Fourth")
+    )
+    elsewhere = _client(agent, "192.0.2.99").post(url, submission_form(agent, title="From home"))
 
     assert (anonymous.status_code, named.status_code, elsewhere.status_code) == (200, 200, 200)
     assert braked.status_code == braked_named.status_code == 429
@@ -49,7 +42,9 @@ def test_the_api_brakes_submissions_from_one_address(agent, settings):
     client = _client(agent, "192.0.2.10")
 
     def create(**extra):
-        return client.post("/api/v1/ideas", _form(agent, **extra), content_type="application/json")
+        return client.post(
+            "/api/v1/ideas", submission_form(agent, **extra), content_type="application/json"
+        )
 
     first, second = create(is_anonymous=True), create()
 
@@ -64,8 +59,8 @@ def test_an_invalid_form_does_not_count(agent, settings):
     client = _client(agent, "192.0.2.10")
     url = reverse("ideas:idea-create")
 
-    invalid = client.post(url, _form(agent, title=""))
-    valid = client.post(url, _form(agent))
+    invalid = client.post(url, submission_form(agent, title=""))
+    valid = client.post(url, submission_form(agent))
 
     assert invalid.status_code == 200
     assert valid.status_code == 200

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.core.tests.hostile import HOSTILE
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.tests.factories import PersonFactory
@@ -17,14 +18,6 @@ from groundswell.voice import rollups
 from groundswell.voice.tests import dashboard_data as data
 
 ClientFor = Callable[[Person], Client]
-HOSTILE = [
-    '=HYPERLINK("https://evil.test","click")',
-    "+1",
-    "-2+3",
-    "@SUM(A1:A2)",
-    "\t=1",
-    "\r=1",
-]
 
 
 def export(client: Client, table: str) -> list[list[str]]:
