@@ -5,11 +5,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from groundswell.core.navigation import AREAS_BY_SLUG
-from groundswell.core.typing import AuthedRequest
 from groundswell.desk.selectors import overdue_promises_for
 from groundswell.people import selectors
 from groundswell.people.choices import Role
 from groundswell.people.decorators import person_required
+from groundswell.people.typing import AuthedRequest
 from groundswell.voice.follow_ups import due_for_home
 
 
