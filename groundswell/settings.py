@@ -57,7 +57,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "groundswell.core",  # first, so its registration/ templates win over the admin's
-    "groundswell.core.admin_site.GroundswellAdminConfig",
+    "groundswell.site.admin_site.GroundswellAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "groundswell.ideas",
     "groundswell.pulse",
     "groundswell.api",
+    "groundswell.site",  # the top: home page, navigation, the API's routers, the demo
 ]
 
 MIDDLEWARE = [
@@ -107,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "groundswell.core.context_processors.navigation",
+                "groundswell.site.context_processors.navigation",
             ],
         },
     },
@@ -146,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdeasConfig(AppConfig):
     name = "groundswell.ideas"
     verbose_name = "Open door"
     label = "ideas"
+
+    def ready(self) -> None:
+        from groundswell.core import registry
+        from groundswell.people.choices import EVERYONE
+
+        registry.areas.register(
+            registry.Area(
+                "ideas",
+                _("Open door"),
+                _("Ideas, issues and policy friction raised by anyone, acknowledged on time."),
+                EVERYONE,
+                "ideas:idea-list",
+                position=50,
+            )
+        )
