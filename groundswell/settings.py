@@ -322,7 +322,7 @@ LOGGING = {
 # Product settings
 GROUNDSWELL_PAGE_SIZE = 50
 GROUNDSWELL_IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
-# Dotted paths of the demo steps `seed_demo` runs; empty means all of them (people/demo.py).
+# Dotted paths of the demo steps `seed_demo` runs; empty means all registered (people/demo.py).
 GROUNDSWELL_DEMO_STEPS = env.list("DEMO_STEPS", default=[])
 # Agent-level survey scores stay hidden until an agent has this many answers in the period.
 GROUNDSWELL_MIN_AGENT_RESPONSES = env.int("MIN_AGENT_RESPONSES", default=10)

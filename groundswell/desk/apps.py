@@ -8,8 +8,12 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from groundswell.core import registry
+        from groundswell.desk.demo import SERVICE
         from groundswell.desk.selectors import overdue_promises_for
         from groundswell.people.choices import EVERYONE, Role
+        from groundswell.people.demo import DEMO_STEPS
+
+        DEMO_STEPS.register(SERVICE)
 
         registry.areas.register(
             registry.Area(

@@ -9,7 +9,11 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         from groundswell.core import registry
+        from groundswell.ideas.demo import OPEN_DOOR
         from groundswell.people.choices import EVERYONE
+        from groundswell.people.demo import DEMO_STEPS
+
+        DEMO_STEPS.register(OPEN_DOOR)
 
         registry.areas.register(
             registry.Area(

@@ -8,10 +8,11 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from groundswell.core import registry
-        from groundswell.people import selectors
+        from groundswell.people import demo, selectors
         from groundswell.people.choices import EVERYONE
         from groundswell.people.permissions import Action, can
 
+        demo.DEMO_STEPS.register(demo.ORGANISATION)  # first: every other step builds on it
         registry.areas.register(
             registry.Area(
                 "people",

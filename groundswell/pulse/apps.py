@@ -11,10 +11,13 @@ class PulseConfig(AppConfig):
         from groundswell.core import registry
         from groundswell.people import hooks
         from groundswell.people.choices import EVERYONE
+        from groundswell.people.demo import DEMO_STEPS
+        from groundswell.pulse.demo import PULSE
         from groundswell.pulse.services import revoke_leavers_invitations
 
         # A leaver's open links stop working the moment they are switched off.
         hooks.on_person_deactivated(revoke_leavers_invitations)
+        DEMO_STEPS.register(PULSE)
         registry.areas.register(
             registry.Area(
                 "pulse",
