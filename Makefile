@@ -54,9 +54,10 @@ worker: migrate ## run the background task worker alone
 
 test: install lint typecheck pytest ## lint, format check, mypy, migrations check and the whole suite
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the import layers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: install ## format and autofix with ruff
 	$(VENV)/bin/ruff format .

@@ -60,7 +60,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "groundswell.core",  # first, so its registration/ templates win over the admin's
-    "groundswell.core.admin_site.GroundswellAdminConfig",
+    "groundswell.site.admin_site.GroundswellAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "groundswell.ideas",
     "groundswell.pulse",
     "groundswell.api",
+    "groundswell.site",  # the top: home page, navigation, the API's routers, the demo
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "groundswell.core.context_processors.navigation",
+                "groundswell.site.context_processors.navigation",
             ],
         },
     },
@@ -149,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
@@ -324,7 +325,7 @@ LOGGING = {
 # Product settings
 GROUNDSWELL_PAGE_SIZE = 50
 GROUNDSWELL_IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
-# Dotted paths of the demo steps `seed_demo` runs; empty means all of them (people/demo.py).
+# Dotted paths of the demo steps `seed_demo` runs; empty means all registered (people/demo.py).
 GROUNDSWELL_DEMO_STEPS = env.list("DEMO_STEPS", default=[])
 # Agent-level survey scores stay hidden until an agent has this many answers in the period.
 GROUNDSWELL_MIN_AGENT_RESPONSES = env.int("MIN_AGENT_RESPONSES", default=10)

@@ -1,14 +1,17 @@
+"""The site's URLs: the top of the stack mounts every app's pages and the API (site/api.py)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from groundswell.api.api import api
 from groundswell.pulse.urls import public_patterns as pulse_answer_patterns
+from groundswell.site.api import api
 from groundswell.voice.urls import public_patterns as survey_patterns
 
 urlpatterns = [
     # The busiest prefixes first: Django tries the patterns in order on every request.
     path("s/", include(survey_patterns)),
     path("api/v1/", api.urls),
+    path("", include("groundswell.site.urls")),
     path("", include("groundswell.core.urls")),
     path("accounts/", include("groundswell.core.auth_urls")),
     path("people/", include("groundswell.people.urls")),

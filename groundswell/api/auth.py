@@ -1,7 +1,9 @@
 """Who is calling the API: an integration's key, or a signed-in person's browser session.
 
 Either way the caller's Person ends up as `request.auth`, so routes call the same selectors
-and services as pages do; a key also leaves itself on `request.api_key` for its scope.
+and services as pages do; a key also leaves itself on `request.api_key` for its scope. The
+request type routes see, `ApiRequest`, is in `people.typing`: every app's router uses it, and
+this app sits above people.
 """
 
 from __future__ import annotations
@@ -18,17 +20,9 @@ from groundswell.api.choices import ApiKeyScope
 from groundswell.api.services import authenticate_api_key
 
 if TYPE_CHECKING:
-    from groundswell.api.models import ApiKey
     from groundswell.people.models import Person
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class ApiRequest(HttpRequest):
-    """A request that passed API authentication."""
-
-    auth: Person
-    api_key: ApiKey | None
 
 
 class ApiKeyAuth(HttpBearer):

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from groundswell.api import selectors, services
 from groundswell.api.forms import ApiKeyForm
-from groundswell.core.typing import AuthedRequest
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
+from groundswell.people.typing import AuthedRequest
 
 
 @person_required(Action.MANAGE_API_KEYS)

@@ -4,7 +4,5 @@ from groundswell.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("areas/<slug:slug>/", views.area, name="area"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -10,9 +10,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import ValidationError as PydanticValidationError
 
-from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES, field_path
-from groundswell.api.pagination import Pages
+from groundswell.core.api.errors import ERROR_RESPONSES, field_path
+from groundswell.core.api.pagination import Pages
 from groundswell.desk import imports, selectors, services
 from groundswell.desk.models import Customer, Interaction, Promise
 from groundswell.desk.schemas import (
@@ -34,6 +33,7 @@ from groundswell.desk.schemas import (
 )
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import ApiRequest
 
 router = Router(tags=["desk"])
 

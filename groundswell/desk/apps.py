@@ -1,6 +1,32 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeskConfig(AppConfig):
     name = "groundswell.desk"
     label = "desk"
+
+    def ready(self) -> None:
+        from groundswell.core import registry
+        from groundswell.desk.demo import SERVICE
+        from groundswell.desk.selectors import overdue_promises_for
+        from groundswell.people.choices import EVERYONE, Role
+        from groundswell.people.demo import DEMO_STEPS
+
+        DEMO_STEPS.register(SERVICE)
+
+        registry.areas.register(
+            registry.Area(
+                "desk",
+                _("Service desk"),
+                _("Customer and internal interactions, and the promises made in them."),
+                EVERYONE,
+                "desk:interaction-list",
+                position=20,
+            )
+        )
+        registry.home_panels.register(
+            registry.HomePanel(
+                "overdue_promises", frozenset({Role.AGENT, Role.TEAM_LEAD}), overdue_promises_for
+            )
+        )

@@ -1,15 +1,14 @@
-"""Demo data for the service desk and customer voice: a year of interactions and what followed.
+"""Demo data for the service desk: a year of customers, interactions and promises.
 
-One step (`SERVICE`) because the data is one story: customers contact teams, agents make and
-keep promises, customers are surveyed after resolution, some answer, and poor answers are
-followed up. Scores differ by team and drift over the year, so the dashboards have something
-true to show. Everything is bulk-inserted; nothing loops over the database.
+Customers contact teams and agents make and keep promises; customer voice's step
+(`voice.demo.SURVEYS`) then surveys the customers after resolution, from what this step hands
+over in `ctx.handover["service"]`: the interactions, each team's quality and drift over the
+year, and the year's bounds. Everything is bulk-inserted; nothing loops over the database.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import math
 import random
 from dataclasses import dataclass
@@ -21,20 +20,12 @@ from groundswell.desk.models import Customer, Interaction, Promise
 from groundswell.people.choices import Role
 from groundswell.people.demo import DemoContext, DemoSize, DemoStep
 from groundswell.people.models import Person, Team
-from groundswell.voice.choices import SCALES, FollowUpOutcome, FollowUpStatus, SurveyKind
-from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
-from groundswell.voice.rollups import refresh_voice_rollups
-from groundswell.voice.services import next_business_day
 
 INTERACTIONS = {DemoSize.SMALL: 3_000, DemoSize.MEDIUM: 100_000, DemoSize.LARGE: 300_000}
 DAYS = 365
 BATCH = 2_000
-INVITED_SHARE = 0.75
-RESPONSE_RATE = 0.25
 PROMISE_SHARE = 0.15
 INTERNAL_SHARE = 0.05
-KIND_WEIGHTS: dict[str, float] = {SurveyKind.CSAT: 0.6, SurveyKind.NPS: 0.25, SurveyKind.CES: 0.15}
-DEFAULT_POOR = {SurveyKind.CSAT: 2, SurveyKind.CES: 5, SurveyKind.NPS: 6}
 LANGUAGE_WEIGHTS = {"en": 0.6, "es": 0.17, "fr": 0.12, "de": 0.11}
 TOPICS = (
     "billing", "refund", "delivery", "login", "outage", "installation", "contract",
@@ -60,51 +51,34 @@ INTERNAL_SUBJECTS = (
     "Payslip question",
     "New starter equipment",
 )
-# Comments in the customer's language, in our own words, by how the customer felt.
-COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "good": ("Quick and friendly, thank you!", "Sorted on the first call.",
-                 "The agent really listened.", "Clear answer and kept me updated."),
-        "bad": ("Nobody called me back as promised.", "I had to explain everything three times.",
-                "Still waiting for my refund.", "Long hold and no solution."),
-    },
-    "es": {
-        "good": ("Rápido y muy amable, gracias.", "Lo resolvieron en la primera llamada."),
-        "bad": ("Nadie me devolvió la llamada.", "Sigo esperando el reembolso."),
-    },
-    "fr": {
-        "good": ("Rapide et aimable, merci !", "Problème réglé dès le premier appel."),
-        "bad": ("Personne ne m'a rappelé.", "J'attends toujours mon remboursement."),
-    },
-    "de": {
-        "good": ("Schnell und freundlich, danke!", "Gleich beim ersten Anruf gelöst."),
-        "bad": ("Niemand hat zurückgerufen.", "Ich warte immer noch auf die Erstattung."),
-    },
-}  # fmt: skip
-NOTES = {
-    FollowUpOutcome.REACHED_RESOLVED: "Called back, apologised and fixed it the same day.",
-    FollowUpOutcome.REACHED_NOT_RESOLVED: "Spoke to the customer; passed the fault to Billing.",
-    FollowUpOutcome.NOT_REACHED: "Two calls and an email, no answer.",
-}
 
 
 @dataclass
-class _TeamProfile:
+class TeamProfile:
     team: Team
     agents: list[Person]
     quality: float  # how well this team serves, 0..1
     drift: float  # change in quality over the year
 
 
+@dataclass(frozen=True)
+class ServiceHandover:
+    """What the desk's step leaves for the survey step that continues its story."""
+
+    interactions: list[Interaction]
+    profiles: dict[int, TeamProfile]  # by team id
+    start: datetime.datetime
+    now: datetime.datetime
+
+
 def create_service(ctx: DemoContext) -> None:
-    """Customers, interactions, promises, survey invitations, responses and follow-ups."""
+    """Customers, interactions and promises; the surveys follow in voice's step."""
     rng = ctx.rng
     now = timezone.now()
     start = now - datetime.timedelta(days=DAYS)
     service_teams = _service_teams(ctx)
     if not service_teams:
         return
-    versions = _survey_versions()
     internal_people = [p for p in ctx.people if p.is_active and p.team_id is not None]
     total = INTERACTIONS[ctx.size]
 
@@ -146,20 +120,13 @@ def create_service(ctx: DemoContext) -> None:
     profiles = {p.team.pk: p for p in service_teams}
 
     promises = _create_promises(ctx, interactions, now)
-    responses, follow_ups = _create_survey_data(ctx, interactions, profiles, versions, start, now)
-    refresh_voice_rollups(since=start.date())
+    ctx.handover["service"] = ServiceHandover(interactions, profiles, start, now)
     ctx.counts.update(
-        {
-            "customers": len(customers),
-            "interactions": len(interactions),
-            "promises": promises,
-            "survey responses": responses,
-            "follow-ups": follow_ups,
-        }
+        {"customers": len(customers), "interactions": len(interactions), "promises": promises}
     )
 
 
-def _service_teams(ctx: DemoContext) -> list[_TeamProfile]:
+def _service_teams(ctx: DemoContext) -> list[TeamProfile]:
     """Teams that serve customers (and IT/HR for internal requests), with their agents."""
     agents_by_team: dict[int, list[Person]] = {}
     for person in ctx.people:
@@ -174,7 +141,7 @@ def _service_teams(ctx: DemoContext) -> list[_TeamProfile]:
         if not agents:
             continue
         profiles.append(
-            _TeamProfile(
+            TeamProfile(
                 team=team,
                 agents=agents,
                 quality=ctx.rng.uniform(0.45, 0.9),
@@ -255,163 +222,10 @@ def _create_promises(
     return len(promises)
 
 
-def _survey_versions() -> dict[str, SurveyVersion]:
-    """The active survey of each kind and its latest version, made if the database has none."""
-    versions: dict[str, SurveyVersion] = {}
-    for kind in SurveyKind:
-        survey = Survey.objects.filter(kind=kind, is_active=True).first()
-        if survey is None:
-            survey = Survey.objects.create(
-                kind=kind, name=f"{kind.upper()} after service", poor_threshold=DEFAULT_POOR[kind]
-            )
-        version = survey.versions.order_by("-number").first()
-        if version is None:
-            low, high = SCALES[kind]
-            version = SurveyVersion.objects.create(
-                survey=survey,
-                number=1,
-                question=f"How would you rate the service you received? ({low} to {high})",
-                low_label="Very poor",
-                high_label="Excellent",
-                comment_prompt="Tell us more (optional)",
-            )
-        versions[kind] = version
-    return versions
-
-
-def _score(rng: random.Random, kind: str, quality: float) -> int:
-    """A score on `kind`'s scale: better teams score higher (CES: lower is better)."""
-    low, high = SCALES[kind]
-    value = min(1.0, max(0.0, rng.gauss(quality, 0.22)))
-    if kind == SurveyKind.CES:
-        value = 1 - value
-    return low + round(value * (high - low))
-
-
-def _is_poor(kind: str, score: int) -> bool:
-    threshold = DEFAULT_POOR[SurveyKind(kind)]
-    return score >= threshold if kind == SurveyKind.CES else score <= threshold
-
-
-def _is_high(kind: str, score: int) -> bool:
-    if kind == SurveyKind.CES:
-        return score <= 2
-    return score >= SCALES[kind][1] - (1 if kind == SurveyKind.NPS else 0)
-
-
-def _create_survey_data(
-    ctx: DemoContext,
-    interactions: list[Interaction],
-    profiles: dict[int, _TeamProfile],
-    versions: dict[str, SurveyVersion],
-    start: datetime.datetime,
-    now: datetime.datetime,
-) -> tuple[int, int]:
-    rng = ctx.rng
-    kinds: list[str] = list(KIND_WEIGHTS)
-    kind_weights = list(KIND_WEIGHTS.values())
-    invitations: list[Invitation] = []
-    answers: list[tuple[Invitation, Interaction, str]] = []
-    for interaction in interactions:
-        customer = interaction.customer
-        if (
-            customer is None
-            or interaction.resolved_at is None
-            or customer.is_opted_out
-            or rng.random() >= INVITED_SHARE
-        ):
-            continue
-        kind = rng.choices(kinds, weights=kind_weights)[0]
-        sent = interaction.resolved_at + datetime.timedelta(minutes=rng.randint(5, 90))
-        invitation = Invitation(
-            version=versions[kind],
-            interaction=interaction,
-            customer=customer,
-            token_hash=hashlib.sha256(f"demo:{ctx.seed}:{interaction.pk}".encode()).hexdigest(),
-            language=customer.language,
-            send_after=sent,
-            sent_at=sent if sent < now else None,
-            expires_at=sent + datetime.timedelta(days=14),
-        )
-        invitations.append(invitation)
-        if invitation.sent_at is not None and rng.random() < RESPONSE_RATE:
-            answers.append((invitation, interaction, kind))
-    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
-
-    responses: list[Response] = []
-    for invitation, interaction, kind in answers:
-        profile = profiles[interaction.team_id]
-        progress = (interaction.opened_at - start).total_seconds() / (DAYS * 86400)
-        score = _score(rng, kind, profile.quality + profile.drift * progress)
-        poor = _is_poor(kind, score)
-        comment = ""
-        if rng.random() < 0.35:
-            bank = COMMENTS.get(invitation.language, COMMENTS["en"])
-            comment = rng.choice(bank["bad" if poor else "good"])
-        sent_at = invitation.sent_at or now
-        responses.append(
-            Response(
-                invitation=invitation,
-                kind=kind,
-                score=score,
-                comment=comment,
-                language=invitation.language,
-                team_id=interaction.team_id,
-                agent_id=interaction.handled_by_id,
-                channel=interaction.channel,
-                is_poor=poor,
-                is_compliment=bool(comment) and _is_high(kind, score),
-                submitted_at=min(now, sent_at + datetime.timedelta(hours=rng.uniform(0.1, 30))),
-            )
-        )
-    Response.objects.bulk_create(responses, batch_size=BATCH)
-
-    leads = {profile.team.pk: profile.team.lead_id for profile in profiles.values()}
-    outcomes = list(FollowUpOutcome)
-    follow_ups = []
-    for response in responses:
-        if not response.is_poor:
-            continue
-        due = next_business_day(response.submitted_at)
-        age = now - response.submitted_at
-        if age < datetime.timedelta(days=2) or rng.random() < 0.04:
-            status, outcome, closed, note = FollowUpStatus.OPEN, "", None, ""
-        else:
-            outcome = rng.choices(outcomes, weights=[0.6, 0.25, 0.15])[0]
-            closed = response.submitted_at + datetime.timedelta(hours=rng.lognormvariate(2.5, 0.8))
-            closed = min(closed, now)
-            status, note = FollowUpStatus.CLOSED, NOTES[outcome]
-        follow_ups.append(
-            FollowUp(
-                response=response,
-                team_id=response.team_id,
-                owner_id=leads.get(response.team_id),
-                due_at=due,
-                status=status,
-                outcome=outcome,
-                note=note,
-                closed_at=closed,
-                closed_by_id=leads.get(response.team_id) if closed else None,
-            )
-        )
-    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
-    return len(responses), len(follow_ups)
-
-
 def wipe_service() -> None:
-    """Remove every interaction, customer and what hangs off them (surveys stay)."""
-    from groundswell.voice import models as voice
-
-    rollups = (
-        voice.DailyVoiceRollup,
-        voice.DailyServiceRollup,
-        voice.WeeklyVoiceRollup,
-        voice.WeeklyServiceRollup,
-        voice.WeeklyAgentRollup,
-    )
-    for model in (*rollups, FollowUp, Response, Invitation, Promise, Interaction, Customer):
+    """Remove every interaction, customer and promise (voice's step wipes its rows first)."""
+    for model in (Promise, Interaction, Customer):
         model.objects.all().delete()
-    voice.VoiceRollupState.objects.all().delete()
 
 
 SERVICE = DemoStep(name="service", create=create_service, wipe=wipe_service)

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from groundswell.core.lib.listing import datetime_formatter, url_maker
+from groundswell.desk import hooks
 from groundswell.desk.choices import Channel, ImportStatus, InteractionStatus, PromiseStatus
 from groundswell.desk.models import Customer, ImportJob, Interaction, Promise
 from groundswell.people.choices import Role
@@ -267,13 +268,9 @@ def _answers_shown(viewer: Person, interaction: Interaction) -> set[int]:
     """The survey answers about `interaction` that `viewer` may read one by one.
 
     Customer voice decides (an answer names its agent, so it follows the minimum number of
-    answers the dashboard keeps); asked lazily, as desk sits below voice.
+    answers the dashboard keeps), through the hook it registers: desk sits below voice.
     """
-    from groundswell.voice.models import Response
-    from groundswell.voice.survey_selectors import responses_shown_to
-
-    about = Response.objects.filter(invitation__interaction=interaction)
-    return set(responses_shown_to(viewer, about).values_list("pk", flat=True))
+    return hooks.timeline_answers(viewer, interaction)
 
 
 def build_timeline(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.core.lib.prepared import PreparedLookup
+from groundswell.desk import hooks
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
@@ -87,14 +88,9 @@ def check_interaction(interaction: Interaction) -> None:
 
 
 def _after_resolution(interaction: Interaction) -> None:
-    """Ask the customer about the service, once the resolution is safely stored."""
-
-    def invite() -> None:
-        from groundswell.voice import services as voice_services
-
-        voice_services.invite_after_resolution(interaction)
-
-    transaction.on_commit(invite)
+    """Tell the apps above (customer voice asks the customer about the service), once the
+    resolution is safely stored."""
+    transaction.on_commit(lambda: hooks.interaction_resolved(interaction))
 
 
 @transaction.atomic

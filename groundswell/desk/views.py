@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from groundswell.core.typing import AuthedRequest
 from groundswell.desk import imports, selectors, services
 from groundswell.desk.forms import (
     ImportUploadForm,
@@ -20,6 +19,7 @@ from groundswell.desk.forms import (
 from groundswell.desk.models import ImportJob
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import AuthedRequest
 
 
 @person_required(Action.VIEW_INTERACTIONS)

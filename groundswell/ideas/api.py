@@ -11,9 +11,8 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES, ErrorOut
-from groundswell.api.pagination import Pages
+from groundswell.core.api.errors import ERROR_RESPONSES, ErrorOut
+from groundswell.core.api.pagination import Pages
 from groundswell.ideas import selectors, services, throttle
 from groundswell.ideas.models import Comment, Idea, Policy
 from groundswell.ideas.schemas import (
@@ -33,6 +32,7 @@ from groundswell.ideas.schemas import (
 )
 from groundswell.people.models import Department, Person
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import ApiRequest
 
 router = Router()
 

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from groundswell.core.typing import AuthedRequest
 from groundswell.ideas import selectors, services, throttle
 from groundswell.ideas.choices import TRANSITIONS
 from groundswell.ideas.forms import (
@@ -30,6 +29,7 @@ from groundswell.ideas.forms import (
 )
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import AuthedRequest
 
 
 @person_required(Action.USE_OPEN_DOOR)

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES
-from groundswell.api.pagination import Pages
+from groundswell.core.api.errors import ERROR_RESPONSES
+from groundswell.core.api.pagination import Pages
 from groundswell.people import selectors, services
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can
@@ -29,6 +28,7 @@ from groundswell.people.schemas import (
     TeamOut,
     TeamPatch,
 )
+from groundswell.people.typing import ApiRequest
 
 router = Router()
 

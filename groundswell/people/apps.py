@@ -1,6 +1,37 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "groundswell.people"
     label = "people"
+
+    def ready(self) -> None:
+        from groundswell.core import registry
+        from groundswell.people import demo, selectors
+        from groundswell.people.choices import EVERYONE
+        from groundswell.people.permissions import Action, can
+
+        demo.DEMO_STEPS.register(demo.ORGANISATION)  # first: every other step builds on it
+        registry.areas.register(
+            registry.Area(
+                "people",
+                _("People"),
+                _("Departments, teams and colleagues."),
+                EVERYONE,
+                "people:person-list",
+                position=10,
+            )
+        )
+        registry.admin_links.register(
+            registry.AdminLink(
+                "import",
+                _("Import people"),
+                "people:import",
+                lambda person: can(person, Action.IMPORT_PEOPLE),
+                position=10,
+            )
+        )
+        registry.home_panels.register(
+            registry.HomePanel("summary", EVERYONE, selectors.home_summary)
+        )

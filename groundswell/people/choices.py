@@ -10,3 +10,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     EXECUTIVE = "executive", _("Executive")
     ADMIN = "admin", _("Admin")
+
+
+# Who sees a menu area (core.registry.Area.roles).
+EVERYONE = frozenset(Role)
+LEADERS = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN})
+SENIOR = frozenset({Role.MANAGER, Role.EXECUTIVE, Role.ADMIN})

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from groundswell.core.typing import AuthedRequest
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import AuthedRequest
 
 P = ParamSpec("P")
 View = Callable[Concatenate[AuthedRequest, P], HttpResponse]

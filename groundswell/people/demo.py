@@ -2,9 +2,10 @@
 
 `seed_demo` builds it in bulk from a seed, so the same seed always gives the same people,
 emails and teams (hire dates are relative to today, so new hires stay new). Other apps add
-their own demo data as further steps: write a `DemoStep` in `<app>/demo.py` and add its dotted
-path to `DEMO_STEPS`. Each step gets its own random generator derived from the seed, so a new
-step never changes the data of the steps before it.
+their own demo data as further steps: write a `DemoStep` in `<app>/demo.py` and register it
+with `DEMO_STEPS.register(...)` in the app's `AppConfig.ready()`; steps run in registration
+order (INSTALLED_APPS order). Each step gets its own random generator derived from the seed,
+so a new step never changes the data of the steps before it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from faker import Faker
 
+from groundswell.core.registry import Registry
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 
@@ -289,15 +291,22 @@ class DemoContext:
     people: list[Person] = field(default_factory=list)
     demo_people: dict[Role, Person] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # what the summary reports
+    # What a step leaves for a later one that continues its story, by the giving step's name.
+    handover: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class DemoStep:
-    """One app's part of the demo: `create` adds its data, `wipe` removes all of it."""
+    """One app's part of the demo: `create` adds its data, `wipe` removes all of it.
+
+    A step that `continues` the one before it keeps drawing from that step's random generator
+    instead of getting its own (customer voice's surveys continue the service desk's year).
+    """
 
     name: str
     create: Callable[[DemoContext], None]
     wipe: Callable[[], None]
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -614,19 +623,18 @@ def _team_names(department: DepartmentPlan, count: int) -> list[str]:
     return names
 
 
-# The steps `seed_demo` runs, in order (wiped in reverse). Later apps append theirs here.
-DEMO_STEPS = (
-    "groundswell.people.demo.ORGANISATION",
-    "groundswell.desk.demo.SERVICE",
-    "groundswell.ideas.demo.OPEN_DOOR",
-    "groundswell.pulse.demo.PULSE",
-)
+# The steps `seed_demo` runs, in registration order (wiped in reverse): each app registers its
+# own in its AppConfig.ready(), people's ORGANISATION first.
+DEMO_STEPS: Registry[DemoStep] = Registry("demo step")
 
 
 def demo_steps() -> list[DemoStep]:
-    """The steps to run; the GROUNDSWELL_DEMO_STEPS setting may narrow them (tests do)."""
-    paths = getattr(settings, "GROUNDSWELL_DEMO_STEPS", None) or DEMO_STEPS
-    return [import_string(path) for path in paths]
+    """The registered steps; the GROUNDSWELL_DEMO_STEPS setting (dotted paths) may narrow them
+    (tests and the benchmark do)."""
+    paths = getattr(settings, "GROUNDSWELL_DEMO_STEPS", None)
+    if paths:
+        return [import_string(path) for path in paths]
+    return list(DEMO_STEPS)
 
 
 # --- Entry points ------------------------------------------------------------------------------
@@ -666,7 +674,8 @@ def seed_demo(
         faker=faker,
     )
     for step in steps:
-        ctx.rng, ctx.faker = generators(seed, step.name)
+        if not step.continues:
+            ctx.rng, ctx.faker = generators(seed, step.name)
         step.create(ctx)
     return DemoResult(
         size=size, seed=seed, counts=ctx.counts, seconds=time.perf_counter() - started

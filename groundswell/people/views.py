@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from groundswell.core.typing import AuthedRequest
 from groundswell.people import imports, selectors, services
 from groundswell.people.decorators import person_required
 from groundswell.people.forms import (
@@ -21,6 +20,7 @@ from groundswell.people.forms import (
     PersonForm,
 )
 from groundswell.people.permissions import Action
+from groundswell.people.typing import AuthedRequest
 
 
 @person_required(Action.VIEW_DIRECTORY)

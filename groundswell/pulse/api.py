@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES
-from groundswell.api.pagination import Pages
+from groundswell.core.api.errors import ERROR_RESPONSES
+from groundswell.core.api.pagination import Pages
 from groundswell.people.models import Department, Team
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import ApiRequest
 from groundswell.pulse import item_bank, selectors, services
 from groundswell.pulse.models import Campaign
 from groundswell.pulse.schemas import (

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundswell.core.lib import tabular
-from groundswell.core.typing import AuthedRequest
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import AuthedRequest
 from groundswell.pulse import exports, selectors, services
 from groundswell.pulse.forms import CampaignForm, ResultsFilterForm
 

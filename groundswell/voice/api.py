@@ -5,9 +5,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
-from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES
+from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import ApiRequest
 from groundswell.voice import selectors
 from groundswell.voice.schemas import (
     AgentFiguresOut,

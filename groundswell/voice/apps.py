@@ -1,6 +1,40 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VoiceConfig(AppConfig):
     name = "groundswell.voice"
     label = "voice"
+
+    def ready(self) -> None:
+        from groundswell.core import registry
+        from groundswell.desk import hooks as desk_hooks
+        from groundswell.people.choices import EVERYONE, Role
+        from groundswell.people.demo import DEMO_STEPS
+        from groundswell.voice.demo import SURVEYS
+        from groundswell.voice.follow_ups import due_for_home
+        from groundswell.voice.services import invite_after_resolution
+        from groundswell.voice.survey_selectors import answers_shown_about
+
+        # The customer is asked about the service once its resolution is stored.
+        desk_hooks.on_interaction_resolved(invite_after_resolution)
+        # An interaction's timeline shows the survey answers the viewer may read one by one.
+        desk_hooks.on_timeline_answers(answers_shown_about)
+        DEMO_STEPS.register(SURVEYS)  # right after the desk's step: it continues that story
+
+        registry.areas.register(
+            registry.Area(
+                "voice",
+                _("Voice"),
+                _(
+                    "Customer surveys after every service, employee pulses and the culture "
+                    "assessment."
+                ),
+                EVERYONE,
+                "voice_dashboard:dashboard",
+                position=30,
+            )
+        )
+        registry.home_panels.register(
+            registry.HomePanel("follow_ups_due", frozenset({Role.TEAM_LEAD}), due_for_home)
+        )

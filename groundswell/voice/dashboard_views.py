@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
 from groundswell.core.lib import tabular
-from groundswell.core.typing import AuthedRequest
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
+from groundswell.people.typing import AuthedRequest
 from groundswell.voice import selectors
 from groundswell.voice.dashboard_forms import DashboardFilterForm
 from groundswell.voice.dashboard_tables import TABLES, chart_data, table_rows

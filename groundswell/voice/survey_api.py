@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from groundswell.api.auth import ApiRequest
-from groundswell.api.errors import ERROR_RESPONSES
-from groundswell.api.pagination import Pages
+from groundswell.core.api.errors import ERROR_RESPONSES
+from groundswell.core.api.pagination import Pages
 from groundswell.desk import selectors as desk_selectors
 from groundswell.people.permissions import Action, can
+from groundswell.people.typing import ApiRequest
 from groundswell.voice import follow_ups, services
 from groundswell.voice import survey_selectors as selectors
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey

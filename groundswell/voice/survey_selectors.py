@@ -94,6 +94,13 @@ def responses_shown_to(viewer: Person, responses: QuerySet[Response]) -> QuerySe
     )
 
 
+def answers_shown_about(viewer: Person, interaction: Interaction) -> set[int]:
+    """The ids of the answers about `interaction` that `viewer` may read one by one (for the
+    interaction's timeline, through `desk.hooks.on_timeline_answers`)."""
+    about = Response.objects.filter(invitation__interaction=interaction)
+    return set(responses_shown_to(viewer, about).values_list("pk", flat=True))
+
+
 def list_responses(
     viewer: Person,
     *,

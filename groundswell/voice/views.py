@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groundswell.core.typing import AuthedRequest
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
+from groundswell.people.typing import AuthedRequest
 from groundswell.voice import follow_ups, services, survey_selectors
 from groundswell.voice.forms import (
     FollowUpCloseForm,

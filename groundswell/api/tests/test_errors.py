@@ -7,9 +7,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import Client
 
-from groundswell.api.api import api
-from groundswell.api.errors import field_path
+from groundswell.core.api.errors import field_path
 from groundswell.people.models import Team
+from groundswell.site.api import api
 
 
 @pytest.mark.parametrize(

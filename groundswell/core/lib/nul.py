@@ -5,7 +5,7 @@ fields, URL parts and query strings go to the database as they are. `NulRejectMi
 answers any page request with a NUL in its path, its query string or its form fields
 (names, values, uploaded file names) with a 400 naming the field, before any view runs.
 The API (under /api/) answers in its own error shape instead, from a check every route
-runs first (groundswell/api/api.py); file contents are checked cell by cell by the importers.
+runs first (groundswell/site/api.py); file contents are checked cell by cell by the importers.
 """
 
 from __future__ import annotations

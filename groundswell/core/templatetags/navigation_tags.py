@@ -35,7 +35,7 @@ def main_navigation(context: Context) -> SafeString:
         tuple(context.get("main_menu") or ()),
         tuple(context.get("admin_menu") or ()),
         context.get("current_menu_url"),
-        getattr(match, "view_name", None) == "core:home",
+        getattr(match, "view_name", None) == "site:home",
         get_language(),
         get_script_prefix(),
         get_urlconf(),

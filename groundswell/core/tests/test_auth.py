@@ -12,7 +12,7 @@ def test_login_with_email_and_password_reaches_home(client, agent):
         reverse("login"), {"username": agent.email, "password": PASSWORD}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert response.redirect_chain[-1][0] == reverse("site:home")
     assert agent.full_name in response.text
 
 
@@ -45,7 +45,7 @@ def test_logout_needs_post_and_ends_the_session(agent, client_for):
     response = client.post(reverse("logout"))
 
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_password_change(agent, client_for):

@@ -76,9 +76,10 @@ def test_same_seed_gives_the_same_service_data(db):
     assert first == second
 
 
-def test_wiping_the_service_data_empties_every_rollup(seeded):
+def test_wiping_the_service_and_survey_data_empties_every_rollup(seeded):
     from groundswell.desk.demo import wipe_service
     from groundswell.voice import models as voice
+    from groundswell.voice.demo import wipe_surveys
     from groundswell.voice.rollups import refresh_voice_rollups
 
     refresh_voice_rollups()
@@ -91,7 +92,9 @@ def test_wiping_the_service_data_empties_every_rollup(seeded):
     )
     assert all(model.objects.exists() for model in rollups)
 
+    wipe_surveys()  # in the demo's wiping order: the later step first
     wipe_service()
 
     assert not any(model.objects.exists() for model in rollups)
+    assert not Interaction.objects.exists()
     assert not voice.VoiceRollupState.objects.exists()

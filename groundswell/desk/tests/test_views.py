@@ -281,7 +281,7 @@ def test_overdue_promises_show_on_the_home_page(role, org, client_for, alpha_int
         interaction=alpha_interaction, due_at=timezone.now() - datetime.timedelta(hours=3)
     )
 
-    response = client_for(org[role]).get(reverse("core:home"))
+    response = client_for(org[role]).get(reverse("site:home"))
 
     assert response.status_code == 200
     assert "Overdue promises" in response.text
@@ -289,6 +289,6 @@ def test_overdue_promises_show_on_the_home_page(role, org, client_for, alpha_int
 
 
 def test_no_overdue_promises_says_so(agent, client_for):
-    response = client_for(agent).get(reverse("core:home"))
+    response = client_for(agent).get(reverse("site:home"))
 
     assert "No promise is overdue." in response.text

@@ -21,7 +21,7 @@ def test_create_admin_bootstraps_a_working_admin_login(db, monkeypatch, client):
         {"username": "root@example.test", "password": "Long-enough-pass-99"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert response.redirect_chain[-1][0] == reverse("site:home")
     assert person.user is not None
     assert person.user.is_staff
     assert client.get("/admin/").status_code == 200

@@ -313,7 +313,7 @@ def test_follow_ups_due_appear_on_the_team_leads_home(org, follow_up, client_for
         due_at=timezone.now() - datetime.timedelta(minutes=5)
     )
 
-    home = client_for(org["team_lead"]).get(reverse("core:home"))
+    home = client_for(org["team_lead"]).get(reverse("site:home"))
 
     assert "Follow-ups due today" in home.text
     assert follow_up.get_absolute_url() in home.text

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import ROLES
-from groundswell.core.navigation import AREAS
+from groundswell.site.navigation import UNBUILT_AREAS
 
 EXPECTED_AREAS = {
     "agent": {"people", "desk", "voice", "pulse", "ideas", "quality", "recognition", "learning"},
@@ -34,7 +34,7 @@ EXPECTED_SETUP = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_navigation_shows_the_areas_of_each_role(role, org, client_for):
-    response = client_for(org[role]).get(reverse("core:home"))
+    response = client_for(org[role]).get(reverse("site:home"))
 
     shown = {link.slug for link in response.context["main_menu"]}
     assert shown == EXPECTED_AREAS[role]
@@ -43,9 +43,9 @@ def test_navigation_shows_the_areas_of_each_role(role, org, client_for):
         assert f'data-area="{slug}"' in response.text
 
 
-@pytest.mark.parametrize("area", [a for a in AREAS if a.url_name is None], ids=lambda a: a.slug)
+@pytest.mark.parametrize("area", UNBUILT_AREAS, ids=lambda a: a.slug)
 def test_unbuilt_area_says_it_is_not_available_yet(area, admin, client_for):
-    response = client_for(admin).get(reverse("core:area", args=[area.slug]))
+    response = client_for(admin).get(reverse("site:area", args=[area.slug]))
 
     assert response.status_code == 200
     assert "Not available yet" in response.text
@@ -53,7 +53,7 @@ def test_unbuilt_area_says_it_is_not_available_yet(area, admin, client_for):
 
 
 def test_area_outside_the_role_is_not_found(agent, client_for):
-    response = client_for(agent).get(reverse("core:area", args=["insights"]))
+    response = client_for(agent).get(reverse("site:area", args=["insights"]))
 
     assert response.status_code == 404
 
@@ -61,12 +61,12 @@ def test_area_outside_the_role_is_not_found(agent, client_for):
 def test_unknown_or_built_area_is_not_found(admin, client_for):
     client = client_for(admin)
 
-    assert client.get(reverse("core:area", args=["nonsense"])).status_code == 404
-    assert client.get(reverse("core:area", args=["people"])).status_code == 404
+    assert client.get(reverse("site:area", args=["nonsense"])).status_code == 404
+    assert client.get(reverse("site:area", args=["people"])).status_code == 404
 
 
 def test_area_page_needs_login(client, db):
-    response = client.get(reverse("core:area", args=["desk"]))
+    response = client.get(reverse("site:area", args=["desk"]))
 
     assert response.status_code == 302
 
@@ -75,7 +75,7 @@ def test_account_without_person_gets_an_explanation(client, django_user_model):
     user = django_user_model.objects.create_user("loose@example.test", password="x-Y-z-123456")
     client.force_login(user)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
 
     assert response.status_code == 403
     assert "not linked to a person" in response.text
@@ -86,7 +86,7 @@ def test_deactivated_person_loses_access(agent, client_for):
     agent.is_active = False
     agent.save(update_fields=["is_active"])
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
 
     assert response.status_code == 403
 

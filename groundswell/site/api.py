@@ -13,8 +13,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponseBase
 from ninja import NinjaAPI, Router, Swagger
 
-from groundswell.api import errors
 from groundswell.api.auth import ApiKeyAuth, PersonSessionAuth
+from groundswell.core.api import errors
 from groundswell.core.lib.nul import NUL, has_nul, nul_fields
 from groundswell.desk.api import router as desk_router
 from groundswell.ideas.api import router as ideas_router

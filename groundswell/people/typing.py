@@ -1,4 +1,7 @@
-"""Request types for views that know who is asking."""
+"""Request types for views and API routes that know who is asking.
+
+They live in people, not core, because what they carry is a `Person`: core names no app.
+"""
 
 from typing import TYPE_CHECKING
 
@@ -17,3 +20,9 @@ class AuthedRequest(HttpRequest):
     user: "User"
     person: "Person"
     htmx: "HtmxDetails"
+
+
+class ApiRequest(HttpRequest):
+    """A request that passed API authentication: the caller's Person is `request.auth`."""
+
+    auth: "Person"

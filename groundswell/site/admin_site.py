@@ -17,4 +17,4 @@ class GroundswellAdminSite(admin.AdminSite):
 
 
 class GroundswellAdminConfig(AdminConfig):
-    default_site = "groundswell.core.admin_site.GroundswellAdminSite"
+    default_site = "groundswell.site.admin_site.GroundswellAdminSite"

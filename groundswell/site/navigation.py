@@ -1,6 +1,7 @@
-"""The product's navigation: one entry per area of DESIGN.md, shown to the roles that use it.
+"""The product's navigation, built from what each app registers in `core.registry`.
 
-Areas whose app has not been built yet link to an honest "not available yet" page.
+Each built app registers its own area and set-up links; the areas whose app has not been
+built yet are registered here and link to an honest "not available yet" page.
 """
 
 import functools
@@ -8,103 +9,82 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.people.choices import Role
+from groundswell.core import registry
+from groundswell.core.registry import Area
+from groundswell.people.choices import EVERYONE, LEADERS, SENIOR, Role
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can
 
-EVERYONE = frozenset(Role)
-LEADERS = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN})
-SENIOR = frozenset({Role.MANAGER, Role.EXECUTIVE, Role.ADMIN})
-
-
-@dataclass(frozen=True)
-class Area:
-    """A product area: its slug, menu label, what it is for, and who sees it."""
-
-    slug: str
-    label: Promise
-    purpose: Promise
-    roles: frozenset[Role]
-    url_name: str | None = None  # None until the area's app is built
-
-
-AREAS: tuple[Area, ...] = (
-    Area(
-        "people",
-        _("People"),
-        _("Departments, teams and colleagues."),
-        EVERYONE,
-        "people:person-list",
-    ),
-    Area(
-        "desk",
-        _("Service desk"),
-        _("Customer and internal interactions, and the promises made in them."),
-        EVERYONE,
-        "desk:interaction-list",
-    ),
-    Area(
-        "voice",
-        _("Voice"),
-        _("Customer surveys after every service, employee pulses and the culture assessment."),
-        EVERYONE,
-        "voice_dashboard:dashboard",
-    ),
-    Area(
-        "pulse",
-        _("Employee voice"),
-        _("Anonymous pulse surveys, eNPS and the culture assessment."),
-        EVERYONE,
-        "pulse:campaign-list",
-    ),
-    Area(
-        "ideas",
-        _("Open door"),
-        _("Ideas, issues and policy friction raised by anyone, acknowledged on time."),
-        EVERYONE,
-        "ideas:idea-list",
-    ),
+UNBUILT_AREAS = (
     Area(
         "quality",
         _("Quality"),
         _("Behaviour scorecards, reviews, calibration and coaching."),
         EVERYONE,
+        position=60,
     ),
     Area(
         "recognition",
         _("Recognition"),
         _("Kudos tied to our values, customer compliments and heroes."),
         EVERYONE,
+        position=70,
     ),
     Area(
         "learning",
         _("Learning"),
         _("Hiring for attitude, onboarding with a buddy, courses and refreshers."),
         EVERYONE,
+        position=80,
     ),
     Area(
         "leadership",
         _("Leadership"),
         _("Action plans, front-line immersion days, champions and forums."),
         LEADERS,
+        position=90,
     ),
     Area(
         "problems",
         _("Problems"),
         _("Recurring problems fixed at the root by the department that owns them."),
         LEADERS,
+        position=100,
     ),
     Area(
         "insights",
         _("Insights"),
         _("The service culture index by element and team, trends and benchmarks."),
         SENIOR,
+        position=110,
     ),
 )
-AREAS_BY_SLUG = {area.slug: area for area in AREAS}
+
+
+def register_site_entries() -> None:
+    """What the top itself adds: the areas not built yet and the admin site's link."""
+    for area in UNBUILT_AREAS:
+        registry.areas.register(area)
+    registry.admin_links.register(
+        registry.AdminLink(
+            "admin",
+            _("Admin site"),
+            "admin:index",
+            lambda person: can(person, Action.USE_ADMIN_SITE),
+            position=30,
+        )
+    )
+
+
+def areas() -> list[Area]:
+    """Every registered area, in product order."""
+    return sorted(registry.areas, key=lambda area: area.position)
+
+
+def area_by_slug(slug: str) -> Area | None:
+    return next((area for area in registry.areas if area.slug == slug), None)
 
 
 @dataclass(frozen=True)
@@ -121,25 +101,22 @@ def main_menu(person: Person) -> list[NavLink]:
     return [
         NavLink(
             label=str(area.label),
-            url=_url(area.url_name) if area.url_name else _url("core:area", area.slug),
+            url=_url(area.url_name) if area.url_name else _url("site:area", area.slug),
             slug=area.slug,
             available=area.url_name is not None,
         )
-        for area in AREAS
+        for area in areas()
         if role in area.roles
     ]
 
 
 def admin_menu(person: Person) -> list[NavLink]:
     """Set-up pages, for those who may use them."""
-    links = []
-    if can(person, Action.IMPORT_PEOPLE):
-        links.append(NavLink(str(_("Import people")), _url("people:import"), "import", True))
-    if can(person, Action.MANAGE_API_KEYS):
-        links.append(NavLink(str(_("API keys")), _url("api_keys:list"), "api-keys", True))
-    if can(person, Action.USE_ADMIN_SITE):
-        links.append(NavLink(str(_("Admin site")), _url("admin:index"), "admin", True))
-    return links
+    return [
+        NavLink(str(link.label), _url(link.url_name), link.slug, True)
+        for link in sorted(registry.admin_links, key=lambda link: link.position)
+        if link.shown_to(person)
+    ]
 
 
 def _url(name: str, *args: str) -> str:

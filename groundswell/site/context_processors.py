@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from groundswell.core.navigation import admin_menu, main_menu
+from groundswell.site.navigation import admin_menu, main_menu
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

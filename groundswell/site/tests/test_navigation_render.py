@@ -26,7 +26,7 @@ def test_each_page_marks_its_own_link(agent, client_for):
 
     assert _current(client.get(reverse("desk:interaction-list")).text) == ["/desk/"]
     assert _current(client.get(reverse("people:person-list")).text) == ["/people/"]
-    assert _current(client.get(reverse("core:home")).text) == ["/"]
+    assert _current(client.get(reverse("site:home")).text) == ["/"]
     assert _current(client.get(reverse("desk:interaction-list")).text) == ["/desk/"]
 
 
@@ -71,7 +71,7 @@ def test_the_menu_is_rendered_once_and_then_remembered(agent, client_for):
                     "django.template.context_processors.request",
                     "django.contrib.auth.context_processors.auth",
                     "django.contrib.messages.context_processors.messages",
-                    "groundswell.core.context_processors.navigation",
+                    "groundswell.site.context_processors.navigation",
                 ],
             },
         }

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from groundswell.desk import benchdata
+from groundswell.site import benchdata
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from groundswell.desk import benchdata
+from groundswell.site import benchdata
 
 
 class Command(BaseCommand):
