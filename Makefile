@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NATIVE_TLS := 1
 export GROUNDSWELL_ENV ?= development
 
-.PHONY: help install pin run serve migrate seed worker test test-fast check lint fmt typecheck pytest test-postgres test-browser bench clean
+.PHONY: help install pin run serve migrate seed worker scheduler test test-fast check lint fmt typecheck pytest test-postgres test-browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,13 +44,16 @@ migrate: install ## apply database migrations
 seed: migrate ## load the demo organisation if the database is empty (SIZE=small|medium|large)
 	@$(MANAGE) seed_demo --size $(SIZE) --if-empty
 
-run: seed ## set up, load the demo and serve http://127.0.0.1:$(PORT) with a task worker
+run: seed ## set up, load the demo and serve http://127.0.0.1:$(PORT) with a task worker and the scheduler
 	@$(MANAGE) collectstatic --no-input -v 0
 	@$(MANAGE) demo_logins --url http://127.0.0.1:$(PORT)/
 	@PORT=$(PORT) scripts/serve $(PY)
 
 worker: migrate ## run the background task worker alone
 	@$(MANAGE) db_worker
+
+scheduler: migrate ## run the scheduler of periodic jobs alone (it enqueues them for the worker)
+	@$(MANAGE) scheduler
 
 test: install lint typecheck pytest ## lint, format check, mypy, migrations check and the whole suite
 

@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.apps import AppConfig
@@ -16,5 +17,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Schema set-up that belongs with `migrate`, not a domain flow (STYLE.md §14). Sent once
-        # per app with models (core has none, so no sender); an existing table is left alone.
+        # per app with models (no sender: any app's signal will do); an existing table is left
+        # alone.
         post_migrate.connect(_create_cache_tables, dispatch_uid="groundswell.core.cache_tables")
+
+        from groundswell.core import registry, tasks
+
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "purge_expired_records", tasks.purge_expired_records, datetime.timedelta(days=1)
+            )
+        )

@@ -1,7 +1,7 @@
 """What each app adds to the site, registered in its `AppConfig.ready()`; the top reads it.
 
 Core names no app, so an app does not import the site's top to appear on it: it registers
-its menu area, its set-up link or its home-page panel here, and the top package
+its menu area, its set-up link, its home-page panel or its periodic job here, and the top package
 (`groundswell/site/`) builds the navigation and the home page from what is registered. A
 registry keeps registration order (INSTALLED_APPS order); menus sort by `position`, the
 product order of DESIGN.md, which registration order need not follow. Listed in
@@ -10,10 +10,12 @@ docs/architecture.md ("The registry").
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.tasks import Task
 from django.utils.functional import Promise
 
 # The signed-in person (`people.models.Person`). Core cannot name it, so the callables below
@@ -73,6 +75,21 @@ class HomePanel:
     build: Callable[[Viewer], object]
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work the scheduler (`groundswell scheduler`) enqueues once in every period of `every`.
+
+    Periods are counted from a Monday midnight UTC: a daily job is due from each midnight
+    UTC, an hourly one from each full hour, a weekly one from each Monday. `task` is a
+    `@task` called with no arguments; the task worker runs it.
+    """
+
+    name: str
+    task: Task[..., Any]
+    every: datetime.timedelta
+
+
 areas: Registry[Area] = Registry("menu area")
 admin_links: Registry[AdminLink] = Registry("admin link")
 home_panels: Registry[HomePanel] = Registry("home panel")
+periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")

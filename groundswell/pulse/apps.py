@@ -8,16 +8,30 @@ class PulseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import datetime
+
         from groundswell.core import registry
         from groundswell.people import hooks
         from groundswell.people.choices import EVERYONE
         from groundswell.people.demo import DEMO_STEPS
+        from groundswell.pulse import tasks
         from groundswell.pulse.demo import PULSE
         from groundswell.pulse.services import revoke_leavers_invitations
 
         # A leaver's open links stop working the moment they are switched off.
         hooks.on_person_deactivated(revoke_leavers_invitations)
         DEMO_STEPS.register(PULSE)
+        # Closed waves are published soon after closing; due waves open within the hour. A
+        # reminder mails everyone who has not answered, each time: weekly, so a wave open for
+        # the default two weeks sends one or two.
+        for name, job_task, every in (
+            ("pulse_publish_closed_waves", tasks.publish_closed_waves, {"minutes": 15}),
+            ("pulse_open_due_waves", tasks.open_due_waves, {"hours": 1}),
+            ("pulse_send_reminders", tasks.send_reminders, {"weeks": 1}),
+        ):
+            registry.periodic_jobs.register(
+                registry.PeriodicJob(name, job_task, datetime.timedelta(**every))
+            )
         registry.areas.register(
             registry.Area(
                 "pulse",

@@ -7,12 +7,15 @@ class VoiceConfig(AppConfig):
     label = "voice"
 
     def ready(self) -> None:
+        import datetime
+
         from groundswell.core import registry
         from groundswell.desk import hooks as desk_hooks
         from groundswell.people.choices import EVERYONE, Role
         from groundswell.people.demo import DEMO_STEPS
         from groundswell.voice.demo import SURVEYS
         from groundswell.voice.follow_ups import due_for_home
+        from groundswell.voice.rollup_tasks import refresh_voice_rollups_task
         from groundswell.voice.services import invite_after_resolution
         from groundswell.voice.survey_selectors import answers_shown_about
 
@@ -21,6 +24,11 @@ class VoiceConfig(AppConfig):
         # An interaction's timeline shows the survey answers the viewer may read one by one.
         desk_hooks.on_timeline_answers(answers_shown_about)
         DEMO_STEPS.register(SURVEYS)  # right after the desk's step: it continues that story
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "refresh_voice_rollups", refresh_voice_rollups_task, datetime.timedelta(hours=1)
+            )
+        )
 
         registry.areas.register(
             registry.Area(

@@ -1,4 +1,4 @@
-"""Background refresh of the customer-voice rollups (schedule it, e.g. hourly)."""
+"""Background refresh of the customer-voice rollups; the scheduler enqueues it hourly."""
 
 import datetime
 

@@ -9,10 +9,11 @@ Rows are put in their day or week by comparing the timestamp column with the fir
 each day or week (`_period`), not by a date function per row: on SQLite Django's date functions
 are Python callbacks, and a plain comparison keeps the column's index usable.
 
-Run the refresh periodically, e.g. hourly: `manage.py refresh_voice_rollups` from cron, or
-enqueue `groundswell.voice.rollup_tasks.refresh_voice_rollups_task` for the task worker
-(`manage.py db_worker`). Each run recomputes the last GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days
-(answers edited, follow-ups closed late) and any gap since the previous run.
+The scheduler (`groundswell scheduler`) enqueues the refresh hourly
+(`groundswell.voice.rollup_tasks.refresh_voice_rollups_task`, run by the task worker);
+`manage.py refresh_voice_rollups` runs it at once. Each run recomputes the last
+GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days (answers edited, follow-ups closed late) and any gap since
+the previous run.
 """
 
 from __future__ import annotations

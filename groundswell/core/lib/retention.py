@@ -1,10 +1,11 @@
 """Forget what security and operations needed only for a while: sign-in logs, sessions, tasks.
 
 django-axes records every sign-in and every failed attempt with the client's address and user
-agent, and keeps them forever unless told otherwise; finished task rows keep their arguments.
+agent, and keeps them forever unless told otherwise; finished task rows keep their arguments;
+the scheduler keeps a row for each period it enqueued.
 `purge_expired_records` deletes whatever is older than GROUNDSWELL_LOG_RETENTION_DAYS (30 by
-default), and sessions past their expiry date. Run it daily (`manage.py purge_expired_records`
-from cron, or the `groundswell.core.tasks.purge_expired_records` task).
+default), and sessions past their expiry date. The scheduler enqueues it daily (the task
+`groundswell.core.tasks.purge_expired_records`); `manage.py purge_expired_records` runs it now.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import datetime
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db.models import Max
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from groundswell.core.models import ScheduledRun
 
 FINISHED = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
 
@@ -37,4 +41,10 @@ def purge_expired_records(*, now: datetime.datetime | None = None) -> dict[str, 
         "finished tasks": DBTaskResult.objects.filter(
             status__in=FINISHED, finished_at__lt=cutoff
         ).delete()[0],
+        # Each job's latest claim stays: it may be the current period's.
+        "scheduler runs": ScheduledRun.objects.filter(enqueued_at__lt=cutoff)
+        .exclude(
+            pk__in=ScheduledRun.objects.values("job").annotate(latest=Max("pk")).values("latest")
+        )
+        .delete()[0],
     }

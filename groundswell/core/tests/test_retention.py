@@ -96,3 +96,23 @@ def test_expired_sessions_and_old_finished_tasks_go_too(client_for, agent, setti
     assert deleted["expired sessions"] == 1
     assert deleted["finished tasks"] == 1
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [uuid.UUID(waiting.id)]
+
+
+def test_old_scheduler_runs_go_but_each_jobs_latest_stays():
+    from groundswell.core.models import ScheduledRun
+
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    for job, days in (("weekly", 14), ("weekly", 7), ("daily", 1), ("daily", 0)):
+        ScheduledRun.objects.create(job=job, period_start=long_ago - datetime.timedelta(days=days))
+    ScheduledRun.objects.update(enqueued_at=long_ago)
+    recent = ScheduledRun.objects.create(job="hourly", period_start=timezone.now())
+
+    deleted = purge_expired_records()
+
+    assert deleted["scheduler runs"] == 2
+    kept = ScheduledRun.objects.order_by("job").values_list("job", "period_start")
+    assert list(kept) == [
+        ("daily", long_ago),
+        ("hourly", recent.period_start),
+        ("weekly", long_ago - datetime.timedelta(days=7)),
+    ]

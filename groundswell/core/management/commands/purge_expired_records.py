@@ -1,7 +1,7 @@
 """Delete sign-in logs, lock-out counters, expired sessions and finished tasks past retention.
 
-Run it daily from cron: `manage.py purge_expired_records`. LOG_RETENTION_DAYS sets how long
-records with client addresses and user agents are kept (30 days by default).
+`groundswell scheduler` enqueues the same work daily; this runs it now. LOG_RETENTION_DAYS sets
+how long records with client addresses and user agents are kept (30 days by default).
 """
 
 from typing import Any

@@ -1,8 +1,8 @@
-"""Refresh the customer-voice dashboard rollups; run it from cron, e.g. hourly.
+"""Refresh the customer-voice dashboard rollups now.
 
-    */60 * * * *  groundswell refresh_voice_rollups
-
-or enqueue `groundswell.voice.rollup_tasks.refresh_voice_rollups_task` for the task worker.
+`groundswell scheduler` enqueues `groundswell.voice.rollup_tasks.refresh_voice_rollups_task`
+hourly (registered in VoiceConfig.ready()); this command runs the same work in the
+foreground, and `--since` recomputes history.
 """
 
 import datetime
