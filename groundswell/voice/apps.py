@@ -35,8 +35,8 @@ class VoiceConfig(AppConfig):
                 "voice",
                 _("Voice"),
                 _(
-                    "Customer surveys after every service, employee pulses and the culture "
-                    "assessment."
+                    "Customer surveys after every service, follow-ups on poor answers and "
+                    "the dashboard."
                 ),
                 EVERYONE,
                 "voice_dashboard:dashboard",

@@ -107,3 +107,16 @@ def test_admin_site_is_for_admins_only(role, org, client_for):
     response = client_for(person).get("/admin/")
 
     assert response.status_code == (200 if role == "admin" else 302)
+
+
+def test_each_area_describes_only_its_own_app():
+    """Issue 11, item 6: employee pulses and the culture assessment moved to their own area;
+    the customer Voice area no longer claims them."""
+    from groundswell.site.navigation import area_by_slug
+
+    voice, pulse = area_by_slug("voice"), area_by_slug("pulse")
+    assert voice is not None
+    assert pulse is not None
+    assert "pulse" not in str(voice.purpose).lower()
+    assert "culture" not in str(voice.purpose).lower()
+    assert "pulse" in str(pulse.purpose).lower()
