@@ -6,15 +6,20 @@ Organisation used across the suite:
   (with `other_agent`); `manager` manages the department.
 - Billing: team "Invoices" with `outsider`, an agent of another department.
 - Leadership: `executive`; IT: `admin`.
+
+`small_demo` instead loads the whole small demo (every app's step), once per test module.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from groundswell.people.choices import Role
+from groundswell.people.demo import DemoResult, DemoSize, seed_demo
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.tests.factories import (
     PASSWORD,
@@ -52,6 +57,30 @@ def _fresh_cache() -> None:
 
     for cache in caches.all():  # the request limits' "ratelimit" cache too (memory in tests)
         cache.clear()
+
+
+DEMO_SEED = 7
+DEMO_TODAY = datetime.date(2025, 6, 2)
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoResult]:
+    """The small demo (seed 7, as of DEMO_TODAY), loaded once per test module and xdist worker.
+
+    Seeding takes seconds, so the module's tests share one load: it stays inside a transaction
+    that is rolled back after the module's last test, and each test runs in its own savepoint
+    within it (pytest-django's `db`), so what one test changes is gone before the next. Every
+    test of a module that uses it must ask for it (and `db`): a test without it would still
+    see the demo whenever it ran after one that loaded it.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield seed_demo(size=DemoSize.SMALL, seed=DEMO_SEED, today=DEMO_TODAY)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -1,14 +1,20 @@
-"""The open door part of the demo: every state, a dozen policies, deterministic per seed."""
+"""The open door part of the demo: every state, a dozen policies, deterministic per seed.
 
-import datetime
+Every test here uses the module's one load of the demo (`small_demo`, root conftest.py).
+"""
 
+import pytest
+
+from conftest import DEMO_SEED, DEMO_TODAY
 from groundswell.ideas.choices import IdeaKind, IdeaStatus
 from groundswell.ideas.demo import DEMO_FOLLOW_UP_CODE
 from groundswell.ideas.models import Comment, Idea, Policy, Vote
 from groundswell.ideas.selectors import find_idea_by_code
 from groundswell.people.demo import DemoSize, seed_demo
 
-TODAY = datetime.date(2025, 6, 2)
+TODAY = DEMO_TODAY
+
+pytestmark = pytest.mark.usefixtures("small_demo", "db")
 
 
 def snapshot():
@@ -17,9 +23,7 @@ def snapshot():
     )
 
 
-def test_the_demo_has_submissions_in_every_state_and_a_dozen_policies(db):
-    seed_demo(size=DemoSize.SMALL, seed=7, today=TODAY)
-
+def test_the_demo_has_submissions_in_every_state_and_a_dozen_policies():
     assert Idea.objects.count() == 40
     assert set(Idea.objects.values_list("status", flat=True)) == set(IdeaStatus.values)
     assert set(Idea.objects.values_list("kind", flat=True)) == set(IdeaKind.values)
@@ -41,10 +45,9 @@ def test_the_demo_has_submissions_in_every_state_and_a_dozen_policies(db):
         assert idea.outcome
 
 
-def test_the_same_seed_gives_the_same_submissions(db):
-    seed_demo(size=DemoSize.SMALL, seed=7, today=TODAY)
+def test_the_same_seed_gives_the_same_submissions():
     first = snapshot()
-    seed_demo(size=DemoSize.SMALL, seed=7, replace=True, today=TODAY)
+    seed_demo(size=DemoSize.SMALL, seed=DEMO_SEED, replace=True, today=TODAY)
 
     assert snapshot() == first
     seed_demo(size=DemoSize.SMALL, seed=8, replace=True, today=TODAY)
