@@ -22,7 +22,13 @@ from groundswell.desk.choices import Channel, ImportStatus, InteractionStatus, P
 from groundswell.desk.models import Customer, ImportJob, Interaction, Promise
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, Scope, can, scope_for, teams_in_scope
+from groundswell.people.permissions import (
+    Action,
+    can,
+    can_everywhere,
+    can_somewhere,
+    teams_in_scope,
+)
 
 LIST_PAGE_SIZE = 25  # as most helpdesks page, and as the benchmark ceiling's page
 
@@ -205,7 +211,7 @@ def get_interaction_for(
     )
     if interaction is None:
         raise Http404(_("No such interaction."))
-    if action != Action.VIEW_INTERACTIONS and not can(viewer, action, team=interaction.team):
+    if action != Action.VIEW_INTERACTIONS and not can(viewer, action, interaction.team):
         raise PermissionDenied
     return interaction
 
@@ -221,9 +227,7 @@ def get_promise_for(
     )
     if promise is None:
         raise Http404(_("No such promise."))
-    if action != Action.VIEW_INTERACTIONS and not can(
-        viewer, action, team=promise.interaction.team
-    ):
+    if action != Action.VIEW_INTERACTIONS and not can(viewer, action, promise.interaction.team):
         raise PermissionDenied
     return promise
 
@@ -260,7 +264,7 @@ def get_interaction_page(viewer: Person, pk: int) -> InteractionPage:
         timeline=build_timeline(
             interaction, promises, invitations, answers=_answers_shown(viewer, interaction)
         ),
-        can_change=can(viewer, Action.CHANGE_INTERACTIONS, team=interaction.team),
+        can_change=can(viewer, Action.CHANGE_INTERACTIONS, interaction.team),
     )
 
 
@@ -395,7 +399,7 @@ def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:
 def list_customers(viewer: Person, *, search: str = "") -> QuerySet[Customer]:
     """Customers whom `viewer` may see (served by a team in their view); `search` matches name
     or email."""
-    if not can(viewer, Action.VIEW_INTERACTIONS):
+    if not can_somewhere(viewer, Action.VIEW_INTERACTIONS):
         raise PermissionDenied
     customers = Customer.objects.visible_to(viewer, Action.VIEW_INTERACTIONS)
     if search:
@@ -437,7 +441,7 @@ PREVIEW_PROBLEMS = 200
 def get_import_job_for(viewer: Person, pk: int) -> ImportJob:
     """An import `viewer` started (administrators see every import); 404 otherwise."""
     jobs = ImportJob.objects.select_related("default_team", "created_by").defer("content")
-    if scope_for(viewer, Action.IMPORT_INTERACTIONS) != Scope.ALL:
+    if not can_everywhere(viewer, Action.IMPORT_INTERACTIONS):
         jobs = jobs.filter(created_by=viewer)
     job = jobs.filter(pk=pk).first()
     if job is None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from groundswell.desk.models import Interaction
 from groundswell.people.choices import Role
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can, teams_in_scope
+from groundswell.people.permissions import Action, can_somewhere, teams_in_scope
 from groundswell.voice.models import Invitation, Response, Survey, SurveyVersion
 
 
@@ -44,7 +44,7 @@ def list_invitations(
     answered: bool | None = None,
 ) -> QuerySet[Invitation]:
     """Invitations about interactions `viewer` can see, newest first."""
-    if not can(viewer, Action.VIEW_INTERACTIONS):
+    if not can_somewhere(viewer, Action.VIEW_INTERACTIONS):
         raise PermissionDenied
     invitations = Invitation.objects.filter(
         interaction__in=Interaction.objects.visible_to(viewer)
@@ -75,7 +75,7 @@ def responses_shown_to(viewer: Person, responses: QuerySet[Response]) -> QuerySe
     the teams `viewer` may see; and to agents never for a colleague, as the dashboard shows an
     agent only their own row. Answers about no agent are the team's and always shown.
     """
-    if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
+    if not can_somewhere(viewer, Action.VIEW_CUSTOMER_VOICE):
         return responses.none()
     teams = teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE)
     responses = responses.filter(team__in=teams)
@@ -111,7 +111,7 @@ def list_responses(
     is_poor: bool | None = None,
 ) -> QuerySet[Response]:
     """Survey answers `viewer` may see one by one (`responses_shown_to`), newest first."""
-    if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
+    if not can_somewhere(viewer, Action.VIEW_CUSTOMER_VOICE):
         raise PermissionDenied
     responses = responses_shown_to(viewer, Response.objects.all()).select_related(
         "invitation__version"
