@@ -27,7 +27,6 @@ from groundswell.people.permissions import (
     can,
     can_everywhere,
     can_somewhere,
-    teams_in_scope,
 )
 
 LIST_PAGE_SIZE = 25  # as most helpdesks page, and as the benchmark ceiling's page
@@ -221,8 +220,9 @@ def get_promise_for(
 ) -> Promise:
     """One promise, on an interaction `viewer` can see (404 otherwise; 403 without `action`)."""
     promise = (
-        Promise.objects.select_related("interaction__team__department", "made_by")
-        .filter(pk=pk, interaction__in=Interaction.objects.visible_to(viewer))
+        Promise.objects.visible_to(viewer)
+        .select_related("interaction__team__department", "made_by")
+        .filter(pk=pk)
         .first()
     )
     if promise is None:
@@ -332,8 +332,7 @@ def overdue_promises_for(person: Person, *, limit: int = 20) -> list[Promise]:
     if Role(person.role) == Role.AGENT:
         promises = promises.filter(Q(made_by=person) | Q(interaction__handled_by=person))
     else:
-        teams = teams_in_scope(person, Action.CHANGE_INTERACTIONS)
-        promises = promises.filter(interaction__team__in=teams)
+        promises = promises.visible_to(person, Action.CHANGE_INTERACTIONS)
     return list(
         promises.select_related("interaction__team", "made_by").order_by("due_at", "pk")[:limit]
     )
@@ -385,9 +384,7 @@ def kept_promise_rate_by_team(
 
 def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:
     """Promises on interactions `viewer` may see, soonest due first."""
-    promises = Promise.objects.filter(
-        interaction__in=Interaction.objects.visible_to(viewer)
-    ).select_related("interaction", "made_by")
+    promises = Promise.objects.visible_to(viewer).select_related("interaction", "made_by")
     if status:
         promises = promises.filter(status=status)
     return promises.order_by("due_at", "pk")
@@ -428,7 +425,7 @@ def get_customer_for(
 
 def interaction_filter_choices(viewer: Person) -> tuple[QuerySet[Team], QuerySet[Person]]:
     """The teams and agents the list page offers as filters: those in `viewer`'s view."""
-    teams = teams_in_scope(viewer, Action.VIEW_INTERACTIONS)
+    teams = Team.objects.visible_to(viewer, Action.VIEW_INTERACTIONS)
     agents = Person.objects.filter(team__in=teams, is_active=True).order_by("full_name")
     return teams.order_by("name"), agents
 

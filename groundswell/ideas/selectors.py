@@ -53,7 +53,8 @@ def may_review_policy(person: Person, policy: Policy) -> bool:
 
 def _ideas(viewer: Person) -> IdeaQuerySet:
     return (
-        Idea.objects.select_related("department", "owner", "submitted_by", "policy")
+        Idea.objects.visible_to(viewer)
+        .select_related("department", "owner", "submitted_by", "policy")
         .annotate(
             vote_count=Count("votes", distinct=True),
             has_voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), person=viewer)),
@@ -169,13 +170,17 @@ def list_policies(viewer: Person) -> QuerySet[Policy]:
     """The policy registry with how often each got in someone's way."""
     if not can_everywhere(viewer, Action.USE_OPEN_DOOR):
         return Policy.objects.none()
-    return Policy.objects.select_related("owner").annotate(
-        friction_count=Count("friction_reports", distinct=True),
-        open_friction_count=Count(
-            "friction_reports",
-            filter=Q(friction_reports__status__in=OPEN_STATUSES),
-            distinct=True,
-        ),
+    return (
+        Policy.objects.visible_to(viewer)
+        .select_related("owner")
+        .annotate(
+            friction_count=Count("friction_reports", distinct=True),
+            open_friction_count=Count(
+                "friction_reports",
+                filter=Q(friction_reports__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+        )
     )
 
 

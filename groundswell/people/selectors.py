@@ -17,7 +17,6 @@ from groundswell.people.permissions import (
     can,
     can_everywhere,
     check_person_change,
-    departments_in_scope,
     may_change_person,
     teams_in_scope,
 )
@@ -220,12 +219,7 @@ def get_team_page(viewer: Person, slug: str) -> TeamPage:
 
 def assignable_departments(actor: Person) -> QuerySet[Department]:
     """Departments `actor` may move people into: those holding teams they may change."""
-    if can_everywhere(actor, Action.CHANGE_PERSON):
-        return Department.objects.all()
-    return Department.objects.filter(
-        Q(pk__in=teams_in_scope(actor, Action.CHANGE_PERSON).values("department"))
-        | Q(pk__in=departments_in_scope(actor, Action.CHANGE_PERSON) or [])
-    )
+    return Department.objects.visible_to(actor, Action.CHANGE_PERSON)
 
 
 def assignable_colleagues(actor: Person) -> PersonQuerySet:

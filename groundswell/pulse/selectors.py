@@ -40,15 +40,8 @@ GroupKey = tuple[str, int]
 
 def list_campaigns(viewer: Person) -> QuerySet[Campaign]:
     """Launched campaigns for everyone; drafts only for those who may manage them."""
-    if not can_somewhere(viewer, Action.VIEW_EMPLOYEE_VOICE):
-        return Campaign.objects.none()
-    visible = ~Q(status=CampaignStatus.DRAFT)
-    if can_everywhere(viewer, Action.MANAGE_PULSES):
-        visible = Q()
-    elif departments := departments_in_scope(viewer, Action.MANAGE_PULSES):
-        visible |= Q(department_id__in=departments)
     return (
-        Campaign.objects.filter(visible)
+        Campaign.objects.visible_to(viewer)
         .select_related("department")
         .annotate(wave_count=Count("waves", distinct=True))
     )

@@ -208,7 +208,8 @@ def open_due_waves(*, now: datetime.datetime) -> list[Wave]:
         status=CampaignStatus.OPEN, schedule__in=list(SCHEDULE_MONTHS)
     ).annotate(last_opened=Max("waves__opens_at"))
     for campaign in campaigns:
-        last: datetime.datetime | None = campaign.last_opened
+        # django-stubs does not carry annotate()'s field through a custom QuerySet's manager.
+        last: datetime.datetime | None = campaign.last_opened  # type: ignore[attr-defined]
         months = SCHEDULE_MONTHS[Schedule(campaign.schedule)]
         if last is None or _add_months(last, months) <= now:
             opened.append(open_wave(campaign=campaign, now=now))

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can, can_somewhere, teams_in_scope
+from groundswell.people.permissions import Action, can, can_somewhere
 from groundswell.voice.choices import FollowUpStatus
 from groundswell.voice.models import FollowUp
 
@@ -20,9 +20,7 @@ def overdue(now: datetime.datetime | None = None) -> Q:
 
 def list_follow_ups(viewer: Person, *, state: str = "open") -> QuerySet[FollowUp]:
     """Follow-ups in the teams `viewer` handles, by state: open, overdue, closed or all."""
-    follow_ups = FollowUp.objects.filter(
-        team__in=teams_in_scope(viewer, Action.HANDLE_FOLLOW_UPS)
-    ).select_related(
+    follow_ups = FollowUp.objects.visible_to(viewer).select_related(
         "team",
         "owner",
         "response__invitation__customer",

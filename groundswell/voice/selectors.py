@@ -25,7 +25,7 @@ from django.utils import timezone
 from groundswell.desk.choices import Channel
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, can_everywhere, can_somewhere, teams_in_scope
+from groundswell.people.permissions import Action, can_everywhere, can_somewhere
 from groundswell.voice import metrics, rollups
 from groundswell.voice.choices import SurveyKind
 from groundswell.voice.models import (
@@ -193,7 +193,7 @@ class AgentFigures:
 
 def voice_teams(viewer: Person) -> QuerySet[Team]:
     """The teams whose customer voice `viewer` may see."""
-    return teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE).select_related("department")
+    return Team.objects.visible_to(viewer, Action.VIEW_CUSTOMER_VOICE).select_related("department")
 
 
 class VoiceMetrics:
