@@ -12,14 +12,14 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from groundswell.core import registry
-        from groundswell.people.permissions import Action, can
+        from groundswell.people.permissions import Action, can_somewhere
 
         registry.admin_links.register(
             registry.AdminLink(
                 "api-keys",
                 _("API keys"),
                 "api_keys:list",
-                lambda person: can(person, Action.MANAGE_API_KEYS),
+                lambda person: can_somewhere(person, Action.MANAGE_API_KEYS),
                 position=20,
             )
         )

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.api.choices import ApiKeyScope
+from groundswell.people.permissions import Action, can_everywhere
+
+if TYPE_CHECKING:
+    from groundswell.people.models import Person
 
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
@@ -11,6 +17,10 @@ class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
 
     def unrevoked(self) -> ApiKeyQuerySet:
         return self.filter(revoked_at__isnull=True)
+
+    def visible_to(self, person: Person) -> ApiKeyQuerySet:
+        """Every key for who manages API keys (administrators); none for anyone else."""
+        return self.all() if can_everywhere(person, Action.MANAGE_API_KEYS) else self.none()
 
 
 class ApiKey(models.Model):

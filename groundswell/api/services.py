@@ -16,7 +16,7 @@ from groundswell.api.choices import ApiKeyScope
 from groundswell.api.models import ApiKey
 from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_everywhere
 
 KEY_MARKER = "gsk"
 # Recording every request's time would turn each read into a write; once a minute is enough
@@ -47,7 +47,7 @@ def _new_prefix() -> str:
 @transaction.atomic
 def create_api_key(*, actor: Person, name: str, scope: ApiKeyScope | str) -> NewApiKey:
     """Create a key for an integration; the plain secret is returned once and never stored."""
-    if not can(actor, Action.MANAGE_API_KEYS):
+    if not can_everywhere(actor, Action.MANAGE_API_KEYS):
         raise PermissionDenied("Only administrators create API keys.")
     prefix = _new_prefix()
     secret = f"{KEY_MARKER}_{prefix}_{secrets.token_urlsafe(32)}"
@@ -66,7 +66,7 @@ def create_api_key(*, actor: Person, name: str, scope: ApiKeyScope | str) -> New
 @transaction.atomic
 def revoke_api_key(*, actor: Person, api_key: ApiKey) -> ApiKey:
     """Stop a key from working, for good; revoking twice keeps the first time."""
-    if not can(actor, Action.MANAGE_API_KEYS):
+    if not can_everywhere(actor, Action.MANAGE_API_KEYS):
         raise PermissionDenied("Only administrators revoke API keys.")
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
@@ -99,7 +99,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     api_key = _KEY_BY_PREFIX.get(prefix)
     if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_secret(secret)):
         return None
-    if not can(api_key.created_by, Action.MANAGE_API_KEYS):
+    if not can_everywhere(api_key.created_by, Action.MANAGE_API_KEYS):
         return None
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:

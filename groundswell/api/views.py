@@ -17,7 +17,7 @@ from groundswell.people.typing import AuthedRequest
 @person_required(Action.MANAGE_API_KEYS)
 @require_http_methods(["GET"])
 def key_list(request: AuthedRequest) -> HttpResponse:
-    return render(request, "api/key_list.html", {"keys": selectors.list_api_keys()})
+    return render(request, "api/key_list.html", {"keys": selectors.list_api_keys(request.person)})
 
 
 @person_required(Action.MANAGE_API_KEYS)
@@ -36,7 +36,7 @@ def key_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """Ask to confirm, then revoke on POST."""
-    api_key = selectors.get_api_key(pk)
+    api_key = selectors.get_api_key(request.person, pk)
     if request.method == "POST":
         services.revoke_api_key(actor=request.person, api_key=api_key)
         messages.success(request, _("The key “%(name)s” is revoked.") % {"name": api_key.name})

@@ -39,7 +39,7 @@ from groundswell.desk.choices import ImportStatus
 from groundswell.desk.import_presets import FIELDS, PRESETS, Preset
 from groundswell.desk.models import Customer, ImportJob, Interaction
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, can, teams_in_scope
+from groundswell.people.permissions import Action, can, can_somewhere, teams_in_scope
 
 logger = logging.getLogger(__name__)
 
@@ -465,13 +465,13 @@ def check_file(
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Read and check every row of a file, writing nothing (the dry run)."""
-    if not can(actor, Action.IMPORT_INTERACTIONS):
+    if not can_somewhere(actor, Action.IMPORT_INTERACTIONS):
         raise PermissionDenied(_("You may not import interactions."))
     chosen = PRESETS.get(preset)
     if chosen is None:
         raise ValidationError({"preset": _("Unknown preset “%(preset)s”.") % {"preset": preset}})
     plan = Plan(source=(source or chosen.slug)[:40])
-    if default_team is not None and not can(actor, Action.IMPORT_INTERACTIONS, team=default_team):
+    if default_team is not None and not can(actor, Action.IMPORT_INTERACTIONS, default_team):
         raise PermissionDenied(
             _("You may not import into the team %(team)s.") % {"team": default_team}
         )

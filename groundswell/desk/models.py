@@ -33,13 +33,17 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         any of their interactions handled by such a team, or the team that added them before
         any interaction was recorded. Whoever may do `action` everywhere reaches every customer.
         """
-        from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+        from groundswell.people.permissions import (
+            Action,
+            can_everywhere,
+            can_somewhere,
+            teams_in_scope,
+        )
 
         chosen = action or Action.VIEW_INTERACTIONS
-        scope = scope_for(person, chosen)
-        if scope is None:
+        if not can_somewhere(person, chosen):
             return self.none()
-        if scope == Scope.ALL:
+        if can_everywhere(person, chosen):
             return self.all()
         teams = teams_in_scope(person, chosen)
         served = Interaction.objects.filter(team__in=teams).values("customer_id")
@@ -88,17 +92,24 @@ class InteractionQuerySet(models.QuerySet["Interaction"]):
 
     def visible_to(self, viewer: Person) -> InteractionQuerySet:
         """Interactions of the teams `viewer` may see, and those they handled themselves."""
-        from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+        from groundswell.people.permissions import Action, restrict
 
-        scope = scope_for(viewer, Action.VIEW_INTERACTIONS)
-        if scope is None:
-            return self.none()
-        if scope == Scope.ALL:
-            return self.all()
-        return self.filter(
-            models.Q(team__in=teams_in_scope(viewer, Action.VIEW_INTERACTIONS))
-            | models.Q(handled_by=viewer)
+        return restrict(
+            self, viewer, Action.VIEW_INTERACTIONS, team="team", also=models.Q(handled_by=viewer)
         )
+
+
+class PromiseQuerySet(models.QuerySet["Promise"]):
+    """Composable filters for promises."""
+
+    def visible_to(self, person: Person, action: Action | None = None) -> PromiseQuerySet:
+        """Promises on interactions `person` may see, or, for another `action` (changing
+        interactions), those on interactions of the teams where they may do it."""
+        from groundswell.people.permissions import Action, restrict
+
+        if action is None or action == Action.VIEW_INTERACTIONS:
+            return self.filter(interaction__in=Interaction.objects.visible_to(person))
+        return restrict(self, person, action, team="interaction__team")
 
 
 class Interaction(models.Model):
@@ -197,6 +208,8 @@ class Promise(models.Model):
     )
     settled_at = models.DateTimeField(_("kept or broken at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PromiseQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]

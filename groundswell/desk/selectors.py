@@ -22,7 +22,12 @@ from groundswell.desk.choices import Channel, ImportStatus, InteractionStatus, P
 from groundswell.desk.models import Customer, ImportJob, Interaction, Promise
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, Scope, can, scope_for, teams_in_scope
+from groundswell.people.permissions import (
+    Action,
+    can,
+    can_everywhere,
+    can_somewhere,
+)
 
 LIST_PAGE_SIZE = 25  # as most helpdesks page, and as the benchmark ceiling's page
 
@@ -205,7 +210,7 @@ def get_interaction_for(
     )
     if interaction is None:
         raise Http404(_("No such interaction."))
-    if action != Action.VIEW_INTERACTIONS and not can(viewer, action, team=interaction.team):
+    if action != Action.VIEW_INTERACTIONS and not can(viewer, action, interaction.team):
         raise PermissionDenied
     return interaction
 
@@ -215,15 +220,14 @@ def get_promise_for(
 ) -> Promise:
     """One promise, on an interaction `viewer` can see (404 otherwise; 403 without `action`)."""
     promise = (
-        Promise.objects.select_related("interaction__team__department", "made_by")
-        .filter(pk=pk, interaction__in=Interaction.objects.visible_to(viewer))
+        Promise.objects.visible_to(viewer)
+        .select_related("interaction__team__department", "made_by")
+        .filter(pk=pk)
         .first()
     )
     if promise is None:
         raise Http404(_("No such promise."))
-    if action != Action.VIEW_INTERACTIONS and not can(
-        viewer, action, team=promise.interaction.team
-    ):
+    if action != Action.VIEW_INTERACTIONS and not can(viewer, action, promise.interaction.team):
         raise PermissionDenied
     return promise
 
@@ -260,7 +264,7 @@ def get_interaction_page(viewer: Person, pk: int) -> InteractionPage:
         timeline=build_timeline(
             interaction, promises, invitations, answers=_answers_shown(viewer, interaction)
         ),
-        can_change=can(viewer, Action.CHANGE_INTERACTIONS, team=interaction.team),
+        can_change=can(viewer, Action.CHANGE_INTERACTIONS, interaction.team),
     )
 
 
@@ -328,8 +332,7 @@ def overdue_promises_for(person: Person, *, limit: int = 20) -> list[Promise]:
     if Role(person.role) == Role.AGENT:
         promises = promises.filter(Q(made_by=person) | Q(interaction__handled_by=person))
     else:
-        teams = teams_in_scope(person, Action.CHANGE_INTERACTIONS)
-        promises = promises.filter(interaction__team__in=teams)
+        promises = promises.visible_to(person, Action.CHANGE_INTERACTIONS)
     return list(
         promises.select_related("interaction__team", "made_by").order_by("due_at", "pk")[:limit]
     )
@@ -381,9 +384,7 @@ def kept_promise_rate_by_team(
 
 def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:
     """Promises on interactions `viewer` may see, soonest due first."""
-    promises = Promise.objects.filter(
-        interaction__in=Interaction.objects.visible_to(viewer)
-    ).select_related("interaction", "made_by")
+    promises = Promise.objects.visible_to(viewer).select_related("interaction", "made_by")
     if status:
         promises = promises.filter(status=status)
     return promises.order_by("due_at", "pk")
@@ -395,7 +396,7 @@ def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:
 def list_customers(viewer: Person, *, search: str = "") -> QuerySet[Customer]:
     """Customers whom `viewer` may see (served by a team in their view); `search` matches name
     or email."""
-    if not can(viewer, Action.VIEW_INTERACTIONS):
+    if not can_somewhere(viewer, Action.VIEW_INTERACTIONS):
         raise PermissionDenied
     customers = Customer.objects.visible_to(viewer, Action.VIEW_INTERACTIONS)
     if search:
@@ -424,7 +425,7 @@ def get_customer_for(
 
 def interaction_filter_choices(viewer: Person) -> tuple[QuerySet[Team], QuerySet[Person]]:
     """The teams and agents the list page offers as filters: those in `viewer`'s view."""
-    teams = teams_in_scope(viewer, Action.VIEW_INTERACTIONS)
+    teams = Team.objects.visible_to(viewer, Action.VIEW_INTERACTIONS)
     agents = Person.objects.filter(team__in=teams, is_active=True).order_by("full_name")
     return teams.order_by("name"), agents
 
@@ -437,7 +438,7 @@ PREVIEW_PROBLEMS = 200
 def get_import_job_for(viewer: Person, pk: int) -> ImportJob:
     """An import `viewer` started (administrators see every import); 404 otherwise."""
     jobs = ImportJob.objects.select_related("default_team", "created_by").defer("content")
-    if scope_for(viewer, Action.IMPORT_INTERACTIONS) != Scope.ALL:
+    if not can_everywhere(viewer, Action.IMPORT_INTERACTIONS):
         jobs = jobs.filter(created_by=viewer)
     job = jobs.filter(pk=pk).first()
     if job is None:

@@ -18,7 +18,7 @@ from groundswell.desk import hooks
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, Scope, can, scope_for
+from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere
 
 RESOLVED_STATUSES = frozenset({InteractionStatus.RESOLVED, InteractionStatus.CLOSED})
 
@@ -38,7 +38,7 @@ RELATION_FIELDS = ("team", "customer", "handled_by", "requester_person")
 
 def check_can_change(actor: Person, team: Team) -> None:
     """Raise PermissionDenied unless `actor` may record or change interactions of `team`."""
-    if not can(actor, Action.CHANGE_INTERACTIONS, team=team):
+    if not can(actor, Action.CHANGE_INTERACTIONS, team):
         raise PermissionDenied(
             _("You may not change interactions of the team %(team)s.") % {"team": team}
         )
@@ -224,7 +224,7 @@ def create_customer(*, actor: Person, team: Team | None = None, **fields: Any) -
     Whoever may record interactions in some team may add customers; an email already used by
     another customer is refused.
     """
-    if not can(actor, Action.CHANGE_INTERACTIONS):
+    if not can_somewhere(actor, Action.CHANGE_INTERACTIONS):
         raise PermissionDenied(_("You may not add customers."))
     team = _adding_team(actor, team)
     customer = Customer(**{key: value for key, value in fields.items() if key in CUSTOMER_FIELDS})
@@ -241,9 +241,9 @@ def _adding_team(actor: Person, team: Team | None) -> Team | None:
         check_can_change(actor, team)
         return team
     own = actor.team
-    if own is not None and can(actor, Action.CHANGE_INTERACTIONS, team=own):
+    if own is not None and can(actor, Action.CHANGE_INTERACTIONS, own):
         return own
-    if scope_for(actor, Action.CHANGE_INTERACTIONS) == Scope.ALL:
+    if can_everywhere(actor, Action.CHANGE_INTERACTIONS):
         return None
     raise ValidationError({"team_id": _("Say which team serves this customer.")})
 
@@ -356,7 +356,7 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
         existing = _INTERACTION_BY_EXTERNAL_ID.get(source, external_id)
     # An interaction out of the caller's reach is treated as unknown: the payload is checked
     # as a new one, so every answer but the last is the one an unused id would get.
-    hidden = existing is not None and not can(actor, Action.CHANGE_INTERACTIONS, team=existing.team)
+    hidden = existing is not None and not can(actor, Action.CHANGE_INTERACTIONS, existing.team)
     if hidden:
         existing = None
     interaction = existing or Interaction(source=source, external_id=external_id)
@@ -392,7 +392,7 @@ def _apply(
             raise ValidationError(
                 {"team_id": _("There is no team with id %(id)s.") % {"id": team_id}}
             )
-        if not can(actor, Action.CHANGE_INTERACTIONS, team=team):
+        if not can(actor, Action.CHANGE_INTERACTIONS, team):
             raise out_of_reach()
         interaction.team = team
         changed.append("team")

@@ -18,7 +18,7 @@ from groundswell.desk.forms import (
 )
 from groundswell.desk.models import ImportJob
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import AuthedRequest
 
 
@@ -34,8 +34,8 @@ def interaction_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page": page,
-        "can_change": can(request.person, Action.CHANGE_INTERACTIONS),
-        "can_import": can(request.person, Action.IMPORT_INTERACTIONS),
+        "can_change": can_somewhere(request.person, Action.CHANGE_INTERACTIONS),
+        "can_import": can_somewhere(request.person, Action.IMPORT_INTERACTIONS),
     }
     return render(request, template, context)
 

@@ -31,7 +31,7 @@ from groundswell.ideas.schemas import (
     TransitionIn,
 )
 from groundswell.people.models import Department, Person
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import ApiRequest
 
 router = Router()
@@ -41,7 +41,7 @@ FOLLOW_UP_RESPONSES = {**ERROR_RESPONSES, 429: ErrorOut}
 
 
 def _viewer(request: ApiRequest) -> Person:
-    if not can(request.auth, Action.USE_OPEN_DOOR):
+    if not can_somewhere(request.auth, Action.USE_OPEN_DOOR):
         raise PermissionDenied
     return request.auth
 

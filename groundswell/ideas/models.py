@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.ideas.choices import OPEN_STATUSES, IdeaCategory, IdeaKind, IdeaStatus
 from groundswell.people.models import Department, Person
+from groundswell.people.permissions import Action, can_everywhere
 
 MAX_TITLE_LENGTH = 200
 MAX_BODY_LENGTH = 5000
@@ -30,6 +31,10 @@ class PolicyQuerySet(models.QuerySet["Policy"]):
 
     def past_review(self, today: datetime.date) -> PolicyQuerySet:
         return self.filter(review_by__lt=today)
+
+    def visible_to(self, person: Person) -> PolicyQuerySet:
+        """The whole registry for everyone who uses the open door; nothing for anyone else."""
+        return self.all() if can_everywhere(person, Action.USE_OPEN_DOOR) else self.none()
 
 
 class Policy(models.Model):
@@ -131,6 +136,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def overdue(self, today: datetime.date) -> IdeaQuerySet:
         """Not acknowledged by their deadline."""
         return self.filter(status=IdeaStatus.NEW, acknowledge_by__lt=today)
+
+    def visible_to(self, person: Person) -> IdeaQuerySet:
+        """Every submission for everyone who uses the open door (it is read in the open)."""
+        return self.all() if can_everywhere(person, Action.USE_OPEN_DOOR) else self.none()
 
 
 class Idea(models.Model):

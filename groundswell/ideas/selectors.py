@@ -15,7 +15,7 @@ from django.utils import timezone
 from groundswell.ideas.choices import ACTED_STATUSES, OPEN_STATUSES, TRANSITIONS, IdeaKind
 from groundswell.ideas.models import Comment, Idea, IdeaQuerySet, Policy, StatusChange, Vote
 from groundswell.people.models import Department, Person
-from groundswell.people.permissions import Action, Scope, can, scope_for
+from groundswell.people.permissions import Action, can, can_everywhere
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to copy by hand
 REVIEW_SOON_DAYS = 30
@@ -33,11 +33,9 @@ def hash_code(code: str) -> str:
 
 def may_act_on(person: Person, idea: Idea) -> bool:
     """Owners, managers of the department it concerns and admins move and answer a submission."""
-    if not can(person, Action.USE_OPEN_DOOR):
+    if not can_everywhere(person, Action.USE_OPEN_DOOR):
         return False
-    return idea.owner_id == person.pk or can(
-        person, Action.ACT_ON_IDEAS, department=idea.department
-    )
+    return idea.owner_id == person.pk or can(person, Action.ACT_ON_IDEAS, idea.department)
 
 
 def may_reply(person: Person, idea: Idea) -> bool:
@@ -48,14 +46,15 @@ def may_reply(person: Person, idea: Idea) -> bool:
 
 def may_review_policy(person: Person, policy: Policy) -> bool:
     """A policy's owner reviews it; admins may review any."""
-    return can(person, Action.USE_OPEN_DOOR) and (
-        policy.owner_id == person.pk or can(person, Action.MANAGE_OPEN_DOOR)
+    return can_everywhere(person, Action.USE_OPEN_DOOR) and (
+        policy.owner_id == person.pk or can_everywhere(person, Action.MANAGE_OPEN_DOOR)
     )
 
 
 def _ideas(viewer: Person) -> IdeaQuerySet:
     return (
-        Idea.objects.select_related("department", "owner", "submitted_by", "policy")
+        Idea.objects.visible_to(viewer)
+        .select_related("department", "owner", "submitted_by", "policy")
         .annotate(
             vote_count=Count("votes", distinct=True),
             has_voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), person=viewer)),
@@ -75,7 +74,7 @@ def list_ideas(
     today: datetime.date | None = None,
 ) -> IdeaQuerySet:
     """Every submission (everyone reads the open door), narrowed by the filters given."""
-    if not can(viewer, Action.USE_OPEN_DOOR):
+    if not can_everywhere(viewer, Action.USE_OPEN_DOOR):
         return Idea.objects.none()
     ideas = _ideas(viewer)
     if status:
@@ -95,7 +94,7 @@ def list_ideas(
 
 def get_idea_for(viewer: Person, pk: UUID | str, *, act: bool = False) -> Idea:
     """One submission: 404 when there is none, 403 when `act` is asked and not allowed."""
-    if not can(viewer, Action.USE_OPEN_DOOR):
+    if not can_everywhere(viewer, Action.USE_OPEN_DOOR):
         raise PermissionDenied
     idea = _ideas(viewer).filter(pk=pk).first()
     if idea is None:
@@ -169,26 +168,30 @@ def ideas_to_remind(today: datetime.date) -> IdeaQuerySet:
 
 def list_policies(viewer: Person) -> QuerySet[Policy]:
     """The policy registry with how often each got in someone's way."""
-    if not can(viewer, Action.USE_OPEN_DOOR):
+    if not can_everywhere(viewer, Action.USE_OPEN_DOOR):
         return Policy.objects.none()
-    return Policy.objects.select_related("owner").annotate(
-        friction_count=Count("friction_reports", distinct=True),
-        open_friction_count=Count(
-            "friction_reports",
-            filter=Q(friction_reports__status__in=OPEN_STATUSES),
-            distinct=True,
-        ),
+    return (
+        Policy.objects.visible_to(viewer)
+        .select_related("owner")
+        .annotate(
+            friction_count=Count("friction_reports", distinct=True),
+            open_friction_count=Count(
+                "friction_reports",
+                filter=Q(friction_reports__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+        )
     )
 
 
 def get_policy_for(viewer: Person, pk: int, *, manage: bool = False) -> Policy:
     """One policy: 404 when there is none, 403 when `manage` is asked by a non-admin."""
-    if not can(viewer, Action.USE_OPEN_DOOR):
+    if not can_everywhere(viewer, Action.USE_OPEN_DOOR):
         raise PermissionDenied
     policy = list_policies(viewer).filter(pk=pk).first()
     if policy is None:
         raise Http404("No such policy.")
-    if manage and not can(viewer, Action.MANAGE_OPEN_DOOR):
+    if manage and not can_everywhere(viewer, Action.MANAGE_OPEN_DOOR):
         raise PermissionDenied
     return policy
 
@@ -209,7 +212,7 @@ def get_policy_page(viewer: Person, pk: int, *, latest: int = 10) -> PolicyPage:
         policy=policy,
         latest_reports=list(reports),
         is_past_review=policy.is_past_review(),
-        can_edit=can(viewer, Action.MANAGE_OPEN_DOOR),
+        can_edit=can_everywhere(viewer, Action.MANAGE_OPEN_DOOR),
         can_review=may_review_policy(viewer, policy),
     )
 
@@ -218,7 +221,7 @@ def review_queue(viewer: Person, *, today: datetime.date | None = None) -> Query
     """Policies the viewer owns (admins: all) that are due for review or have open friction."""
     today = today or timezone.localdate()
     policies = list_policies(viewer)
-    if scope_for(viewer, Action.MANAGE_OPEN_DOOR) != Scope.ALL:
+    if not can_everywhere(viewer, Action.MANAGE_OPEN_DOOR):
         policies = policies.filter(owner=viewer)
     soon = today + datetime.timedelta(days=REVIEW_SOON_DAYS)
     return policies.filter(Q(review_by__lte=soon) | Q(open_friction_count__gt=0)).order_by(

@@ -28,7 +28,7 @@ from groundswell.ideas.forms import (
     StatusForm,
 )
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import AuthedRequest
 
 
@@ -181,7 +181,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 @person_required(Action.USE_OPEN_DOOR)
 def policy_list(request: AuthedRequest) -> HttpResponse:
     policies = selectors.list_policies(request.person)
-    can_manage = can(request.person, Action.MANAGE_OPEN_DOOR)
+    can_manage = can_somewhere(request.person, Action.MANAGE_OPEN_DOOR)
     context = {"policies": policies, "today": timezone.localdate(), "can_manage": can_manage}
     return render(request, "ideas/policy_list.html", context)
 

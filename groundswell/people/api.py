@@ -14,7 +14,7 @@ from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.pagination import Pages
 from groundswell.people import selectors, services
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.schemas import (
     DepartmentIn,
     DepartmentOut,
@@ -43,7 +43,7 @@ REFERENCES: dict[str, Callable[[Person], QuerySet[Any]]] = {
 
 
 def _viewer(request: ApiRequest) -> Person:
-    if not can(request.auth, Action.VIEW_DIRECTORY):
+    if not can_somewhere(request.auth, Action.VIEW_DIRECTORY):
         raise PermissionDenied
     return request.auth
 

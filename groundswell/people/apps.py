@@ -10,7 +10,7 @@ class PeopleConfig(AppConfig):
         from groundswell.core import registry
         from groundswell.people import demo, selectors
         from groundswell.people.choices import EVERYONE
-        from groundswell.people.permissions import Action, can
+        from groundswell.people.permissions import Action, can_somewhere
 
         demo.DEMO_STEPS.register(demo.ORGANISATION)  # first: every other step builds on it
         registry.areas.register(
@@ -28,7 +28,7 @@ class PeopleConfig(AppConfig):
                 "import",
                 _("Import people"),
                 "people:import",
-                lambda person: can(person, Action.IMPORT_PEOPLE),
+                lambda person: can_somewhere(person, Action.IMPORT_PEOPLE),
                 position=10,
             )
         )

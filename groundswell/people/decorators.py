@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import AuthedRequest
 
 P = ParamSpec("P")
@@ -32,7 +32,7 @@ def person_required(
             person: Any = getattr(request, "person", None)
             if not person:
                 return TemplateResponse(request, "core/no_person.html", status=403)
-            if action is not None and not can(person, action):
+            if action is not None and not can_somewhere(person, action):
                 raise PermissionDenied
             return view(request, *args, **kwargs)  # type: ignore[arg-type]
 

@@ -44,6 +44,7 @@ from groundswell.people.permissions import (
     Action,
     PersonChangeRefused,
     can,
+    can_somewhere,
     check_person_change,
 )
 from groundswell.people.tasks import send_welcome_emails
@@ -426,7 +427,7 @@ def _check_department(actor: Person, planned: _PlannedRow, lookups: _Lookups) ->
     if department is None:
         planned.add("department", _("Unknown department “%(name)s”.") % {"name": name})
         return None
-    if not can(actor, Action.IMPORT_PEOPLE, department=department):
+    if not can(actor, Action.IMPORT_PEOPLE, department):
         message = _("You may not import people into %(department)s; only into %(own)s.")
         planned.add("department", message % {"department": department, "own": actor.department})
     planned.fields["department"] = department
@@ -618,7 +619,7 @@ def import_people(
     people. A column missing from the file leaves that field alone on people who already exist;
     a blank cell clears it.
     """
-    if not can(actor, Action.IMPORT_PEOPLE):
+    if not can_somewhere(actor, Action.IMPORT_PEOPLE):
         raise PermissionDenied("You may not import people.")
     if dry_run:
         plan, _lookups = _plan(actor, rows)
@@ -755,7 +756,7 @@ def commit_import(*, actor: Person, content: bytes) -> ImportResult:
 def _run(actor: Person, content: bytes, *, dry_run: bool) -> ImportResult:
     table = read_csv(content)
     if table.problems:
-        if not can(actor, Action.IMPORT_PEOPLE):
+        if not can_somewhere(actor, Action.IMPORT_PEOPLE):
             raise PermissionDenied("You may not import people.")
         return ImportResult(file_problems=table.problems, columns=table.columns)
     return import_people(actor=actor, rows=table.rows, dry_run=dry_run, columns=table.columns)

@@ -13,6 +13,30 @@ from groundswell.people.choices import Role
 if TYPE_CHECKING:
     from django.db.models import Q
 
+    from groundswell.people.permissions import Action
+
+
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    """Composable filters for departments."""
+
+    def visible_to(self, person: Person, action: Action | None = None) -> DepartmentQuerySet:
+        """Departments where `person` may do `action` (by default, read the directory): their
+        departments in scope, and those holding a team in scope."""
+        from groundswell.people.permissions import (
+            Action,
+            can_everywhere,
+            departments_in_scope,
+            teams_in_scope,
+        )
+
+        chosen = action or Action.VIEW_DIRECTORY
+        if can_everywhere(person, chosen):
+            return self.all()
+        return self.filter(
+            models.Q(pk__in=teams_in_scope(person, chosen).values("department"))
+            | models.Q(pk__in=departments_in_scope(person, chosen) or [])
+        )
+
 
 class Department(models.Model):
     """A part of the organisation (Customer Service, Billing, IT…) that owns teams."""
@@ -22,6 +46,8 @@ class Department(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -30,6 +56,16 @@ class Department(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:department-detail", kwargs={"slug": self.slug})
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    """Composable filters for teams."""
+
+    def visible_to(self, person: Person, action: Action | None = None) -> TeamQuerySet:
+        """Teams in which `person` may do `action` (by default, read the directory)."""
+        from groundswell.people.permissions import Action, teams_in_scope
+
+        return self & teams_in_scope(person, action or Action.VIEW_DIRECTORY)
 
 
 class Team(models.Model):
@@ -49,6 +85,8 @@ class Team(models.Model):
         verbose_name=_("team lead"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["department__name", "name"]
@@ -82,12 +120,16 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def visible_to(self, viewer: Person) -> PersonQuerySet:
         """The directory as `viewer` sees it: active colleagues, plus former staff they manage."""
-        from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+        from groundswell.people.permissions import (
+            Action,
+            can_everywhere,
+            can_somewhere,
+            teams_in_scope,
+        )
 
-        scope = scope_for(viewer, Action.VIEW_DIRECTORY)
-        if scope is None:
+        if not can_somewhere(viewer, Action.VIEW_DIRECTORY):
             return self.none()
-        if scope_for(viewer, Action.CHANGE_PERSON) == Scope.ALL:
+        if can_everywhere(viewer, Action.CHANGE_PERSON):
             return self.all()
         return self.filter(
             models.Q(is_active=True)

@@ -1,7 +1,9 @@
 """Who may do what, and where: the one place Groundswell decides permissions.
 
-Every view and API route asks `can()` (or starts from `teams_in_scope()`); docs/permissions.md
-mirrors the matrix below. A scope says how far a role's right reaches:
+Every view and API route asks `can(person, action, target)` about a record, `can_somewhere()`
+for its gate, or starts from `Model.objects.visible_to(person)` (built on `teams_in_scope()`);
+docs/permissions.md mirrors the matrix below. Nothing outside this module branches on a
+`Scope` (ruff's banned-api rule, TID251, keeps it so). A scope says how far a role's right reaches:
 
 - ``ALL``: everywhere;  ``DEPARTMENT``: the person's own department;
 - ``TEAM``: the teams the person leads, and their own team;  ``SELF``: only their own record.
@@ -12,6 +14,8 @@ A role missing from an action's row may not do it at all.
 from __future__ import annotations
 
 import enum
+import functools
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -134,34 +138,72 @@ def scope_for(person: Person | None, action: Action) -> Scope | None:
     return MATRIX[action].get(Role(person.role))
 
 
-def can(
-    person: Person | None,
-    action: Action,
-    *,
-    team: Team | None = None,
-    department: Department | None = None,
-    subject: Person | None = None,
-) -> bool:
-    """May `person` do `action` (on `subject`, or in `team` / `department` when given)?
+def can(person: Person | None, action: Action, target: Team | Department | Person, /) -> bool:
+    """May `person` do `action` on `target`: in a team, in a department, or on a person?
 
-    With no target the question is "anywhere at all?", which decides navigation and
-    whether a page opens; a target narrows it to that record.
+    The target is required: a check that forgets its record fails loudly (TypeError) instead
+    of quietly answering "anywhere at all?". That question has its own name,
+    `can_somewhere`, for navigation and page and route gates; `can_everywhere` asks about
+    what belongs to the whole organisation (surveys, API keys, organisation-wide campaigns).
     """
+    from groundswell.people.models import Department, Person, Team
+
+    if not isinstance(target, Team | Department | Person):
+        raise TypeError(f"can() needs a Team, Department or Person to check, not {target!r}")
     scope = scope_for(person, action)
     if scope is None or person is None:
         return False
-    if subject is not None:
+    if isinstance(target, Person):
         if scope == Scope.SELF:
-            return subject.pk == person.pk
-        team, department = subject.team, subject.department
-    if scope == Scope.ALL or (team is None and department is None):
+            return target.pk == person.pk
+        if scope == Scope.ALL:
+            return True
+        if target.team_id is not None and scope == Scope.TEAM:
+            return target.team_id in team_ids_led_by(person)
+        if target.team_id is not None:
+            return _reaches_team(person, scope, target.team)  # type: ignore[arg-type]
+        # Every stored person has a department; one placed nowhere is in nobody's reach.
+        return target.department_id is not None and _reaches_department(
+            person, scope, target.department_id
+        )
+    if scope == Scope.ALL:
         return True
-    if scope == Scope.DEPARTMENT:
-        target_department_id = team.department_id if team is not None else department.pk  # type: ignore[union-attr]
-        return target_department_id == person.department_id
+    if isinstance(target, Team):
+        return _reaches_team(person, scope, target)
+    return _reaches_department(person, scope, target.pk)
+
+
+def _reaches_team(person: Person, scope: Scope, team: Team) -> bool:
+    if scope in (Scope.ALL, Scope.DEPARTMENT):
+        return scope == Scope.ALL or team.department_id == person.department_id
     if scope == Scope.TEAM:
-        return team is not None and team.pk in team_ids_led_by(person)
+        return team.pk in team_ids_led_by(person)
     return False
+
+
+def _reaches_department(person: Person, scope: Scope, department_id: int) -> bool:
+    if scope == Scope.ALL:
+        return True
+    return scope == Scope.DEPARTMENT and department_id == person.department_id
+
+
+def can_somewhere(person: Person | None, action: Action) -> bool:
+    """Does `person`'s role give them `action` anywhere at all?
+
+    Only for what a person is offered, not for what they get: navigation, buttons, and the
+    gate of a page or API route (403 for the wrong role) before a selector narrows to the
+    records in reach. It never decides about one record.
+    """
+    return scope_for(person, action) is not None
+
+
+def can_everywhere(person: Person | None, action: Action) -> bool:
+    """May `person` do `action` across the whole organisation?
+
+    For what belongs to no team or department (surveys, API keys, the admin site, an
+    organisation-wide campaign) and for "every team, or only some?" questions.
+    """
+    return scope_for(person, action) == Scope.ALL
 
 
 def team_ids_led_by(person: Person) -> set[int]:
@@ -188,6 +230,38 @@ def teams_in_scope(person: Person | None, action: Action) -> QuerySet[Team]:
     if scope == Scope.TEAM:
         return Team.objects.filter(Q(lead=person) | Q(pk=person.team_id))
     return Team.objects.none()
+
+
+def restrict[Rows: QuerySet[Any]](
+    queryset: Rows,
+    person: Person | None,
+    action: Action,
+    *,
+    team: str | None = None,
+    department: str | None = None,
+    also: Q | None = None,
+) -> Rows:
+    """`queryset` narrowed to the rows on which `person` may do `action`: what `visible_to` is.
+
+    A row is placed by the field path of its team (`team="interaction__team"`) and/or of its
+    department; `also` adds rows reached another way (those a person handled themselves).
+    Someone with the right everywhere gets every row, someone without it none; a row that
+    none of the given paths places is out of reach.
+    """
+    if not can_somewhere(person, action):
+        return queryset.none()
+    if can_everywhere(person, action):
+        return queryset.all()
+    conditions: list[Q] = []
+    if team is not None:
+        conditions.append(Q(**{f"{team}__in": teams_in_scope(person, action)}))
+    if department is not None and (departments := departments_in_scope(person, action)):
+        conditions.append(Q(**{f"{department}__in": departments}))
+    if also is not None:
+        conditions.append(also)
+    if not conditions:
+        return queryset.none()
+    return queryset.filter(functools.reduce(operator.or_, conditions))
 
 
 def scope_key(person: Person | None, action: Action) -> tuple[Any, ...]:
@@ -250,7 +324,7 @@ def check_person_change(
     (a PermissionDenied naming the field) when the actor may not, and ValidationError naming
     the field when the change would leave Groundswell without an active admin.
     """
-    if actor is None or scope_for(actor, Action.CHANGE_PERSON) is None:
+    if actor is None or not can_somewhere(actor, Action.CHANGE_PERSON):
         raise PersonChangeRefused(_("You may not change people."), field="")
     if target is not None:
         _check_reach(actor, target, changes)
@@ -266,7 +340,7 @@ def check_person_change(
 
 
 def _check_reach(actor: Person, target: Person, changes: Mapping[str, Any]) -> None:
-    if not can(actor, Action.CHANGE_PERSON, subject=target):
+    if not can(actor, Action.CHANGE_PERSON, target):
         message = _("%(name)s is outside the teams you manage.") % {"name": target}
         raise PersonChangeRefused(message, field="")
     if target.pk == actor.pk:
@@ -292,9 +366,10 @@ def _check_placement(actor: Person, target: Person | None, changes: Mapping[str,
     department = (
         changes["department"] if "department" in changes else getattr(target, "department", None)
     )
-    if team is None and department is None:
+    place: Team | Department | None = team if team is not None else department
+    if place is None:
         return
-    if not can(actor, Action.CHANGE_PERSON, team=team, department=department):
+    if not can(actor, Action.CHANGE_PERSON, place):
         field = "team" if "team" in changes and team is not None else "department"
         message = _("You may only place people in the teams you manage.")
         raise PersonChangeRefused(message, field=field)

@@ -14,12 +14,10 @@ from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, PersonQuerySet, Team
 from groundswell.people.permissions import (
     Action,
-    Scope,
     can,
+    can_everywhere,
     check_person_change,
-    departments_in_scope,
     may_change_person,
-    scope_for,
     teams_in_scope,
 )
 
@@ -47,7 +45,7 @@ def get_person_for(viewer: Person, pk: int, *, action: Action = Action.VIEW_DIRE
     if action == Action.CHANGE_PERSON:
         # Scope and rank: nobody changes a person who ranks at or above them.
         check_person_change(viewer, person, {})
-    elif not can(viewer, action, subject=person):
+    elif not can(viewer, action, person):
         raise PermissionDenied
     return person
 
@@ -221,17 +219,12 @@ def get_team_page(viewer: Person, slug: str) -> TeamPage:
 
 def assignable_departments(actor: Person) -> QuerySet[Department]:
     """Departments `actor` may move people into: those holding teams they may change."""
-    if scope_for(actor, Action.CHANGE_PERSON) == Scope.ALL:
-        return Department.objects.all()
-    return Department.objects.filter(
-        Q(pk__in=teams_in_scope(actor, Action.CHANGE_PERSON).values("department"))
-        | Q(pk__in=departments_in_scope(actor, Action.CHANGE_PERSON) or [])
-    )
+    return Department.objects.visible_to(actor, Action.CHANGE_PERSON)
 
 
 def assignable_colleagues(actor: Person) -> PersonQuerySet:
     """Active people `actor` may name as someone's manager or buddy: those of their departments."""
     people = Person.objects.active().select_related("department")
-    if scope_for(actor, Action.CHANGE_PERSON) == Scope.ALL:
+    if can_everywhere(actor, Action.CHANGE_PERSON):
         return people
     return people.filter(department__in=assignable_departments(actor))

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from groundswell.people import hooks
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, can, check_person_change
+from groundswell.people.permissions import Action, can, can_everywhere, check_person_change
 
 PERSON_FIELDS = (
     "full_name",
@@ -139,7 +139,7 @@ def sync_login(person: Person) -> None:
 @transaction.atomic
 def create_department(*, actor: Person, name: str, description: str = "") -> Department:
     """Add a department (administrators only)."""
-    if not can(actor, Action.MANAGE_DEPARTMENTS):
+    if not can_everywhere(actor, Action.MANAGE_DEPARTMENTS):
         raise PermissionDenied("Only administrators add departments.")
     department = Department(name=name.strip(), description=description)
     department.slug = unique_slug(Department, department.name)
@@ -151,7 +151,7 @@ def create_department(*, actor: Person, name: str, description: str = "") -> Dep
 @transaction.atomic
 def update_department(*, actor: Person, department: Department, **changes: Any) -> Department:
     """Rename or describe a department (administrators only)."""
-    if not can(actor, Action.MANAGE_DEPARTMENTS):
+    if not can_everywhere(actor, Action.MANAGE_DEPARTMENTS):
         raise PermissionDenied("Only administrators change departments.")
     for name in ("name", "description"):
         if name in changes:
@@ -166,7 +166,7 @@ def create_team(
     *, actor: Person, department: Department, name: str, lead: Person | None = None
 ) -> Team:
     """Add a team to a department the actor manages."""
-    if not can(actor, Action.MANAGE_TEAMS, department=department):
+    if not can(actor, Action.MANAGE_TEAMS, department):
         raise PermissionDenied("You may only add teams to your own department.")
     team = Team(department=department, name=name.strip(), lead=lead)
     team.slug = unique_slug(Team, f"{department.slug}-{team.name}")
@@ -179,12 +179,12 @@ def create_team(
 @transaction.atomic
 def update_team(*, actor: Person, team: Team, **changes: Any) -> Team:
     """Rename a team or change its lead; moving it needs the right on both departments."""
-    if not can(actor, Action.MANAGE_TEAMS, team=team):
+    if not can(actor, Action.MANAGE_TEAMS, team):
         raise PermissionDenied("You may only change teams in your own department.")
     for name in ("name", "lead", "department"):
         if name in changes:
             setattr(team, name, changes[name])
-    if not can(actor, Action.MANAGE_TEAMS, department=team.department):
+    if not can(actor, Action.MANAGE_TEAMS, team.department):
         raise PermissionDenied("You may only move teams into your own department.")
     team.full_clean()
     _check_lead(team)

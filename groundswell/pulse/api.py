@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.pagination import Pages
 from groundswell.people.models import Department, Team
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import ApiRequest
 from groundswell.pulse import item_bank, selectors, services
 from groundswell.pulse.models import Campaign
@@ -71,7 +71,7 @@ def list_campaigns(request: ApiRequest) -> QuerySet[Campaign]:
 @router.post("/pulse/campaigns", response={201: CampaignDetailOut, **ERROR_RESPONSES})
 def create_campaign(request: ApiRequest, payload: CampaignIn) -> Status[Campaign]:
     """Save a draft campaign (managers for their department, admins for anyone); launch it next."""
-    if not can(request.auth, Action.MANAGE_PULSES):
+    if not can_somewhere(request.auth, Action.MANAGE_PULSES):
         raise PermissionDenied
     fields = payload.dict()
     fields["teams"] = _rows(Team.objects.all(), "teams", fields["teams"])
@@ -83,7 +83,7 @@ def create_campaign(request: ApiRequest, payload: CampaignIn) -> Status[Campaign
 @router.get("/pulse/item-bank", response={200: ItemBankOut, **ERROR_RESPONSES})
 def get_item_bank(request: ApiRequest) -> dict[str, Any]:
     """The culture assessment's elements and their statements, to choose a pulse's questions."""
-    if not can(request.auth, Action.VIEW_EMPLOYEE_VOICE):
+    if not can_somewhere(request.auth, Action.VIEW_EMPLOYEE_VOICE):
         raise PermissionDenied
     return _item_bank()
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
     Action,
-    can,
+    can_everywhere,
     departments_in_scope,
     teams_in_scope,
 )
@@ -63,7 +63,7 @@ class CampaignForm(forms.Form):
         if department_ids is not None:
             departments = departments.filter(pk__in=department_ids)
         self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
-        if not can(actor, Action.SET_ANONYMITY_MINIMUM):
+        if not can_everywhere(actor, Action.SET_ANONYMITY_MINIMUM):
             del self.fields["min_group_size"]
 
     def service_arguments(self) -> dict[str, Any]:

@@ -23,6 +23,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import (
+    Action,
+    can_everywhere,
+    can_somewhere,
+    departments_in_scope,
+)
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
     DEFAULT_GROUP_SIZE,
@@ -35,6 +41,22 @@ from groundswell.pulse.choices import (
     Schedule,
     TenureBand,
 )
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    """Composable filters for pulse campaigns."""
+
+    def visible_to(self, person: Person) -> CampaignQuerySet:
+        """Launched campaigns for everyone who reads the employee voice; drafts only for those
+        who may manage them (their department's, or every draft for who manages everywhere)."""
+        if not can_somewhere(person, Action.VIEW_EMPLOYEE_VOICE):
+            return self.none()
+        visible = ~models.Q(status=CampaignStatus.DRAFT)
+        if can_everywhere(person, Action.MANAGE_PULSES):
+            visible = models.Q()
+        elif departments := departments_in_scope(person, Action.MANAGE_PULSES):
+            visible |= models.Q(department_id__in=departments)
+        return self.filter(visible)
 
 
 class Campaign(models.Model):
@@ -79,6 +101,8 @@ class Campaign(models.Model):
         Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

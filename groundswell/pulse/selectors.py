@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
     Action,
-    Scope,
     can,
+    can_everywhere,
+    can_somewhere,
     departments_in_scope,
-    scope_for,
     teams_in_scope,
 )
 from groundswell.pulse import item_bank, services, stats, suppression
@@ -40,16 +40,8 @@ GroupKey = tuple[str, int]
 
 def list_campaigns(viewer: Person) -> QuerySet[Campaign]:
     """Launched campaigns for everyone; drafts only for those who may manage them."""
-    if not can(viewer, Action.VIEW_EMPLOYEE_VOICE):
-        return Campaign.objects.none()
-    visible = ~Q(status=CampaignStatus.DRAFT)
-    scope = scope_for(viewer, Action.MANAGE_PULSES)
-    if scope == Scope.ALL:
-        visible = Q()
-    elif scope == Scope.DEPARTMENT:
-        visible |= Q(department_id=viewer.department_id)
     return (
-        Campaign.objects.filter(visible)
+        Campaign.objects.visible_to(viewer)
         .select_related("department")
         .annotate(wave_count=Count("waves", distinct=True))
     )
@@ -66,9 +58,9 @@ def get_campaign_for(viewer: Person, pk: int, *, action: Action) -> Campaign:
 
 
 def may_manage(viewer: Person, campaign: Campaign) -> bool:
-    if campaign.department_id is None:
-        return scope_for(viewer, Action.MANAGE_PULSES) == Scope.ALL
-    return can(viewer, Action.MANAGE_PULSES, department=campaign.department)
+    if campaign.department is None:
+        return can_everywhere(viewer, Action.MANAGE_PULSES)
+    return can(viewer, Action.MANAGE_PULSES, campaign.department)
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -185,7 +177,7 @@ def campaign_results(
         invited=Count("pk"), answered=Count("pk", filter=Q(has_completed=True))
     )
     if not services.is_published(wave):
-        if can(viewer, Action.VIEW_EMPLOYEE_VOICE):
+        if can_somewhere(viewer, Action.VIEW_EMPLOYEE_VOICE):
             results.invited, results.answered = counts["invited"], counts["answered"]
         return results
     results.is_published = True
@@ -423,7 +415,7 @@ def visible_comments(
 
 
 def _allowed_groups(viewer: Person):  # type: ignore[no-untyped-def]
-    if not can(viewer, Action.VIEW_EMPLOYEE_VOICE):
+    if not can_somewhere(viewer, Action.VIEW_EMPLOYEE_VOICE):
         return lambda key: False
     departments = departments_in_scope(viewer, Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN)
     team_ids = set(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, Scope, can, scope_for
+from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere
 from groundswell.pulse import item_bank, sealing, tokens
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
@@ -75,14 +75,16 @@ def create_campaign(
 ) -> Campaign:
     """A draft campaign with its questions copied from the item bank (and any custom ones)."""
     teams, departments = list(teams), list(departments)
-    if not can(actor, Action.MANAGE_PULSES):
+    if not can_somewhere(actor, Action.MANAGE_PULSES):
         raise PermissionDenied
-    if min_group_size != DEFAULT_GROUP_SIZE and not can(actor, Action.SET_ANONYMITY_MINIMUM):
+    if min_group_size != DEFAULT_GROUP_SIZE and not can_everywhere(
+        actor, Action.SET_ANONYMITY_MINIMUM
+    ):
         raise ValidationError(
             {"min_group_size": _("Only an administrator may change the minimum group size.")}
         )
     _check_audience(actor, teams, departments)
-    department = None if scope_for(actor, Action.MANAGE_PULSES) == Scope.ALL else actor.department
+    department = None if can_everywhere(actor, Action.MANAGE_PULSES) else actor.department
     campaign = Campaign(
         name=name.strip(),
         kind=kind,
@@ -109,10 +111,10 @@ def _check_audience(actor: Person, teams: list[Team], departments: list[Departme
     if not teams and not departments:
         raise ValidationError({"teams": _("Choose at least one team or department to ask.")})
     for team in teams:
-        if not can(actor, Action.MANAGE_PULSES, team=team):
+        if not can(actor, Action.MANAGE_PULSES, team):
             raise ValidationError({"teams": _("You may not survey the team %s.") % team})
     for department in departments:
-        if not can(actor, Action.MANAGE_PULSES, department=department):
+        if not can(actor, Action.MANAGE_PULSES, department):
             raise ValidationError({"departments": _("You may not survey %s.") % department})
 
 
@@ -206,7 +208,8 @@ def open_due_waves(*, now: datetime.datetime) -> list[Wave]:
         status=CampaignStatus.OPEN, schedule__in=list(SCHEDULE_MONTHS)
     ).annotate(last_opened=Max("waves__opens_at"))
     for campaign in campaigns:
-        last: datetime.datetime | None = campaign.last_opened
+        # django-stubs does not carry annotate()'s field through a custom QuerySet's manager.
+        last: datetime.datetime | None = campaign.last_opened  # type: ignore[attr-defined]
         months = SCHEDULE_MONTHS[Schedule(campaign.schedule)]
         if last is None or _add_months(last, months) <= now:
             opened.append(open_wave(campaign=campaign, now=now))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.core.lib import tabular
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import AuthedRequest
 from groundswell.pulse import exports, selectors, services
 from groundswell.pulse.forms import CampaignForm, ResultsFilterForm
@@ -18,7 +18,7 @@ from groundswell.pulse.forms import CampaignForm, ResultsFilterForm
 @person_required(Action.VIEW_EMPLOYEE_VOICE)
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     campaigns = selectors.list_campaigns(request.person)
-    may_create = can(request.person, Action.MANAGE_PULSES)
+    may_create = can_somewhere(request.person, Action.MANAGE_PULSES)
     context = {"campaigns": campaigns, "may_create": may_create}
     return render(request, "pulse/campaign_list.html", context)
 

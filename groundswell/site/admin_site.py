@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_everywhere
 
 
 class GroundswellAdminSite(admin.AdminSite):
@@ -13,7 +13,7 @@ class GroundswellAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         person = getattr(request, "person", None)
-        return super().has_permission(request) and can(person, Action.USE_ADMIN_SITE)
+        return super().has_permission(request) and can_everywhere(person, Action.USE_ADMIN_SITE)
 
 
 class GroundswellAdminConfig(AdminConfig):

@@ -15,7 +15,7 @@ from groundswell.core import registry
 from groundswell.core.registry import Area
 from groundswell.people.choices import EVERYONE, LEADERS, SENIOR, Role
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 
 UNBUILT_AREAS = (
     Area(
@@ -72,7 +72,7 @@ def register_site_entries() -> None:
             "admin",
             _("Admin site"),
             "admin:index",
-            lambda person: can(person, Action.USE_ADMIN_SITE),
+            lambda person: can_somewhere(person, Action.USE_ADMIN_SITE),
             position=30,
         )
     )

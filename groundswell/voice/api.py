@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
 from groundswell.core.api.errors import ERROR_RESPONSES
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import ApiRequest
 from groundswell.voice import selectors
 from groundswell.voice.schemas import (
@@ -23,7 +23,7 @@ router = Router(tags=["metrics"])
 
 
 def _metrics(request: ApiRequest, filters: MetricsFilter) -> selectors.VoiceMetrics:
-    if not can(request.auth, Action.VIEW_CUSTOMER_VOICE):
+    if not can_somewhere(request.auth, Action.VIEW_CUSTOMER_VOICE):
         raise PermissionDenied
     chosen = selectors.VoiceFilters(
         weeks=filters.weeks, team_id=filters.team, channel=filters.channel or ""
@@ -76,7 +76,7 @@ def metrics_trend(request: ApiRequest, filters: Query[MetricsFilter]) -> list[An
 @router.get("/analytics/summary", response={200: AnalyticsSummaryOut, **ERROR_RESPONSES})
 def analytics_summary(request: ApiRequest) -> dict[str, Any]:
     """Interactions per team, all time, from the rollups plus the days not rolled up yet."""
-    if not can(request.auth, Action.VIEW_CUSTOMER_VOICE):
+    if not can_somewhere(request.auth, Action.VIEW_CUSTOMER_VOICE):
         raise PermissionDenied
     counts = selectors.interactions_by_team(request.auth)
     return {"by_team": {str(team): count for team, count in counts.items()}}

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can, teams_in_scope
+from groundswell.people.permissions import Action, can, can_somewhere
 from groundswell.voice.choices import FollowUpStatus
 from groundswell.voice.models import FollowUp
 
@@ -20,9 +20,7 @@ def overdue(now: datetime.datetime | None = None) -> Q:
 
 def list_follow_ups(viewer: Person, *, state: str = "open") -> QuerySet[FollowUp]:
     """Follow-ups in the teams `viewer` handles, by state: open, overdue, closed or all."""
-    follow_ups = FollowUp.objects.filter(
-        team__in=teams_in_scope(viewer, Action.HANDLE_FOLLOW_UPS)
-    ).select_related(
+    follow_ups = FollowUp.objects.visible_to(viewer).select_related(
         "team",
         "owner",
         "response__invitation__customer",
@@ -51,14 +49,14 @@ def get_follow_up_for(viewer: Person, pk: int) -> FollowUp:
         .filter(pk=pk)
         .first()
     )
-    if follow_up is None or not can(viewer, Action.HANDLE_FOLLOW_UPS, team=follow_up.team):
+    if follow_up is None or not can(viewer, Action.HANDLE_FOLLOW_UPS, follow_up.team):
         raise Http404
     return follow_up
 
 
 def due_for_home(viewer: Person, *, limit: int = 10) -> list[FollowUp]:
     """Open follow-ups due by the end of today in `viewer`'s teams, most urgent first."""
-    if not can(viewer, Action.HANDLE_FOLLOW_UPS):
+    if not can_somewhere(viewer, Action.HANDLE_FOLLOW_UPS):
         return []
     end_of_today = timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=0)
     return list(list_follow_ups(viewer, state="open").filter(due_at__lte=end_of_today)[:limit])

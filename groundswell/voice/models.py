@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.desk.choices import Channel
 from groundswell.desk.models import Customer, Interaction
 from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, restrict
 from groundswell.voice.choices import (
     FollowUpOutcome,
     FollowUpStatus,
@@ -81,6 +82,14 @@ class SurveyVersion(models.Model):
         return f"{self.survey} v{self.number}"
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    """Composable filters for survey invitations."""
+
+    def visible_to(self, person: Person) -> InvitationQuerySet:
+        """Invitations about interactions `person` may see."""
+        return self.filter(interaction__in=Interaction.objects.visible_to(person))
+
+
 class Invitation(models.Model):
     """An invitation to answer one survey about one interaction, reached by a secret token."""
 
@@ -100,6 +109,8 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -114,6 +125,17 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} for interaction {self.interaction_id}"
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    """Composable filters for survey answers."""
+
+    def visible_to(
+        self, person: Person, action: Action = Action.VIEW_CUSTOMER_VOICE
+    ) -> ResponseQuerySet:
+        """Answers given about the teams where `person` may do `action` (by default, read the
+        customer voice). Which of them are shown one by one is `survey_selectors`' rule."""
+        return restrict(self, person, action, team="team")
 
 
 class Response(models.Model):
@@ -141,6 +163,8 @@ class Response(models.Model):
     submitted_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
@@ -151,6 +175,16 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.score}"
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    """Composable filters for follow-ups."""
+
+    def visible_to(
+        self, person: Person, action: Action = Action.HANDLE_FOLLOW_UPS
+    ) -> FollowUpQuerySet:
+        """Follow-ups of the teams where `person` may do `action` (by default, handle them)."""
+        return restrict(self, person, action, team="team")
 
 
 class FollowUp(models.Model):
@@ -174,6 +208,8 @@ class FollowUp(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from groundswell.desk.choices import Channel
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, Scope, scope_for, teams_in_scope
+from groundswell.people.permissions import Action, can_everywhere, can_somewhere
 from groundswell.voice import metrics, rollups
 from groundswell.voice.choices import SurveyKind
 from groundswell.voice.models import (
@@ -193,7 +193,7 @@ class AgentFigures:
 
 def voice_teams(viewer: Person) -> QuerySet[Team]:
     """The teams whose customer voice `viewer` may see."""
-    return teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE).select_related("department")
+    return Team.objects.visible_to(viewer, Action.VIEW_CUSTOMER_VOICE).select_related("department")
 
 
 class VoiceMetrics:
@@ -218,10 +218,9 @@ class VoiceMetrics:
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
         self.start = rollups.monday(self.today) - datetime.timedelta(weeks=filters.weeks - 1)
-        scope = scope_for(viewer, Action.VIEW_CUSTOMER_VOICE)
-        if scope is None:
+        if not can_somewhere(viewer, Action.VIEW_CUSTOMER_VOICE):
             raise Http404
-        self.team_ids = self._team_ids(scope)
+        self.team_ids = self._team_ids()
         self.only_agent = viewer.pk if Role(viewer.role) == Role.AGENT else None
         state = rollups.rollup_state()
         self.state = (state.pk, state.complete_through, state.refreshed_at) if state else None
@@ -239,12 +238,12 @@ class VoiceMetrics:
         )
         self.agent_rolled_through = max(last_sunday, self.start - ONE_DAY)
 
-    def _team_ids(self, scope: Scope) -> list[int] | None:
+    def _team_ids(self) -> list[int] | None:
         if self.filters.team_id is not None:
             if not voice_teams(self.viewer).filter(pk=self.filters.team_id).exists():
                 raise Http404("No such team.")
             return [self.filters.team_id]
-        if scope == Scope.ALL:
+        if can_everywhere(self.viewer, Action.VIEW_CUSTOMER_VOICE):
             return None
         return list(voice_teams(self.viewer).values_list("pk", flat=True))
 
@@ -429,11 +428,12 @@ def voice_metrics(viewer: Person, filters: VoiceFilters | None = None) -> VoiceM
 
 def interactions_by_team(viewer: Person) -> dict[int, int]:
     """All-time interaction counts per team in `viewer`'s scope: the rollups plus the live days."""
-    scope = scope_for(viewer, Action.VIEW_CUSTOMER_VOICE)
-    if scope is None:
+    if not can_somewhere(viewer, Action.VIEW_CUSTOMER_VOICE):
         raise Http404
     team_ids = (
-        None if scope == Scope.ALL else list(voice_teams(viewer).values_list("pk", flat=True))
+        None
+        if can_everywhere(viewer, Action.VIEW_CUSTOMER_VOICE)
+        else list(voice_teams(viewer).values_list("pk", flat=True))
     )
     state = rollups.rollup_state()
     counts: dict[int, int] = defaultdict(int)

@@ -18,7 +18,7 @@ from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.choices import Channel
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can, can_everywhere
 from groundswell.voice import surveys, tasks, tokens
 from groundswell.voice.choices import (
     FollowUpOutcome,
@@ -165,7 +165,7 @@ def create_link_invitation(
     *, actor: Person, interaction: Interaction, kind: str | None = None
 ) -> tuple[Invitation, str]:
     """An invitation for an interaction handled in another system; the link is returned once."""
-    if not can(actor, Action.CHANGE_INTERACTIONS, team=interaction.team):
+    if not can(actor, Action.CHANGE_INTERACTIONS, interaction.team):
         raise PermissionDenied
     customer = interaction.customer
     if customer is None:
@@ -397,7 +397,7 @@ def open_follow_up(response_id: int) -> FollowUp | None:
 @transaction.atomic
 def close_follow_up(*, actor: Person, follow_up: FollowUp, outcome: str, note: str) -> FollowUp:
     """Close a follow-up with what happened when we reached out to the customer."""
-    if not can(actor, Action.HANDLE_FOLLOW_UPS, team=follow_up.team):
+    if not can(actor, Action.HANDLE_FOLLOW_UPS, follow_up.team):
         raise PermissionDenied
     errors: dict[str, str] = {}
     if follow_up.status != FollowUpStatus.OPEN:
@@ -458,7 +458,7 @@ def publish_survey_version(
     reason_codes: Sequence[str] = (),
 ) -> SurveyVersion:
     """Publish new wording for a survey; answers already given keep the version they saw."""
-    if not can(actor, Action.MANAGE_SURVEYS):
+    if not can_everywhere(actor, Action.MANAGE_SURVEYS):
         raise PermissionDenied
     # Lock the survey so two administrators publishing at once get numbers n+1 and n+2.
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
@@ -496,7 +496,7 @@ def update_survey_rules(
     poor_threshold: int | None = None,
 ) -> Survey:
     """Change when and whom a survey asks; only one survey of a kind may be active."""
-    if not can(actor, Action.MANAGE_SURVEYS):
+    if not can_everywhere(actor, Action.MANAGE_SURVEYS):
         raise PermissionDenied
     changes: dict[str, object] = {}
     errors: dict[str, str] = {}

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.pagination import Pages
 from groundswell.desk import selectors as desk_selectors
-from groundswell.people.permissions import Action, can
+from groundswell.people.permissions import Action, can_everywhere, can_somewhere
 from groundswell.people.typing import ApiRequest
 from groundswell.voice import follow_ups, services
 from groundswell.voice import survey_selectors as selectors
@@ -38,12 +38,12 @@ router = Router()
 
 
 def _survey_reader(request: ApiRequest) -> None:
-    if not can(request.auth, Action.VIEW_CUSTOMER_VOICE):
+    if not can_somewhere(request.auth, Action.VIEW_CUSTOMER_VOICE):
         raise PermissionDenied
 
 
 def _follow_up_handler(request: ApiRequest) -> None:
-    if not can(request.auth, Action.HANDLE_FOLLOW_UPS):
+    if not can_somewhere(request.auth, Action.HANDLE_FOLLOW_UPS):
         raise PermissionDenied
 
 
@@ -73,7 +73,7 @@ def get_survey(request: ApiRequest, survey_id: int) -> Survey:
 )
 def publish_version(request: ApiRequest, survey_id: int, payload: SurveyVersionIn) -> Status[Any]:
     """Publish new wording (administrators); past answers keep the version they saw."""
-    if not can(request.auth, Action.MANAGE_SURVEYS):
+    if not can_everywhere(request.auth, Action.MANAGE_SURVEYS):
         raise PermissionDenied
     survey = selectors.get_survey(survey_id)
     version = services.publish_survey_version(actor=request.auth, survey=survey, **payload.dict())
@@ -85,7 +85,7 @@ def publish_version(request: ApiRequest, survey_id: int, payload: SurveyVersionI
 )
 def update_survey(request: ApiRequest, survey_id: int, payload: SurveyPatch) -> Survey:
     """Change a survey's sending rules (administrators)."""
-    if not can(request.auth, Action.MANAGE_SURVEYS):
+    if not can_everywhere(request.auth, Action.MANAGE_SURVEYS):
         raise PermissionDenied
     survey = selectors.get_survey(survey_id)
     changes = payload.dict(exclude_unset=True)

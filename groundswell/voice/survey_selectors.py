@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from groundswell.desk.models import Interaction
 from groundswell.people.choices import Role
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can, teams_in_scope
-from groundswell.voice.models import Invitation, Response, Survey, SurveyVersion
+from groundswell.people.permissions import Action, can_somewhere
+from groundswell.voice.models import Invitation, Response, ResponseQuerySet, Survey, SurveyVersion
 
 
 def list_surveys() -> QuerySet[Survey]:
@@ -44,11 +44,11 @@ def list_invitations(
     answered: bool | None = None,
 ) -> QuerySet[Invitation]:
     """Invitations about interactions `viewer` can see, newest first."""
-    if not can(viewer, Action.VIEW_INTERACTIONS):
+    if not can_somewhere(viewer, Action.VIEW_INTERACTIONS):
         raise PermissionDenied
-    invitations = Invitation.objects.filter(
-        interaction__in=Interaction.objects.visible_to(viewer)
-    ).select_related("version__survey", "response")
+    invitations = Invitation.objects.visible_to(viewer).select_related(
+        "version__survey", "response"
+    )
     if interaction is not None:
         invitations = invitations.filter(interaction_id=interaction)
     if sent is not None:
@@ -66,7 +66,7 @@ def get_invitation_for(viewer: Person, pk: int) -> Invitation:
     return invitation
 
 
-def responses_shown_to(viewer: Person, responses: QuerySet[Response]) -> QuerySet[Response]:
+def responses_shown_to(viewer: Person, responses: ResponseQuerySet) -> ResponseQuerySet:
     """The answers among `responses` that `viewer` may see one by one.
 
     An answer names the agent who served (and its interaction does too), so it is shown only
@@ -75,15 +75,13 @@ def responses_shown_to(viewer: Person, responses: QuerySet[Response]) -> QuerySe
     the teams `viewer` may see; and to agents never for a colleague, as the dashboard shows an
     agent only their own row. Answers about no agent are the team's and always shown.
     """
-    if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
-        return responses.none()
-    teams = teams_in_scope(viewer, Action.VIEW_CUSTOMER_VOICE)
-    responses = responses.filter(team__in=teams)
+    responses = responses.visible_to(viewer)
     mine = Q(agent=viewer) | Q(agent__isnull=True)
     if Role(viewer.role) == Role.AGENT:
         return responses.filter(mine)
     answers_of_agent = (
-        Response.objects.filter(team__in=teams, agent=OuterRef("agent"), kind=OuterRef("kind"))
+        Response.objects.visible_to(viewer)
+        .filter(agent=OuterRef("agent"), kind=OuterRef("kind"))
         .order_by()
         .values("agent")
         .annotate(count=Count("pk"))
@@ -111,7 +109,7 @@ def list_responses(
     is_poor: bool | None = None,
 ) -> QuerySet[Response]:
     """Survey answers `viewer` may see one by one (`responses_shown_to`), newest first."""
-    if not can(viewer, Action.VIEW_CUSTOMER_VOICE):
+    if not can_somewhere(viewer, Action.VIEW_CUSTOMER_VOICE):
         raise PermissionDenied
     responses = responses_shown_to(viewer, Response.objects.all()).select_related(
         "invitation__version"

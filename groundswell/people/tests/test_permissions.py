@@ -3,12 +3,14 @@
 import pytest
 
 from groundswell.people.choices import Role
-from groundswell.people.models import Person, Team
+from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
     Action,
     Scope,
     assignable_roles,
     can,
+    can_everywhere,
+    can_somewhere,
     departments_in_scope,
     scope_for,
     teams_in_scope,
@@ -52,7 +54,8 @@ def test_matrix_cell(action, role, scope):
     person = Person(role=role, is_active=True)
 
     assert scope_for(person, action) == scope
-    assert can(person, action) is (scope is not None)
+    assert can_somewhere(person, action) is (scope is not None)
+    assert can_everywhere(person, action) is (scope == ALL)
 
 
 @pytest.mark.parametrize("action", list(Action))
@@ -61,12 +64,12 @@ def test_former_staff_may_do_nothing(action, role):
     person = Person(role=role, is_active=False)
 
     assert scope_for(person, action) is None
-    assert not can(person, action)
+    assert not can_somewhere(person, action)
 
 
 @pytest.mark.parametrize("action", list(Action))
 def test_nobody_may_do_nothing(action):
-    assert not can(None, action)
+    assert not can_somewhere(None, action)
     assert scope_for(None, action) is None
 
 
@@ -92,19 +95,19 @@ def test_former_staff_and_nobody_assign_no_roles():
 def test_team_lead_changes_their_own_team_only(org, team_alpha, team_beta, team_invoices):
     lead = org["team_lead"]
 
-    assert can(lead, Action.CHANGE_PERSON, subject=org["agent"])
-    assert can(lead, Action.CHANGE_PERSON, team=team_alpha)
-    assert not can(lead, Action.CHANGE_PERSON, subject=org["other_agent"])
-    assert not can(lead, Action.CHANGE_PERSON, team=team_beta)
-    assert not can(lead, Action.CHANGE_PERSON, subject=org["outsider"])
-    assert not can(lead, Action.CHANGE_PERSON, team=team_invoices)
+    assert can(lead, Action.CHANGE_PERSON, org["agent"])
+    assert can(lead, Action.CHANGE_PERSON, team_alpha)
+    assert not can(lead, Action.CHANGE_PERSON, org["other_agent"])
+    assert not can(lead, Action.CHANGE_PERSON, team_beta)
+    assert not can(lead, Action.CHANGE_PERSON, org["outsider"])
+    assert not can(lead, Action.CHANGE_PERSON, team_invoices)
 
 
 def test_team_lead_acts_on_a_team_they_lead_without_belonging_to_it(org, team_beta):
     team_beta.lead = org["team_lead"]
     team_beta.save(update_fields=["lead"])
 
-    assert can(org["team_lead"], Action.CHANGE_PERSON, subject=org["other_agent"])
+    assert can(org["team_lead"], Action.CHANGE_PERSON, org["other_agent"])
     assert set(teams_in_scope(org["team_lead"], Action.CHANGE_PERSON)) == {
         org["team_lead"].team,
         team_beta,
@@ -114,27 +117,27 @@ def test_team_lead_acts_on_a_team_they_lead_without_belonging_to_it(org, team_be
 def test_team_lead_cannot_change_someone_outside_any_team(org):
     no_team = PersonFactory.create(team=None, department=org["team_lead"].department)
 
-    assert not can(org["team_lead"], Action.CHANGE_PERSON, subject=no_team)
+    assert not can(org["team_lead"], Action.CHANGE_PERSON, no_team)
 
 
 def test_manager_changes_their_department_only(org, customer_service, billing, team_invoices):
     manager = org["manager"]
     no_team = PersonFactory.create(team=None, department=customer_service)
 
-    assert can(manager, Action.CHANGE_PERSON, subject=org["agent"])
-    assert can(manager, Action.CHANGE_PERSON, subject=org["other_agent"])
-    assert can(manager, Action.CHANGE_PERSON, subject=no_team)
-    assert can(manager, Action.IMPORT_PEOPLE, department=customer_service)
-    assert not can(manager, Action.CHANGE_PERSON, subject=org["outsider"])
-    assert not can(manager, Action.IMPORT_PEOPLE, department=billing)
-    assert not can(manager, Action.MANAGE_TEAMS, team=team_invoices)
+    assert can(manager, Action.CHANGE_PERSON, org["agent"])
+    assert can(manager, Action.CHANGE_PERSON, org["other_agent"])
+    assert can(manager, Action.CHANGE_PERSON, no_team)
+    assert can(manager, Action.IMPORT_PEOPLE, customer_service)
+    assert not can(manager, Action.CHANGE_PERSON, org["outsider"])
+    assert not can(manager, Action.IMPORT_PEOPLE, billing)
+    assert not can(manager, Action.MANAGE_TEAMS, team_invoices)
 
 
 def test_admin_changes_anyone_and_executive_no_one(org):
     for subject in org.values():
-        assert can(org["admin"], Action.CHANGE_PERSON, subject=subject)
-        assert not can(org["executive"], Action.CHANGE_PERSON, subject=subject)
-        assert not can(org["agent"], Action.CHANGE_PERSON, subject=subject)
+        assert can(org["admin"], Action.CHANGE_PERSON, subject)
+        assert not can(org["executive"], Action.CHANGE_PERSON, subject)
+        assert not can(org["agent"], Action.CHANGE_PERSON, subject)
 
 
 @pytest.mark.parametrize(
@@ -180,3 +183,23 @@ def test_former_staff_are_visible_only_to_those_who_may_change_them(org, team_in
     assert visible("team_lead", former_alpha)
     assert not visible("agent", former_alpha)
     assert visible("agent", org["outsider"])
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_can_without_a_target_raises(role):
+    person = Person(role=role, is_active=True)
+
+    with pytest.raises(TypeError):
+        can(person, Action.CHANGE_INTERACTIONS)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        can(person, Action.CHANGE_INTERACTIONS, None)
+
+
+def test_can_on_a_department_and_its_teams(org, customer_service, billing, team_invoices):
+    manager = org["manager"]
+
+    assert can(manager, Action.CHANGE_INTERACTIONS, customer_service)
+    assert not can(manager, Action.CHANGE_INTERACTIONS, billing)
+    assert not can(manager, Action.CHANGE_INTERACTIONS, team_invoices)
+    assert not can(org["agent"], Action.CHANGE_INTERACTIONS, customer_service)
+    assert can(org["admin"], Action.CHANGE_INTERACTIONS, Department(pk=billing.pk))
