@@ -13,8 +13,6 @@ import math
 import random
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import Customer, Interaction, Promise
 from groundswell.people.choices import Role
@@ -74,7 +72,7 @@ class ServiceHandover:
 def create_service(ctx: DemoContext) -> None:
     """Customers, interactions and promises; the surveys follow in voice's step."""
     rng = ctx.rng
-    now = timezone.now()
+    now = ctx.now
     start = now - datetime.timedelta(days=DAYS)
     service_teams = _service_teams(ctx)
     if not service_teams:

@@ -283,6 +283,10 @@ class DemoContext:
     size: DemoSize
     seed: int
     today: datetime.date
+    # Where the service history ends: the present, or noon of a `today` given to seed_demo,
+    # so that a seed and a day always give the same interactions. (Pulse waves stay relative
+    # to the real present: whether one is still open is a matter of the clock.)
+    now: datetime.datetime
     password_hash: str
     rng: random.Random  # replaced for each step: see `generators`
     faker: Faker
@@ -645,6 +649,10 @@ def organisation_exists() -> bool:
     return Person.objects.exists() or Department.objects.exists()
 
 
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 @transaction.atomic
 def seed_demo(
     *,
@@ -668,6 +676,7 @@ def seed_demo(
         size=size,
         seed=seed,
         today=today or timezone.localdate(),
+        now=timezone.now() if today is None else _noon(today),
         # One hash shared by every demo login: hashing is slow on purpose, 10,000 take hours.
         password_hash=make_password(DEMO_PASSWORD),
         rng=rng,
