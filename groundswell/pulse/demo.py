@@ -13,10 +13,11 @@ import random
 
 from django.utils import timezone
 
+from groundswell.core.lib import tokens
 from groundswell.people.choices import Role
 from groundswell.people.demo import DemoContext, DemoStep
 from groundswell.people.models import Person, Team
-from groundswell.pulse import item_bank, services, tokens
+from groundswell.pulse import item_bank, services
 from groundswell.pulse.choices import CampaignKind, CampaignStatus, QuestionKind, Schedule
 from groundswell.pulse.models import Answer, Campaign, Participation, Submission, Wave
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groundswell.pulse import services, tokens
+from groundswell.core.lib import tokens
+from groundswell.pulse import services
 from groundswell.pulse.models import Participation
 
 UNAVAILABLE_STATUS = {"unknown": 404, "used": 410, "expired": 410}

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib import tokens
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere
-from groundswell.pulse import item_bank, sealing, tokens
+from groundswell.pulse import item_bank, sealing
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
     DEFAULT_GROUP_SIZE,

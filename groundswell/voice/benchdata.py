@@ -14,11 +14,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from groundswell.core.lib.tokens import new_token
 from groundswell.desk.benchdata import BATCH
 from groundswell.desk.models import Customer, Interaction
 from groundswell.voice.choices import SurveyKind
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
-from groundswell.voice.tokens import new_token
 
 
 def _nps_version() -> SurveyVersion:

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib import tokens
 from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.choices import Channel
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can, can_everywhere
-from groundswell.voice import surveys, tasks, tokens
+from groundswell.voice import surveys, tasks
 from groundswell.voice.choices import (
     FollowUpOutcome,
     FollowUpStatus,

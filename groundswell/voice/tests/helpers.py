@@ -6,9 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from groundswell.core.lib import tokens
 from groundswell.desk.models import Customer, Interaction
 from groundswell.people.models import Person, Team
-from groundswell.voice import tokens
 from groundswell.voice.models import Invitation, Survey, SurveyVersion
 
 _numbers = itertools.count(1)

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from groundswell.voice import services, tokens
+from groundswell.core.lib import tokens
+from groundswell.voice import services
 from groundswell.voice.models import Invitation, Survey
 from groundswell.voice.tasks import send_invitation
 from groundswell.voice.tests.helpers import active_survey, make_customer, make_interaction
@@ -252,7 +253,12 @@ def test_an_invitation_has_no_working_link_until_it_is_mailed(team_alpha, client
         make_interaction(team_alpha, customer=make_customer())
     )
     assert invitation is not None
-    assert not re.fullmatch(r"[0-9a-f]{64}", invitation.token_hash)
+    unsent = invitation.token_hash
+
+    assert send_invitation.call(invitation.pk) is True
+    token = re.findall(r"/s/([\w-]+)", str(mail.outbox[-1].body))[0]
+    invitation.refresh_from_db()
+    assert invitation.token_hash == tokens.hash_token(token) != unsent
 
 
 def test_a_failed_send_is_retried_with_a_new_working_link(team_alpha, monkeypatch):

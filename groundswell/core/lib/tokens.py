@@ -1,4 +1,4 @@
-"""Survey link tokens: 192 random bits, shown once, stored only as a SHA-256 digest."""
+"""Link tokens (survey and pulse links): 192 random bits, mailed once, stored only as a digest."""
 
 import hashlib
 import secrets
@@ -18,11 +18,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def unusable_hash() -> str:
+    """A digest no mailed token matches, alike to a real one: a link not sent yet, or revoked."""
+    return hash_token("unsent:" + secrets.token_urlsafe(TOKEN_BYTES))
+
+
 def looks_like_token(token: str) -> bool:
     """Cheap shape check before touching the database."""
     return 0 < len(token) <= MAX_TOKEN_LENGTH
-
-
-def unusable_hash() -> str:
-    """A digest no token will ever match: a placeholder until the link is made at send time."""
-    return "!" + secrets.token_hex(31)
