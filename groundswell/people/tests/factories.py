@@ -58,3 +58,22 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
         with_login = factory.Trait(
             user=factory.SubFactory(UserFactory, username=factory.SelfAttribute("..email"))
         )
+
+
+def person_form(person, **changes):
+    """What the person edit form posts for `person`, with `changes` (False or "" leaves it out)."""
+    data = {
+        "full_name": person.full_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "role": person.role,
+        "department": person.department_id,
+        "team": person.team_id or "",
+        "manager": person.manager_id or "",
+        "buddy": person.buddy_id or "",
+        "hire_date": person.hire_date.isoformat() if person.hire_date else "",
+        "is_active": "on" if person.is_active else "",
+        "is_champion": "on" if person.is_champion else "",
+    }
+    data.update(changes)
+    return {name: value for name, value in data.items() if value != "" and value is not False}

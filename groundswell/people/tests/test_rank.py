@@ -31,7 +31,12 @@ from groundswell.api.services import create_api_key
 from groundswell.people import imports, services
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
-from groundswell.people.tests.factories import DepartmentFactory, PersonFactory, TeamFactory
+from groundswell.people.tests.factories import (
+    DepartmentFactory,
+    PersonFactory,
+    TeamFactory,
+    person_form,
+)
 
 ORDER = ("agent", "team_lead", "manager", "executive", "admin")
 CHANGERS = {"team_lead", "manager", "admin"}
@@ -132,23 +137,6 @@ def took_effect(field: str, target: Person, place: dict[str, Any]) -> bool:
     }[field]
 
 
-def form_data(person: Person, **changes: Any) -> dict[str, Any]:
-    data = {
-        "full_name": person.full_name,
-        "email": person.email,
-        "job_title": person.job_title,
-        "role": person.role,
-        "department": person.department_id,
-        "team": person.team_id or "",
-        "manager": person.manager_id or "",
-        "buddy": person.buddy_id or "",
-        "hire_date": person.hire_date.isoformat() if person.hire_date else "",
-        "is_active": "on" if person.is_active else "",
-    }
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not False}
-
-
 def page_change(field: str, target: Person, place: dict[str, Any]) -> dict[str, Any]:
     change = api_change(field, target, place)
     if field == "is_active":
@@ -190,7 +178,7 @@ def test_rank_through_the_edit_page(actor_role, target_role, field, place):
     allowed = expected_outcome(actor_role, target_role, field)
     url = reverse("people:person-edit", args=[target.pk])
 
-    response = signed_in(actor).post(url, form_data(target, **page_change(field, target, place)))
+    response = signed_in(actor).post(url, person_form(target, **page_change(field, target, place)))
 
     assert took_effect(field, target, place) is allowed
     if allowed:
@@ -274,7 +262,7 @@ def test_a_manager_cannot_take_over_an_admin_through_email_and_password_reset(
     )
     page = client.post(
         reverse("people:person-edit", args=[admin_in_department.pk]),
-        form_data(admin_in_department, email=attacker),
+        person_form(admin_in_department, email=attacker),
     )
     reset = Client().post(reverse("password_reset"), {"email": attacker})
 
@@ -348,7 +336,7 @@ def test_the_edit_form_locks_your_own_role_and_active_state(place):
     client = signed_in(admin)
 
     form = client.get(url).context["form"]
-    client.post(url, form_data(admin, role="manager", is_active=False))
+    client.post(url, person_form(admin, role="manager", is_active=False))
 
     assert form.fields["role"].disabled
     assert form.fields["is_active"].disabled
@@ -483,7 +471,7 @@ def test_the_last_active_admin_cannot_demote_themselves_through_the_page_or_impo
         f"full_name,email,role,department\r\nAd Min,{last_admin.email},manager,IT\r\n"
     ).encode()
 
-    client.post(url, form_data(last_admin, role="manager", is_active=False))
+    client.post(url, person_form(last_admin, role="manager", is_active=False))
     preview = client.post(
         reverse("people:import"), {"file": SimpleUploadedFile("p.csv", content, "text/csv")}
     )
@@ -496,7 +484,7 @@ def test_the_last_active_admin_cannot_demote_themselves_through_the_page_or_impo
 # The admin site --------------------------------------------------------------------------------
 
 
-def admin_form_data(person: Person, **changes: Any) -> dict[str, Any]:
+def admin_person_form(person: Person, **changes: Any) -> dict[str, Any]:
     data = {
         "full_name": person.full_name,
         "email": person.email,
@@ -518,9 +506,9 @@ def test_the_admin_site_refuses_an_admins_own_role_and_active_state(last_admin):
     client = signed_in(last_admin)
     url = reverse("admin:people_person_change", args=[last_admin.pk])
 
-    role = client.post(url, admin_form_data(last_admin, role="manager"))
-    active = client.post(url, admin_form_data(last_admin, is_active=False))
-    unlink = client.post(url, admin_form_data(last_admin, user=""))
+    role = client.post(url, admin_person_form(last_admin, role="manager"))
+    active = client.post(url, admin_person_form(last_admin, is_active=False))
+    unlink = client.post(url, admin_person_form(last_admin, user=""))
 
     for response in (role, active, unlink):
         assert response.status_code == 200
@@ -576,7 +564,7 @@ def test_the_admin_site_changes_another_admin_and_their_login_follows(last_admin
 
     response = client.post(
         reverse("admin:people_person_change", args=[other.pk]),
-        admin_form_data(other, email="Other.Admin@Example.test", is_active=False),
+        admin_person_form(other, email="Other.Admin@Example.test", is_active=False),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -590,7 +578,7 @@ def test_the_admin_site_changes_another_admin_and_their_login_follows(last_admin
 
 def test_the_admin_site_adds_a_person_only_through_the_check(last_admin, place):
     client = signed_in(last_admin)
-    data = admin_form_data(
+    data = admin_person_form(
         Person(
             full_name="Nia New",
             email="nia@example.test",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from groundswell.people import imports
 from groundswell.people.choices import Role
 from groundswell.people.models import Person
-from groundswell.people.tests.factories import PersonFactory
+from groundswell.people.tests.factories import PersonFactory, person_form
 
 ALL_ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")
 IMPORTERS = {"manager", "admin"}
@@ -222,32 +222,13 @@ def test_editing_former_staff_you_cannot_see_is_404(org, client_for):
     assert response.status_code == 404
 
 
-def form_data(person, **changes):
-    data = {
-        "full_name": person.full_name,
-        "email": person.email,
-        "job_title": person.job_title,
-        "role": person.role,
-        "department": person.department_id,
-        "team": person.team_id or "",
-        "manager": person.manager_id or "",
-        "buddy": person.buddy_id or "",
-        "hire_date": person.hire_date.isoformat() if person.hire_date else "",
-        "is_active": "on" if person.is_active else "",
-    }
-    if person.is_champion:
-        data["is_champion"] = "on"
-    data.update(changes)
-    return {key: value for key, value in data.items() if value != ""}
-
-
 def test_team_lead_edits_someone_in_their_team(org, client_for):
     agent = org["agent"]
     url = reverse("people:person-edit", args=[agent.pk])
 
     response = client_for(org["team_lead"]).post(
         url,
-        form_data(agent, job_title="Senior agent", is_champion="on", buddy=org["team_lead"].pk),
+        person_form(agent, job_title="Senior agent", is_champion="on", buddy=org["team_lead"].pk),
     )
 
     assert response.status_code == 302
@@ -262,7 +243,7 @@ def test_team_lead_cannot_move_someone_to_another_team(org, client_for, team_bet
     agent = org["agent"]
     url = reverse("people:person-edit", args=[agent.pk])
 
-    response = client_for(org["team_lead"]).post(url, form_data(agent, team=team_beta.pk))
+    response = client_for(org["team_lead"]).post(url, person_form(agent, team=team_beta.pk))
 
     assert response.status_code == 200
     assert "team" in response.context["form"].errors
@@ -273,7 +254,7 @@ def test_manager_cannot_give_the_admin_role(org, client_for):
     agent = org["agent"]
     url = reverse("people:person-edit", args=[agent.pk])
 
-    response = client_for(org["manager"]).post(url, form_data(agent, role=Role.ADMIN))
+    response = client_for(org["manager"]).post(url, person_form(agent, role=Role.ADMIN))
 
     assert response.status_code == 200
     assert "role" in response.context["form"].errors
@@ -284,7 +265,7 @@ def test_manager_may_make_someone_a_team_lead(org, client_for):
     agent = org["agent"]
     url = reverse("people:person-edit", args=[agent.pk])
 
-    response = client_for(org["manager"]).post(url, form_data(agent, role=Role.TEAM_LEAD))
+    response = client_for(org["manager"]).post(url, person_form(agent, role=Role.TEAM_LEAD))
 
     assert response.status_code == 302
     assert Person.objects.get(pk=agent.pk).role == Role.TEAM_LEAD
@@ -315,7 +296,7 @@ def test_edit_errors_are_shown_against_their_fields(org, client_for):
     url = reverse("people:person-edit", args=[agent.pk])
 
     response = client_for(org["admin"]).post(
-        url, form_data(agent, email="BETA.agent@example.test", full_name="")
+        url, person_form(agent, email="BETA.agent@example.test", full_name="")
     )
 
     errors = response.context["form"].errors
@@ -328,7 +309,7 @@ def test_team_not_in_the_department_is_named_on_the_team_field(org, client_for, 
     agent = org["agent"]
     url = reverse("people:person-edit", args=[agent.pk])
 
-    response = client_for(org["admin"]).post(url, form_data(agent, team=team_invoices.pk))
+    response = client_for(org["admin"]).post(url, person_form(agent, team=team_invoices.pk))
 
     assert response.status_code == 200
     assert "team" in response.context["form"].errors
