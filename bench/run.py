@@ -9,7 +9,9 @@ quick  Loads the medium and then the large demo organisation into a throw-away S
 full   The same, then again on a throw-away PostgreSQL cluster started with Debian's
        `pg_virtualenv` (skipped with a note when it is not installed), with more requests.
 
-Then both sizes run the shared side-by-side harness (see bench_side_by_side below) for the
+Both sizes then time the places that use private Django internals against Django's
+documented ways (bench/internals.py; full runs it on PostgreSQL too), and run the shared
+side-by-side harness (see bench_side_by_side below) for the
 customer-voice goals: survey submit, ingest, CSV import, the interaction list and the dashboard.
 
 Nothing touches the development database: each run works in temporary folders.
@@ -119,6 +121,17 @@ def inside_postgresql(requests: int) -> None:
     url = f"postgres://{quote(user)}:{quote(password)}@{host}:{port}/{quote(database)}"
     with tempfile.TemporaryDirectory(prefix="groundswell-bench-") as folder:
         bench_database("postgresql", url, Path(folder), requests)
+    bench_internals(url)
+
+
+def bench_internals(database_url: str = "") -> None:
+    """The private-internals figures (bench/internals.py): our hot paths against Django's
+    documented ways, in one process, on a throw-away database (SQLite unless a URL is given)."""
+    command = [sys.executable, str(ROOT / "bench" / "internals.py")]
+    if database_url:
+        command += ["--database-url", database_url]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        sys.exit("bench/internals.py failed")
 
 
 # Side by side with the shared harness ------------------------------------------------------------
@@ -232,8 +245,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         type=lambda value: set(value.split(",")),
-        default={"people", "side-by-side"},
-        help="people and/or side-by-side (default both)",
+        default={"people", "internals", "side-by-side"},
+        help="people, internals and/or side-by-side (default all three)",
     )
     parser.add_argument("--inside-postgresql", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -245,7 +258,9 @@ def main() -> None:
     if "people" in options.only:
         bench_sqlite(requests)
         if options.size == "full":
-            bench_postgresql(requests)
+            bench_postgresql(requests)  # the internals on PostgreSQL too
+    if "internals" in options.only:
+        bench_internals()
     if "side-by-side" in options.only:
         bench_side_by_side(options.size)
 

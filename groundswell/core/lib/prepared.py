@@ -10,6 +10,25 @@ in the key and builds the model instances.
 The instances it returns behave like those of `select_related`: related objects are cached on
 their parents, fields left out are deferred (reading one runs a query), and a missing reverse
 one-to-one raises `DoesNotExist` as usual.
+
+This leans on Django's query compiler (`get_compiler`, `as_sql`, `get_converters`), which is not
+a documented API, so it is kept only where the benchmark shows the need. Measured with
+bench/internals.py (microseconds a lookup, median of five batches; docs/performance.md):
+
+    lookup, database          ORM   ORM + psycopg's   compiled once   compiled once +
+                                     prepared stmts    (this module)   PREPARE (this)
+    survey link, SQLite       991         -                113              -
+    survey link, PostgreSQL  1868       1250               673             308
+    API key, SQLite           556         -                 49              -
+    API key, PostgreSQL       878        851               314             222
+    ingest upsert, SQLite     747         -                118              -
+    ingest upsert, PostgreSQL 1018      1002               367             336
+
+psycopg's automatic prepared statements (`OPTIONS = {"server_side_binding": True,
+"prepare_threshold": ...}`) save the server's planning but not Django's compiling, which is
+most of the cost; they also switch every query of the connection to server-side binding.
+The survey page, every API request and every ingest run one of these lookups, so the ORM
+would add 0.5 to 1.6 ms to requests that take 1 to 3 ms in all.
 """
 
 from __future__ import annotations
