@@ -54,16 +54,38 @@ def _fields_with_nul(request: HttpRequest, path_params: dict[str, Any]) -> list[
     return found
 
 
-def _reject_nul(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Before any route of any router runs (auth and validation included), a NUL in the path,
-    query string, form or JSON body is a 422 naming each field: PostgreSQL cannot store it,
-    and this cannot be forgotten by a schema that leaves out `storable`."""
+def _query_names(operation: Any) -> frozenset[str] | None:
+    """The query parameters an operation declares (its filters, pagination), or None when it
+    cannot tell (then nothing is refused)."""
+    models = getattr(operation, "models", None)
+    if models is None:
+        return None
+    names: set[str] = set()
+    for model in models:
+        if getattr(model, "__ninja_param_source__", None) == "query":
+            names |= set(getattr(model, "__ninja_flatten_map__", {}) or model.model_fields)
+    return frozenset(names)
+
+
+def _guard(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Before any route of any router runs (auth and validation included):
+    - a NUL in the path, query string, form or JSON body is a 422 naming each field:
+      PostgreSQL cannot store it, and this cannot be forgotten by a schema that leaves out
+      `storable`;
+    - a query parameter the route does not declare is a 422 naming it, so a misspelt filter
+      (`?stauts=open`) is not silently ignored and the whole list returned."""
+    # ninja applies view decorators to each operation's bound `run`: the operation itself.
+    accepted = _query_names(getattr(run, "__self__", None))
 
     @functools.wraps(run)
     def checked(request: HttpRequest, *args: Any, **path_params: Any) -> HttpResponseBase:
         fields = _fields_with_nul(request, path_params)
         if fields:
             return errors.nul_rejected(api, request, fields)
+        if accepted is not None:
+            unknown = sorted(set(request.GET) - accepted)
+            if unknown:
+                return errors.unknown_parameters(api, request, unknown, sorted(accepted))
         return run(request, *args, **path_params)
 
     return checked
@@ -76,14 +98,15 @@ api = NinjaAPI(
     description=(
         "Read and write Groundswell's organisation data. Authenticate with an API key created "
         "by an administrator under Settings → API keys, sent as `Authorization: Bearer <key>`. "
-        'Errors share one shape: `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.'
+        'Errors share one shape: `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`. '
+        "A query parameter a route does not list is refused with a 422 that names it."
     ),
     auth=[ApiKeyAuth(), PersonSessionAuth()],
     # With `ninja` in INSTALLED_APPS the docs page loads Swagger UI from /static/ninja/.
     docs=Swagger(settings={"persistAuthorization": True}),
 )
 errors.install(api)
-api.add_decorator(_reject_nul, mode="view")
+api.add_decorator(_guard, mode="view")
 api.add_router("", people_router)
 api.add_router("", ideas_router)
 api.add_router("", desk_router)

@@ -74,6 +74,22 @@ def _respond(
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+def unknown_parameters(
+    api: NinjaAPI, request: HttpRequest, unknown: list[str], accepted: list[str]
+) -> HttpResponse:
+    """422 for query parameters the route does not take, each named, with those it does."""
+    known = ", ".join(accepted) or _("none")
+    errors: list[dict[str, str | None]] = [
+        {
+            "field": name,
+            "message": _("Unknown query parameter; this route takes: %(known)s.")
+            % {"known": known},
+        }
+        for name in unknown
+    ]
+    return _respond(api, request, 422, _("Unknown query parameter."), errors)
+
+
 def nul_rejected(api: NinjaAPI, request: HttpRequest, fields: list[str]) -> HttpResponse:
     """422 for text holding NUL characters, which PostgreSQL cannot store (see api.py)."""
     message = _("Text may not contain NUL characters.")
