@@ -151,7 +151,7 @@ def interaction_rows(values: Sequence[tuple[Any, ...]]) -> list[InteractionRow]:
     """
     url = url_maker("desk:interaction-detail")
     zone = timezone.get_current_timezone()
-    short = datetime_formatter("SHORT_DATETIME_FORMAT")
+    moment = datetime_formatter("DATETIME_FORMAT")  # as the `moment` filter shows it
     channels = {value: str(label) for value, label in Channel.choices}
     statuses = {value: str(label) for value, label in InteractionStatus.choices}
     rows = []
@@ -164,7 +164,7 @@ def interaction_rows(values: Sequence[tuple[Any, ...]]) -> list[InteractionRow]:
                 subject=subject,
                 opened_at=opened_at,
                 opened_iso=local.isoformat(),
-                opened_text=short(local),
+                opened_text=moment(local),
                 team=team,
                 handled_by=agent or "—",
                 customer=customer or "—",

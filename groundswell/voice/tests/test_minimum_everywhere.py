@@ -60,7 +60,7 @@ def what_each_path_shows(client: Client, person: Person) -> dict[str, bool]:
     csv_row = next(line for line in lines if line[0] == person.full_name)
     metrics = client.get("/api/v1/metrics/by-agent", {"weeks": 4}).json()
     metrics_row = next(item for item in metrics if item["agent"] == person.pk)
-    listed = client.get("/api/v1/responses", {"limit": 100}).json()["items"]
+    listed = client.get("/api/v1/responses", {"page_size": 100}).json()["items"]
     one = Response.objects.filter(agent=person).first()
     assert one is not None
     detail = client.get(f"/api/v1/responses/{one.pk}")
@@ -121,7 +121,7 @@ def test_an_agent_reads_only_their_own_answers(
 ) -> None:
     for person, other in ((agent, bea), (bea, agent)):
         client = client_for(person)
-        listed = client.get("/api/v1/responses", {"limit": 100}).json()["items"]
+        listed = client.get("/api/v1/responses", {"page_size": 100}).json()["items"]
         theirs = Response.objects.filter(agent=other).first()
         assert theirs is not None
 
@@ -137,7 +137,7 @@ def test_an_agent_reads_only_their_own_answers(
 def test_an_agent_never_reads_a_colleagues_answers(
     agent: Person, bea: Person, client_for: ClientFor
 ) -> None:
-    listed = client_for(agent).get("/api/v1/responses", {"limit": 100}).json()["items"]
+    listed = client_for(agent).get("/api/v1/responses", {"page_size": 100}).json()["items"]
 
     assert {item["agent_id"] for item in listed} == {agent.pk}
 
@@ -160,7 +160,7 @@ def test_the_count_is_per_kind(
     data.answers(team_alpha, "nps", [9], at=timezone.now(), agent=bea)
     data.answers(team_alpha, "csat", [4], at=timezone.now(), agent=bea)
 
-    listed = client_for(team_lead).get("/api/v1/responses", {"limit": 100}).json()["items"]
+    listed = client_for(team_lead).get("/api/v1/responses", {"page_size": 100}).json()["items"]
 
     kinds = {item["kind"] for item in listed if item["agent_id"] == bea.pk}
     assert kinds == {"csat"}
