@@ -192,6 +192,11 @@ def _create_promises(
         if rng.random() >= PROMISE_SHARE:
             continue
         due = interaction.opened_at + datetime.timedelta(hours=rng.choice([4, 24, 48, 72]))
+        # Made while the interaction was being handled, well before it fell due.
+        made = interaction.opened_at + min(
+            datetime.timedelta(minutes=rng.uniform(5, 90)),
+            (min(due, now) - interaction.opened_at) / 2,
+        )
         if due > now:
             status, settled = PromiseStatus.OPEN, None
         else:
@@ -199,7 +204,7 @@ def _create_promises(
             if roll < 0.82:
                 status = PromiseStatus.KEPT
                 settled = due - datetime.timedelta(hours=rng.uniform(0.5, 20))
-                settled = max(settled, interaction.opened_at)
+                settled = max(settled, made + datetime.timedelta(minutes=10))
             elif roll < 0.95:
                 status, settled = PromiseStatus.BROKEN, due + datetime.timedelta(hours=2)
             else:
@@ -214,9 +219,15 @@ def _create_promises(
                 due_at=due,
                 status=status,
                 settled_at=settled,
+                created_at=made,
             )
         )
+    made_at = [promise.created_at for promise in promises]
     Promise.objects.bulk_create(promises, batch_size=BATCH)
+    # `created_at` is set on insert to the moment of seeding, so it is written afterwards.
+    for promise, made in zip(promises, made_at, strict=True):
+        promise.created_at = made
+    Promise.objects.bulk_update(promises, ["created_at"], batch_size=BATCH)
     return len(promises)
 
 

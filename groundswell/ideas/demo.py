@@ -62,6 +62,14 @@ TITLES: dict[str, tuple[str, ...]] = {
         "A weekly five-minute story of a customer we helped",
         "Offer chat in Spanish during evenings",
         "Let agents close duplicate tickets in bulk",
+        "Put the refund status on the customer's account page",
+        "A quiet room for calls with upset customers",
+        "Let customers upload photos with a complaint",
+        "Call back customers whose issue was closed in a hurry",
+        "Share the week's best customer compliments on Mondays",
+        "Give every agent a small goodwill budget",
+        "Add the delivery tracking link to every reply",
+        "Let customers pick email or phone for the follow-up",
     ),
     IdeaKind.ISSUE: (
         "Headsets drop calls after an hour",
@@ -70,6 +78,11 @@ TITLES: dict[str, tuple[str, ...]] = {
         "Billing and support give different answers on fees",
         "Transfers to Tier 2 lose the call notes",
         "Evening shift has no one to escalate to",
+        "The hold music restarts after every transfer",
+        "Password resets take three days by post",
+        "The returns label link expires too soon",
+        "Chat customers are dropped at shift change",
+        "Invoices show the wrong contact number",
     ),
     IdeaKind.WEAKNESS: (
         "We find out about outages from customers",
@@ -77,6 +90,10 @@ TITLES: dict[str, tuple[str, ...]] = {
         "Product changes reach us after customers notice",
         "Knowledge base articles are months out of date",
         "We promise delivery dates we cannot see",
+        "Teams do not hear what happened after an escalation",
+        "New starters take live calls before they know the products",
+        "We measure speed but not whether the problem was solved",
+        "Feedback from customers never reaches the product team",
     ),
     IdeaKind.POLICY_FRICTION: (
         "Needs a manager to approve a tiny credit",
@@ -84,6 +101,10 @@ TITLES: dict[str, tuple[str, ...]] = {
         "Customers are asked the same questions twice",
         "We cannot fix what the policy calls an exception",
         "The limit is too low for real cases",
+        "Refunds over a small amount need two signatures",
+        "Customers must call to cancel what they bought online",
+        "The policy asks for a receipt customers never got",
+        "We cannot waive a fee even when we caused it",
     ),
 }
 BODIES = (
@@ -155,6 +176,7 @@ def create_open_door(ctx: DemoContext) -> None:
     owners: dict[tuple[str, int], Person | None] = {}
     latest = services.start_of_day(ctx.today)  # nothing happens after the demo's today
     ideas, changes, comments, votes = [], [], [], []
+    used_titles: set[str] = set()
     for number in range(SUBMISSIONS[ctx.size]):
         kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
         category = (
@@ -181,7 +203,7 @@ def create_open_door(ctx: DemoContext) -> None:
         idea = Idea(
             id=uuid.UUID(int=rng.getrandbits(128), version=4),
             kind=kind,
-            title=rng.choice(TITLES[kind]),
+            title=_title(rng, kind, department, used_titles),
             body=rng.choice(BODIES),
             category=category,
             department=department,
@@ -261,3 +283,18 @@ def wipe_open_door() -> None:
 
 
 OPEN_DOOR = DemoStep(name="open door", create=create_open_door, wipe=wipe_open_door)
+
+
+def _title(rng: random.Random, kind: str, department: Department, used: set[str]) -> str:
+    """A title no other demo idea has: each of the kind's titles once, then the same concern
+    raised again in another department, named after it."""
+    fresh = [title for title in TITLES[kind] if title not in used]
+    if fresh:
+        title = rng.choice(fresh)
+    else:
+        options = [f"{title} ({department.name})" for title in TITLES[kind]]
+        unused = [option for option in options if option not in used]
+        # Every title already raised in this department too: number the repeat.
+        title = rng.choice(unused) if unused else f"{rng.choice(options)} #{len(used) + 1}"
+    used.add(title)
+    return title

@@ -321,6 +321,7 @@ class DemoResult:
     seed: int
     counts: dict[str, int]
     seconds: float
+    now: datetime.datetime  # the demo's present: everything it made happened before
 
 
 # --- The organisation step --------------------------------------------------------------------
@@ -687,7 +688,11 @@ def seed_demo(
             ctx.rng, ctx.faker = generators(seed, step.name)
         step.create(ctx)
     return DemoResult(
-        size=size, seed=seed, counts=ctx.counts, seconds=time.perf_counter() - started
+        size=size,
+        seed=seed,
+        counts=ctx.counts,
+        seconds=time.perf_counter() - started,
+        now=ctx.now,
     )
 
 

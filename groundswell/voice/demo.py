@@ -206,6 +206,11 @@ def _create_survey_data(
             )
         )
     FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+    # Opened the moment the poor answer came in; `created_at` is set on insert to the moment
+    # of seeding, so it is written afterwards.
+    for follow_up in follow_ups:
+        follow_up.created_at = follow_up.response.submitted_at
+    FollowUp.objects.bulk_update(follow_ups, ["created_at"], batch_size=BATCH)
     return len(responses), len(follow_ups)
 
 
