@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from groundswell.desk.models import Customer, ImportJob, Interaction, Promise
+from groundswell.desk.models import Customer, ImportJob, Interaction, InteractionNote, Promise
 
 
 @admin.register(Customer)
@@ -26,6 +26,12 @@ class PromiseAdmin(admin.ModelAdmin[Promise]):
     list_display = ["interaction", "kind", "due_at", "status"]
     list_filter = ["status", "kind"]
     raw_id_fields = ["interaction", "made_by"]
+
+
+@admin.register(InteractionNote)
+class InteractionNoteAdmin(admin.ModelAdmin[InteractionNote]):
+    list_display = ["interaction", "author", "created_at"]
+    raw_id_fields = ["interaction", "author"]
 
 
 @admin.register(ImportJob)

@@ -13,7 +13,7 @@ from pydantic import ValidationError as PydanticValidationError
 from groundswell.core.api.errors import ERROR_RESPONSES, field_path
 from groundswell.core.api.pagination import Pages
 from groundswell.desk import imports, selectors, services
-from groundswell.desk.models import Customer, Interaction, Promise
+from groundswell.desk.models import Customer, Interaction, InteractionNote, Promise
 from groundswell.desk.schemas import (
     BatchItemResult,
     BatchOut,
@@ -27,6 +27,8 @@ from groundswell.desk.schemas import (
     InteractionOut,
     InteractionPage,
     InteractionPatch,
+    NoteIn,
+    NoteOut,
     PromiseFilter,
     PromiseIn,
     PromiseOut,
@@ -233,6 +235,31 @@ def _default_team(team_id: int | None) -> Team | None:
     if team is None:
         raise ValidationError({"team_id": _("There is no team with id %(id)s.") % {"id": team_id}})
     return team
+
+
+# Internal notes ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/interactions/{int:interaction_id}/notes",
+    response={200: list[NoteOut], **ERROR_RESPONSES},
+)
+def list_notes(request: ApiRequest, interaction_id: int) -> QuerySet[InteractionNote]:
+    """The internal notes on an interaction you may see, oldest first."""
+    interaction = selectors.get_interaction_for(_viewer(request), interaction_id)
+    return selectors.list_notes(request.auth, interaction)
+
+
+@router.post("/interactions/{int:interaction_id}/notes", response={201: NoteOut, **ERROR_RESPONSES})
+def create_note(
+    request: ApiRequest, interaction_id: int, payload: NoteIn
+) -> Status[InteractionNote]:
+    """Leave an internal note for colleagues; the requester never sees it."""
+    interaction = selectors.get_interaction_for(
+        _viewer(request), interaction_id, action=Action.CHANGE_INTERACTIONS
+    )
+    note = services.add_note(actor=request.auth, interaction=interaction, body=payload.body)
+    return Status(201, note)
 
 
 # Promises ----------------------------------------------------------------------------------------

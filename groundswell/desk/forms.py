@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.core.widgets import FilterDateInput, FilterSelect
 from groundswell.desk import import_presets, selectors
 from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind
+from groundswell.desk.models import NOTE_MAX_LENGTH
 from groundswell.people.forms import PersonFilterField, TeamChoiceField, TeamFilterField
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, scope_key, teams_in_scope
@@ -150,6 +151,17 @@ class PromiseForm(forms.Form):
     description = forms.CharField(label=_("Details"), max_length=255, required=False)
     due_at = forms.DateTimeField(
         label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class NoteForm(forms.Form):
+    """An internal note for colleagues on an interaction."""
+
+    body = forms.CharField(
+        label=_("Internal note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For colleagues only: the customer never sees it."),
     )
 
 

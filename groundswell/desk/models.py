@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from groundswell.people.permissions import Action
 
 SOURCE_GROUNDSWELL = "groundswell"
+NOTE_MAX_LENGTH = 4000
 
 
 class CustomerQuerySet(models.QuerySet["Customer"]):
@@ -221,6 +222,34 @@ class Promise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class NoteQuerySet(models.QuerySet["InteractionNote"]):
+    """Composable filters for internal notes."""
+
+    def visible_to(self, person: Person) -> NoteQuerySet:
+        """Notes on interactions `person` may see: colleagues read what colleagues wrote."""
+        return self.filter(interaction__in=Interaction.objects.visible_to(person))
+
+
+class InteractionNote(models.Model):
+    """A note colleagues leave on an interaction for each other; the requester never sees it."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["interaction", "created_at"], name="note_interaction")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
 
 
 class ImportJob(models.Model):

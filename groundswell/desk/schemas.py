@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from groundswell.core.schemas import EmailStr, Id, Moment, omittable, storable
 from groundswell.desk.choices import Channel, InteractionStatus, PromiseKind, PromiseStatus
+from groundswell.desk.models import NOTE_MAX_LENGTH
 
 SubjectStr = Annotated[
     str,
@@ -197,6 +198,25 @@ class PromiseIn(Schema):
     kind: PromiseKind
     description: DescriptionStr = ""
     due_at: Moment
+
+
+NoteStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NOTE_MAX_LENGTH),
+    AfterValidator(storable),
+]
+
+
+class NoteIn(Schema):
+    body: NoteStr
+
+
+class NoteOut(Schema):
+    id: int
+    interaction_id: int
+    author_id: int | None
+    body: str
+    created_at: datetime.datetime
 
 
 class PromiseFilter(Schema):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from groundswell.core.lib.listing import datetime_formatter, url_maker
 from groundswell.desk import hooks
 from groundswell.desk.choices import Channel, ImportStatus, InteractionStatus, PromiseStatus
-from groundswell.desk.models import Customer, ImportJob, Interaction, Promise
+from groundswell.desk.models import Customer, ImportJob, Interaction, InteractionNote, Promise
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import (
@@ -248,6 +248,7 @@ class InteractionPage:
 
     interaction: Interaction
     promises: list[Promise]
+    notes: list[InteractionNote]
     timeline: list[TimelineEvent]
     can_change: bool
     now: datetime.datetime = field(default_factory=timezone.now)
@@ -258,11 +259,17 @@ def get_interaction_page(viewer: Person, pk: int) -> InteractionPage:
     interaction = get_interaction_for(viewer, pk)
     promises = list(interaction.promises.select_related("made_by"))
     invitations = list(interaction.invitations.select_related("response"))
+    notes = list(interaction.notes.select_related("author"))
     return InteractionPage(
         interaction=interaction,
         promises=promises,
+        notes=notes,
         timeline=build_timeline(
-            interaction, promises, invitations, answers=_answers_shown(viewer, interaction)
+            interaction,
+            promises,
+            invitations,
+            answers=_answers_shown(viewer, interaction),
+            notes=notes,
         ),
         can_change=can(viewer, Action.CHANGE_INTERACTIONS, interaction.team),
     )
@@ -283,10 +290,15 @@ def build_timeline(
     invitations: Iterable[Any],
     *,
     answers: set[int] | None = None,
+    notes: Iterable[InteractionNote] = (),
 ) -> list[TimelineEvent]:
     """Every dated event of an interaction, oldest first; of the survey answers only those in
     `answers` (response ids) when it is given."""
     events = [TimelineEvent(interaction.opened_at, "opened", _("Opened"))]
+    for note in notes:
+        author = note.author.full_name if note.author else _("a former colleague")
+        text = _("Internal note by %(author)s") % {"author": author}
+        events.append(TimelineEvent(note.created_at, "note", text, note.body))
     for promise in promises:
         events.append(
             TimelineEvent(
@@ -380,6 +392,16 @@ def kept_promise_rate_by_team(
         row["interaction__team"]: PromiseRate(kept=row["kept"], broken=row["broken"])
         for row in rows
     }
+
+
+def list_notes(viewer: Person, interaction: Interaction) -> QuerySet[InteractionNote]:
+    """The internal notes on `interaction`, oldest first, if `viewer` may see it."""
+    return (
+        InteractionNote.objects.visible_to(viewer)
+        .filter(interaction=interaction)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
 
 
 def list_promises(viewer: Person, *, status: str = "") -> QuerySet[Promise]:

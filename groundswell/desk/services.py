@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk import hooks
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
-from groundswell.desk.models import SOURCE_GROUNDSWELL, Customer, Interaction, Promise
+from groundswell.desk.models import (
+    NOTE_MAX_LENGTH,
+    SOURCE_GROUNDSWELL,
+    Customer,
+    Interaction,
+    InteractionNote,
+    Promise,
+)
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere
 
@@ -210,6 +217,23 @@ def keep_promise(*, actor: Person, promise: Promise) -> Promise:
 def break_promise(*, actor: Person, promise: Promise) -> Promise:
     """Record that a promise was broken (not kept by its due time, or not at all)."""
     return _settle(actor, promise, PromiseStatus.BROKEN)
+
+
+@transaction.atomic
+def add_note(*, actor: Person, interaction: Interaction, body: str) -> InteractionNote:
+    """Leave an internal note on `interaction` for colleagues; the requester never sees it."""
+    check_can_change(actor, interaction.team)
+    text = body.strip()
+    if not text:
+        raise ValidationError({"body": _("Write the note first: it is empty.")})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A note holds at most %(max)d characters; this one has %(n)d.")
+                % {"max": NOTE_MAX_LENGTH, "n": len(text)}
+            }
+        )
+    return InteractionNote.objects.create(interaction=interaction, author=actor, body=text)
 
 
 # Customers ---------------------------------------------------------------------------------------

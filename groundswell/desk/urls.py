@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.interaction_detail, name="interaction-detail"),
     path("<int:pk>/resolve/", views.interaction_resolve, name="interaction-resolve"),
     path("<int:pk>/promises/", views.promise_create, name="promise-create"),
+    path("<int:pk>/notes/", views.note_create, name="note-create"),
     path(
         "promises/<int:pk>/keep/",
         views.promise_settle,

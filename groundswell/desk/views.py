@@ -14,6 +14,7 @@ from groundswell.desk.forms import (
     ImportUploadForm,
     InteractionFilterForm,
     InteractionForm,
+    NoteForm,
     PromiseForm,
 )
 from groundswell.desk.models import ImportJob
@@ -43,7 +44,8 @@ def interaction_list(request: AuthedRequest) -> HttpResponse:
 @person_required(Action.VIEW_INTERACTIONS)
 def interaction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     page = selectors.get_interaction_page(request.person, pk)
-    return render(request, "desk/interaction_detail.html", {"page": page, "form": PromiseForm()})
+    context = {"page": page, "form": PromiseForm(), "note_form": NoteForm()}
+    return render(request, "desk/interaction_detail.html", context)
 
 
 @person_required(Action.CHANGE_INTERACTIONS)
@@ -78,7 +80,7 @@ def _detail_or_partial(request: AuthedRequest, pk: int, status: int = 200) -> Ht
     if not request.htmx:
         return redirect("desk:interaction-detail", pk=pk)
     page = selectors.get_interaction_page(request.person, pk)
-    context = {"page": page, "form": PromiseForm()}
+    context = {"page": page, "form": PromiseForm(), "note_form": NoteForm()}
     return TemplateResponse(request, "desk/partials/interaction_body.html", context, status=status)
 
 
@@ -97,15 +99,41 @@ def promise_create(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        page = selectors.get_interaction_page(request.person, pk)
-        context = {"page": page, "form": form}
-        template = (
-            "desk/partials/interaction_body.html"
-            if request.htmx
-            else "desk/interaction_detail.html"
-        )
-        return render(request, template, context, status=422)
+        return _refused(request, pk, form=form)
     return _detail_or_partial(request, pk)
+
+
+@person_required(Action.CHANGE_INTERACTIONS)
+@require_POST
+def note_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Leave an internal note; a refused one comes back with its error (422)."""
+    interaction = selectors.get_interaction_for(
+        request.person, pk, action=Action.CHANGE_INTERACTIONS
+    )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(actor=request.person, interaction=interaction, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return _refused(request, pk, note_form=form)
+    return _detail_or_partial(request, pk)
+
+
+def _refused(
+    request: AuthedRequest,
+    pk: int,
+    *,
+    form: PromiseForm | None = None,
+    note_form: NoteForm | None = None,
+) -> HttpResponse:
+    """The page again with the refused form and its errors, answered 422 (HTMX swaps it)."""
+    page = selectors.get_interaction_page(request.person, pk)
+    context = {"page": page, "form": form or PromiseForm(), "note_form": note_form or NoteForm()}
+    partial = request.htmx
+    template = "desk/partials/interaction_body.html" if partial else "desk/interaction_detail.html"
+    return render(request, template, context, status=422)
 
 
 @person_required(Action.CHANGE_INTERACTIONS)
