@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 InteractionHook = Callable[["Interaction"], object]
 AnswersHook = Callable[["Person", "Interaction"], set[int]]
+StatusHook = Callable[["Interaction"], "str | None"]
 
 _on_resolved: list[InteractionHook] = []
 _timeline_answers: list[AnswersHook] = []
+_follow_up_status: list[StatusHook] = []
 
 
 def on_interaction_resolved(hook: InteractionHook) -> None:
@@ -49,3 +51,17 @@ def timeline_answers(viewer: Person, interaction: Interaction) -> set[int]:
     for hook in _timeline_answers:
         shown |= hook(viewer, interaction)
     return shown
+
+
+def on_follow_up_status(hook: StatusHook) -> None:
+    """Let `hook(interaction)` say in a sentence what followed a resolved interaction (a survey
+    sent, or why none was), or None when it has nothing to say (registering twice is
+    harmless)."""
+    if hook not in _follow_up_status:
+        _follow_up_status.append(hook)
+
+
+def follow_up_status(interaction: Interaction) -> list[str]:
+    """What every registered app says followed `interaction`, in registration order."""
+    said = (hook(interaction) for hook in _follow_up_status)
+    return [sentence for sentence in said if sentence]

@@ -251,6 +251,8 @@ class InteractionPage:
     notes: list[InteractionNote]
     timeline: list[TimelineEvent]
     can_change: bool
+    # What the apps above say followed the resolution (a survey sent, or why none was).
+    after_resolution: list[str] = field(default_factory=list)
     now: datetime.datetime = field(default_factory=timezone.now)
 
 
@@ -272,6 +274,9 @@ def get_interaction_page(viewer: Person, pk: int) -> InteractionPage:
             notes=notes,
         ),
         can_change=can(viewer, Action.CHANGE_INTERACTIONS, interaction.team),
+        after_resolution=(
+            hooks.follow_up_status(interaction) if interaction.resolved_at is not None else []
+        ),
     )
 
 
