@@ -57,6 +57,11 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Who customers are told they are answering: on the survey page, its title and the survey email.
+# Outside production it defaults to the demo's company (people.demo.DEMO_COMPANY).
+ORGANISATION_NAME = env.str(
+    "ORGANISATION_NAME", default="" if PRODUCTION else "Kestrel Home Services"
+).strip()
 
 INSTALLED_APPS = [
     "groundswell.core",  # first, so its registration/ templates win over the admin's
@@ -111,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "groundswell.core.context_processors.organisation",
                 "groundswell.site.context_processors.navigation",
             ],
         },

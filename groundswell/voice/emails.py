@@ -1,5 +1,6 @@
 """The survey invitation email, written in the customer's language."""
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -25,6 +26,7 @@ def send_invitation_email(invitation_id: int) -> bool:
                 "scale": [(n, services.survey_link(token, score=n)) for n in surveys.scale(kind)],
                 "link": services.survey_link(token),
                 "subject": invitation.interaction.subject,
+                "organisation_name": settings.ORGANISATION_NAME,
             }
             message = EmailMultiAlternatives(
                 subject=render_to_string("voice/email/invitation_subject.txt", context).strip(),
