@@ -7,7 +7,6 @@ each kind of page is checked once, by the first role that reaches it; every role
 checked. New pages are covered as soon as a menu or a page links to them.
 """
 
-import datetime
 from collections import deque
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from groundswell.people.choices import Role
@@ -35,7 +35,7 @@ MOST_PAGES = 80  # bounds the run: about a second a page
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     """The small demo as of today, committed so the live server sees it."""
-    seed_demo(size=DemoSize.SMALL, seed=7, today=datetime.date.today())
+    seed_demo(size=DemoSize.SMALL, seed=7, today=timezone.localdate())
 
 
 def _page_kind(path: str) -> str | None:
