@@ -110,6 +110,26 @@ def _is_high(kind: str, score: int) -> bool:
     return score >= SCALES[kind][1] - (1 if kind == SurveyKind.NPS else 0)
 
 
+def _within_fatigue_rule(invitations: list[Invitation]) -> list[Invitation]:
+    """Keep only the invitations the service itself would have sent: a customer is asked at
+    most once per the survey's re-survey window, counted from the resolution that asked them."""
+    kept: list[Invitation] = []
+    last_asked: dict[int, datetime.datetime] = {}
+
+    def asked(invitation: Invitation) -> datetime.datetime:
+        return invitation.interaction.resolved_at or invitation.send_after
+
+    for invitation in sorted(invitations, key=asked):
+        asked_at = asked(invitation)
+        window = datetime.timedelta(days=invitation.version.survey.resurvey_days)
+        previous = last_asked.get(invitation.customer_id)
+        if previous is not None and asked_at - previous < window:
+            continue
+        last_asked[invitation.customer_id] = asked_at
+        kept.append(invitation)
+    return kept
+
+
 def _create_survey_data(
     ctx: DemoContext,
     interactions: list[Interaction],
@@ -147,7 +167,16 @@ def _create_survey_data(
         invitations.append(invitation)
         if invitation.sent_at is not None and rng.random() < RESPONSE_RATE:
             answers.append((invitation, interaction, kind))
+    invitations = _within_fatigue_rule(invitations)
+    kept = {id(invitation) for invitation in invitations}
+    answers = [answer for answer in answers if id(answer[0]) in kept]
     Invitation.objects.bulk_create(invitations, batch_size=BATCH)
+    # Decided when the interaction was resolved, as the real service does; `created_at` is set
+    # on insert to the moment of seeding (and the re-survey rule reads it), so it is written
+    # afterwards.
+    for invitation in invitations:
+        invitation.created_at = invitation.interaction.resolved_at or invitation.send_after
+    Invitation.objects.bulk_update(invitations, ["created_at"], batch_size=BATCH)
 
     responses: list[Response] = []
     for invitation, interaction, kind in answers:

@@ -2,13 +2,14 @@
 thing happens after what caused it (issue 12, C8). Uses the module's one load of the demo."""
 
 import datetime
+import itertools
 
 import pytest
 from django.db.models import Count, F, Q
 
-from groundswell.desk.models import Interaction, Promise
+from groundswell.desk.models import Customer, Interaction, Promise
 from groundswell.ideas.models import Idea
-from groundswell.voice.models import FollowUp, Invitation, Response
+from groundswell.voice.models import FollowUp, Invitation, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,21 @@ def test_recent_resolutions_are_surveyed_not_silently_skipped(now):
     asked = recent.filter(Q(invitations__isnull=False)).distinct().count()
     assert recent.count() > 20
     assert asked / recent.count() > 0.5, f"{asked} of {recent.count()} recent ones asked"
+
+
+def test_the_demo_keeps_its_own_re_survey_rule(now):
+    """No customer is asked twice within a survey's window, and on the demo's last day most
+    customers may be asked again, so resolving one of their interactions sends a survey."""
+    window = datetime.timedelta(days=max(Survey.objects.values_list("resurvey_days", flat=True)))
+    asked = sorted(Invitation.objects.values_list("customer_id", "created_at"))
+    too_soon = [
+        (customer, later)
+        for (customer, earlier), (next_customer, later) in itertools.pairwise(asked)
+        if customer == next_customer and later - earlier < window
+    ]
+    recently_asked = (
+        Invitation.objects.filter(created_at__gte=now - window).values("customer_id").distinct()
+    )
+
+    assert too_soon == []
+    assert recently_asked.count() < Customer.objects.count() / 3
