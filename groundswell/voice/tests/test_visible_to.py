@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from groundswell.voice.models import FollowUp, Invitation, Response
-from groundswell.voice.tests import dashboard_data
+from groundswell.voice.tests import factories as dashboard_data
 
 
 @pytest.fixture
