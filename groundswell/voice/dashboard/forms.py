@@ -1,4 +1,4 @@
-"""The voice dashboard's filters: they parse; the figures come from voice.selectors."""
+"""The voice dashboard's filters: they parse; the figures come from voice.dashboard.selectors."""
 
 from __future__ import annotations
 
