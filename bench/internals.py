@@ -85,8 +85,8 @@ def run(work: Path, calls: int) -> None:
     from groundswell.desk.models import Interaction
     from groundswell.desk.services import _INTERACTION_BY_EXTERNAL_ID
     from groundswell.site import benchdata
+    from groundswell.voice.invitations.services import _INVITATION_BY_HASH
     from groundswell.voice.models import Invitation
-    from groundswell.voice.services import _INVITATION_BY_HASH
 
     call_command("migrate", verbosity=0)
     tokens_file = work / "tokens.txt"

@@ -17,7 +17,7 @@ urlpatterns = [
     path("people/", include("groundswell.people.urls")),
     path("desk/", include("groundswell.desk.urls")),
     path("ideas/", include("groundswell.ideas.urls")),
-    path("voice/dashboard/", include("groundswell.voice.dashboard_urls")),
+    path("voice/dashboard/", include("groundswell.voice.dashboard.urls")),
     path("voice/", include("groundswell.voice.urls")),
     path("pulse/", include("groundswell.pulse.urls")),
     path("p/", include(pulse_answer_patterns)),

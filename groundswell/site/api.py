@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponseBase
 from ninja import NinjaAPI, Router, Swagger
+from ninja.operation import Operation
 
 from groundswell.api.auth import ApiKeyAuth, PersonSessionAuth
 from groundswell.core.api import errors
@@ -20,8 +21,10 @@ from groundswell.desk.api import router as desk_router
 from groundswell.ideas.api import router as ideas_router
 from groundswell.people.api import router as people_router
 from groundswell.pulse.api import router as pulse_router
-from groundswell.voice.api import router as voice_metrics_router
-from groundswell.voice.survey_api import router as voice_surveys_router
+from groundswell.voice.dashboard.api import router as voice_metrics_router
+from groundswell.voice.follow_ups.api import router as voice_follow_ups_router
+from groundswell.voice.invitations.api import router as voice_invitations_router
+from groundswell.voice.surveys.api import router as voice_surveys_router
 
 
 def _nul_paths(value: Any, path: tuple[str, ...] = ()) -> list[str]:
@@ -91,7 +94,25 @@ def _guard(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBa
     return checked
 
 
-api = NinjaAPI(
+# Ninja makes each operationId from its route's module path. voice's routes moved into
+# feature sub-packages; they keep the ids of the modules they came from, so clients generated
+# from the schema keep their method names.
+_PUBLISHED_MODULES = {
+    "groundswell.voice.dashboard.api": "groundswell.voice.api",
+    "groundswell.voice.surveys.api": "groundswell.voice.survey_api",
+    "groundswell.voice.invitations.api": "groundswell.voice.survey_api",
+    "groundswell.voice.follow_ups.api": "groundswell.voice.survey_api",
+}
+
+
+class GroundswellApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        module = _PUBLISHED_MODULES.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = GroundswellApi(
     title="Groundswell API",
     version="1",
     urls_namespace="api-1",
@@ -112,6 +133,8 @@ api.add_router("", ideas_router)
 api.add_router("", desk_router)
 api.add_router("", voice_metrics_router)
 api.add_router("", voice_surveys_router)
+api.add_router("", voice_invitations_router)
+api.add_router("", voice_follow_ups_router)
 api.add_router("", pulse_router)
 
 # Mounted last, so it only sees paths no router claimed: they get the API's 404, not a page.

@@ -21,7 +21,7 @@ from groundswell.api.choices import ApiKeyScope
 from groundswell.api.services import create_api_key
 from groundswell.desk import benchdata as desk_bench
 from groundswell.voice import benchdata as voice_bench
-from groundswell.voice.rollups import refresh_voice_rollups
+from groundswell.voice.dashboard.rollups import refresh_voice_rollups
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ class VoiceConfig(AppConfig):
         from groundswell.desk import hooks as desk_hooks
         from groundswell.people.choices import EVERYONE, Role
         from groundswell.people.demo import DEMO_STEPS
+        from groundswell.voice.dashboard.tasks import refresh_voice_rollups_task
         from groundswell.voice.demo import SURVEYS
-        from groundswell.voice.follow_ups import due_for_home
-        from groundswell.voice.rollup_tasks import refresh_voice_rollups_task
-        from groundswell.voice.services import invite_after_resolution
-        from groundswell.voice.survey_selectors import answers_shown_about
+        from groundswell.voice.follow_ups.selectors import due_for_home
+        from groundswell.voice.invitations.selectors import answers_shown_about
+        from groundswell.voice.invitations.services import invite_after_resolution
 
         # The customer is asked about the service once its resolution is stored.
         desk_hooks.on_interaction_resolved(invite_after_resolution)

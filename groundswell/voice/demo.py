@@ -17,6 +17,8 @@ from groundswell.desk.demo import BATCH, DAYS, ServiceHandover, TeamProfile
 from groundswell.desk.models import Interaction
 from groundswell.people.demo import DemoContext, DemoStep
 from groundswell.voice.choices import SCALES, FollowUpOutcome, FollowUpStatus, SurveyKind
+from groundswell.voice.dashboard.rollups import refresh_voice_rollups
+from groundswell.voice.follow_ups.services import next_business_day
 from groundswell.voice.models import (
     DailyServiceRollup,
     DailyVoiceRollup,
@@ -30,8 +32,6 @@ from groundswell.voice.models import (
     WeeklyServiceRollup,
     WeeklyVoiceRollup,
 )
-from groundswell.voice.rollups import refresh_voice_rollups
-from groundswell.voice.services import next_business_day
 
 INVITED_SHARE = 0.75
 RESPONSE_RATE = 0.25

@@ -134,7 +134,7 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         self, person: Person, action: Action = Action.VIEW_CUSTOMER_VOICE
     ) -> ResponseQuerySet:
         """Answers given about the teams where `person` may do `action` (by default, read the
-        customer voice). Which of them are shown one by one is `survey_selectors`' rule."""
+        customer voice). Which of them are shown one by one is `invitations.selectors`' rule."""
         return restrict(self, person, action, team="team")
 
 

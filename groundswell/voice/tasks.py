@@ -1,22 +1,12 @@
-"""Background work for customer surveys: sending invitations and opening follow-ups."""
+"""The paths under which the task queue may still hold voice's tasks.
 
-from django.tasks import task
+A queued task names its function by dotted path, and an emailed invitation waits in the queue
+for up to a week (the survey's send delay). The tasks now live with their features
+(invitations/tasks.py, follow_ups/tasks.py); these names keep tasks queued under the old
+paths runnable. Import the tasks from their features.
+"""
 
-from groundswell.voice import emails, services
+from groundswell.voice.follow_ups.tasks import open_follow_up
+from groundswell.voice.invitations.tasks import send_invitation
 
-
-@task()
-def send_invitation(invitation_id: int) -> bool:
-    """Email a survey invitation; False when it was already sent, expired or opted out.
-
-    Only the id is an argument: the link's token is made while sending, so the queue's stored
-    arguments never hold a working link (see docs/architecture.md, "Survey links").
-    """
-    return emails.send_invitation_email(invitation_id)
-
-
-@task()
-def open_follow_up(response_id: int) -> int | None:
-    """Open the close-the-loop follow-up for a poor answer; returns its id."""
-    follow_up = services.open_follow_up(response_id)
-    return follow_up.pk if follow_up is not None else None
+__all__ = ["open_follow_up", "send_invitation"]

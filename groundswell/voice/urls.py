@@ -1,16 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
-from groundswell.voice import public_views, views
+from groundswell.voice.invitations import public_views
 
+# The staff pages of each feature, all in the `voice` namespace; the dashboard has its own
+# (voice/dashboard/urls.py), mounted by the top.
 app_name = "voice"
 urlpatterns = [
-    path("follow-ups/", views.follow_up_list, name="follow-up-list"),
-    path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow-up-detail"),
-    path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow-up-close"),
-    path("surveys/", views.survey_list, name="survey-list"),
-    path("surveys/<int:pk>/", views.survey_detail, name="survey-detail"),
-    path("surveys/<int:pk>/versions/", views.survey_publish, name="survey-publish"),
-    path("surveys/<int:pk>/rules/", views.survey_rules, name="survey-rules"),
+    path("follow-ups/", include("groundswell.voice.follow_ups.urls")),
+    path("surveys/", include("groundswell.voice.surveys.urls")),
 ]
 
 # The public survey page, mounted at /s/ without a trailing slash: a POST cannot follow

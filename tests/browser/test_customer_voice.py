@@ -25,7 +25,7 @@ from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
 from groundswell.voice.choices import FollowUpOutcome
 from groundswell.voice.models import FollowUp, Invitation, Response
-from groundswell.voice.tests.helpers import make_customer, make_interaction
+from groundswell.voice.tests.factories import make_customer, make_interaction
 from groundswell.voice.tests.test_invitation_smtp import Inbox, free_port
 from tests.browser.helpers import login
 

@@ -21,7 +21,7 @@ from groundswell.people.tests.factories import TeamFactory
 from groundswell.pulse import services
 from groundswell.pulse.choices import CampaignStatus
 from groundswell.pulse.models import Campaign, Comment, Participation, Submission
-from groundswell.pulse.tests.helpers import close, full_answers, launched, members
+from groundswell.pulse.tests.factories import close, full_answers, launched, members
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser

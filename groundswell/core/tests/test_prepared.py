@@ -12,7 +12,7 @@ from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person, Team
 from groundswell.voice.models import Invitation, Response
-from groundswell.voice.tests.helpers import make_customer, make_interaction, make_invitation
+from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 pytestmark = pytest.mark.django_db
 

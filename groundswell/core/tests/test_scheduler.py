@@ -63,7 +63,7 @@ def test_a_due_job_is_enqueued_once_per_period(database_queue):
     hourly = [job("refresh_voice_rollups")]
 
     assert scheduler.run_due_jobs(now=NOW, jobs=hourly) == ["refresh_voice_rollups"]
-    assert queued() == {"groundswell.voice.rollup_tasks.refresh_voice_rollups_task": 1}
+    assert queued() == {"groundswell.voice.dashboard.tasks.refresh_voice_rollups_task": 1}
     run = ScheduledRun.objects.get()
     assert run.period_start == datetime.datetime(2026, 3, 4, 10, tzinfo=datetime.UTC)
     weekly = scheduler.period_start(job("pulse_send_reminders"), NOW)
@@ -136,7 +136,7 @@ def test_list_shows_jobs_intervals_last_and_next_run(database_queue):
     assert "weekly" in by_name["pulse_send_reminders"]
     assert by_name["refresh_voice_rollups"].split()[1:] == [
         "hourly",
-        "groundswell.voice.rollup_tasks.refresh_voice_rollups_task",
+        "groundswell.voice.dashboard.tasks.refresh_voice_rollups_task",
         "never",
         "now",
     ]

@@ -88,8 +88,8 @@ def test_same_seed_gives_the_same_service_data(seeded):
 def test_wiping_the_service_and_survey_data_empties_every_rollup(seeded):
     from groundswell.desk.demo import wipe_service
     from groundswell.voice import models as voice
+    from groundswell.voice.dashboard.rollups import refresh_voice_rollups
     from groundswell.voice.demo import wipe_surveys
-    from groundswell.voice.rollups import refresh_voice_rollups
 
     refresh_voice_rollups()
     rollups = (

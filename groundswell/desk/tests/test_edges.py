@@ -161,7 +161,7 @@ def test_import_api_with_only_a_header_says_there_is_nothing(admin):
 
 
 def test_timeline_includes_the_survey_and_its_answer(agent, team_alpha, client_for):
-    from groundswell.voice import services as voice_services
+    from groundswell.voice.invitations import services as voice_services
 
     interaction = InteractionFactory.create(team=team_alpha, handled_by=agent)
     services.resolve_interaction(actor=agent, interaction=interaction)

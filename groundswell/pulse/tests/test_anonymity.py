@@ -4,7 +4,7 @@ from django.db import models
 
 from groundswell.pulse import services
 from groundswell.pulse.models import Answer, Comment, Participation, PendingSubmission, Submission
-from groundswell.pulse.tests.helpers import close, full_answers, launched, members
+from groundswell.pulse.tests.factories import close, full_answers, launched, members
 
 ANONYMOUS = (Submission, Answer, Comment, PendingSubmission)
 ALLOWED_TARGETS = {"Submission", "Wave", "Question", "Department", "Team"}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from groundswell.pulse import services
 from groundswell.pulse.models import Answer, Comment, Participation, PendingSubmission, Submission
-from groundswell.pulse.tests.helpers import (
+from groundswell.pulse.tests.factories import (
     ANSWER_PAGE,
     close,
     full_answers,

@@ -8,7 +8,7 @@ from groundswell.api.services import create_api_key
 from groundswell.pulse import item_bank, services
 from groundswell.pulse.choices import CampaignStatus, QuestionKind
 from groundswell.pulse.models import Campaign, Question
-from groundswell.pulse.tests.helpers import launched
+from groundswell.pulse.tests.factories import launched
 
 API = "/api/v1/pulse"
 ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from groundswell.pulse import services
 from groundswell.pulse.models import Submission, Wave
-from groundswell.pulse.tests.helpers import (
+from groundswell.pulse.tests.factories import (
     answer_through_link,
     close,
     full_answers,
@@ -148,7 +148,7 @@ def test_the_trend_holds_closed_waves_only_and_does_not_move_with_the_open_one(
 
 
 def _second_links(wave, people):
-    from groundswell.pulse.tests.helpers import links_in_outbox
+    from groundswell.pulse.tests.factories import links_in_outbox
 
     found = links_in_outbox()
     assert wave.participations.filter(invited_at__isnull=False).count() == len(people)

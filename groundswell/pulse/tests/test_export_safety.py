@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from groundswell.pulse import services
 from groundswell.pulse.choices import CampaignKind
-from groundswell.pulse.tests.helpers import add_submissions, fake_wave
+from groundswell.pulse.tests.factories import add_submissions, fake_wave
 
 
 def test_results_csv_neutralises_names_and_keeps_figures_numbers(

@@ -8,7 +8,7 @@ from django.core import mail
 from groundswell.people import services as people_services
 from groundswell.pulse import services
 from groundswell.pulse.models import Participation, PendingSubmission
-from groundswell.pulse.tests.helpers import (
+from groundswell.pulse.tests.factories import (
     ANSWER_PAGE,
     answer_through_link,
     full_answers,

@@ -18,7 +18,7 @@ from groundswell.people.tests.factories import PersonFactory
 from groundswell.pulse import services
 from groundswell.pulse.choices import TenureBand
 from groundswell.pulse.models import Submission
-from groundswell.pulse.tests.helpers import answer_through_link, close, full_answers, launched
+from groundswell.pulse.tests.factories import answer_through_link, close, full_answers, launched
 
 RESPONDENTS = 40  # a stored order matching the answer order by chance: 1 in 40!
 

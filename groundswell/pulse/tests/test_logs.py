@@ -9,7 +9,7 @@ import pytest
 from gunicorn.config import Config  # type: ignore[import-untyped]
 
 from groundswell.core.logs import RedactingGunicornLogger
-from groundswell.pulse.tests.helpers import (
+from groundswell.pulse.tests.factories import (
     ANSWER_PAGE,
     full_answers,
     launched,

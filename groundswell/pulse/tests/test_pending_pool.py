@@ -16,7 +16,7 @@ from django.db import connection
 from groundswell.pulse import sealing, services
 from groundswell.pulse.choices import COMMENT_MAX_LENGTH
 from groundswell.pulse.models import Comment, PendingSubmission, Submission
-from groundswell.pulse.tests.helpers import (
+from groundswell.pulse.tests.factories import (
     answer_through_link,
     close,
     full_answers,

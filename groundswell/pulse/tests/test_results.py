@@ -11,7 +11,7 @@ from groundswell.people.tests.factories import TeamFactory
 from groundswell.pulse import selectors, services
 from groundswell.pulse.choices import CampaignKind
 from groundswell.pulse.models import Comment, Submission
-from groundswell.pulse.tests.helpers import add_submissions, fake_wave
+from groundswell.pulse.tests.factories import add_submissions, fake_wave
 
 SECRET = "the small team says 4.40"
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from conftest import ROLES
 from groundswell.people.models import Person, Team
-from groundswell.voice import rollups
-from groundswell.voice.tests import dashboard_data as data
+from groundswell.voice.dashboard import rollups
+from groundswell.voice.tests import factories as data
 
 URL = reverse("voice_dashboard:dashboard")
 DAY = datetime.timedelta(days=1)
@@ -187,7 +187,7 @@ def test_query_count_does_not_grow_with_answers(
 
 
 def test_period_select_shows_the_default_period_in_use(manager, client_for):
-    from groundswell.voice.selectors import DEFAULT_WEEKS
+    from groundswell.voice.dashboard.selectors import DEFAULT_WEEKS
 
     response = client_for(manager).get(reverse("voice_dashboard:dashboard"))
 

@@ -14,8 +14,8 @@ from groundswell.core.tests.hostile import HOSTILE
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.tests.factories import PersonFactory
-from groundswell.voice import rollups
-from groundswell.voice.tests import dashboard_data as data
+from groundswell.voice.dashboard import rollups
+from groundswell.voice.tests import factories as data
 
 ClientFor = Callable[[Person], Client]
 

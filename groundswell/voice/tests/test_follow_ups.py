@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from groundswell.voice import services
+from groundswell.voice.follow_ups import services as follow_up_services
+from groundswell.voice.invitations import services
 from groundswell.voice.models import FollowUp, Response
-from groundswell.voice.tests.helpers import make_customer, make_interaction, make_invitation
+from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 pytestmark = pytest.mark.django_db
 ALL_ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")
@@ -159,7 +160,9 @@ def follow_up(team_alpha, agent, django_capture_on_commit_callbacks):
 
 def test_closing_needs_an_outcome_and_a_note(follow_up, team_lead):
     with pytest.raises(ValidationError) as error:
-        services.close_follow_up(actor=team_lead, follow_up=follow_up, outcome="", note=" ")
+        follow_up_services.close_follow_up(
+            actor=team_lead, follow_up=follow_up, outcome="", note=" "
+        )
 
     assert set(error.value.message_dict) == {"outcome", "note"}
     follow_up.refresh_from_db()
@@ -167,7 +170,7 @@ def test_closing_needs_an_outcome_and_a_note(follow_up, team_lead):
 
 
 def test_closing_records_who_and_what(follow_up, team_lead):
-    services.close_follow_up(
+    follow_up_services.close_follow_up(
         actor=team_lead, follow_up=follow_up, outcome="reached_resolved", note="Refund sent."
     )
 
@@ -180,7 +183,7 @@ def test_closing_records_who_and_what(follow_up, team_lead):
     assert follow_up.closed_by == team_lead
     assert follow_up.closed_at is not None
     with pytest.raises(ValidationError) as error:
-        services.close_follow_up(
+        follow_up_services.close_follow_up(
             actor=team_lead, follow_up=follow_up, outcome="not_reached", note="Again"
         )
     assert "status" in error.value.message_dict

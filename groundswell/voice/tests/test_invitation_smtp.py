@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from django.test import override_settings
 
-from groundswell.voice import services
+from groundswell.voice.invitations import services
 from groundswell.voice.models import Response
-from groundswell.voice.tests.helpers import make_customer, make_interaction
+from groundswell.voice.tests.factories import make_customer, make_interaction
 
 
 class Inbox(Message):

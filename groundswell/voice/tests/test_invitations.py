@@ -7,13 +7,15 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.tasks import Task
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from groundswell.core.lib import tokens
-from groundswell.voice import services
+from groundswell.voice.invitations import services
+from groundswell.voice.invitations.tasks import send_invitation
 from groundswell.voice.models import Invitation, Survey
-from groundswell.voice.tasks import send_invitation
-from groundswell.voice.tests.helpers import active_survey, make_customer, make_interaction
+from groundswell.voice.tests.factories import active_survey, make_customer, make_interaction
 
 pytestmark = pytest.mark.django_db
 
@@ -348,3 +350,11 @@ def test_a_link_invitation_explains_why_it_cannot_be_made(
         services.create_link_invitation(actor=agent, interaction=interaction)
 
     assert field in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "path", ["groundswell.voice.tasks.send_invitation", "groundswell.voice.tasks.open_follow_up"]
+)
+def test_tasks_queued_under_their_old_paths_still_resolve(path):
+    # The database queue imports a task by the path it was enqueued under (voice/tasks.py).
+    assert isinstance(import_string(path), Task)

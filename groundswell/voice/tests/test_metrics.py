@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from groundswell.voice import metrics
+from groundswell.voice.dashboard import metrics
 
 HOUR = datetime.timedelta(hours=1)
 

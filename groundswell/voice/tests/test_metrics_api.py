@@ -11,8 +11,8 @@ from django.utils import timezone
 from groundswell.api.choices import ApiKeyScope
 from groundswell.api.services import create_api_key
 from groundswell.people.models import Person, Team
-from groundswell.voice import rollups
-from groundswell.voice.tests import dashboard_data as data
+from groundswell.voice.dashboard import rollups
+from groundswell.voice.tests import factories as data
 
 API = "/api/v1"
 DAY = datetime.timedelta(days=1)

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.people.models import Person, Team
-from groundswell.voice import rollups
-from groundswell.voice.selectors import LIVE_CACHE_SECONDS, VoiceFilters, VoiceMetrics
-from groundswell.voice.tests import dashboard_data as data
+from groundswell.voice.dashboard import rollups
+from groundswell.voice.dashboard.selectors import LIVE_CACHE_SECONDS, VoiceFilters, VoiceMetrics
+from groundswell.voice.tests import factories as data
 
 DAY = datetime.timedelta(days=1)
 

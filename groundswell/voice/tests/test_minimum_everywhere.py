@@ -21,9 +21,9 @@ from groundswell.desk.models import Interaction
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.tests.factories import PersonFactory
-from groundswell.voice import rollups
+from groundswell.voice.dashboard import rollups
 from groundswell.voice.models import Response
-from groundswell.voice.tests import dashboard_data as data
+from groundswell.voice.tests import factories as data
 
 ClientFor = Callable[[Person], Client]
 HIDDEN = "fewer than"

@@ -15,7 +15,7 @@ from django.db import OperationalError, close_old_connections, connection
 from django.test import Client
 
 from groundswell.voice.models import Response
-from groundswell.voice.tests.helpers import make_customer, make_interaction, make_invitation
+from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

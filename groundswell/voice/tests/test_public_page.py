@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from groundswell.voice import services
+from groundswell.voice.invitations import services
 from groundswell.voice.models import FollowUp, Invitation, Response
-from groundswell.voice.tests.helpers import make_customer, make_interaction, make_invitation
+from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 pytestmark = pytest.mark.django_db
 

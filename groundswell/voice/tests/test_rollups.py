@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from groundswell.desk.choices import PromiseStatus
 from groundswell.people.models import Person, Team
-from groundswell.voice import rollups
+from groundswell.voice.dashboard import rollups
+from groundswell.voice.dashboard.selectors import VoiceFilters, VoiceMetrics
+from groundswell.voice.dashboard.tasks import refresh_voice_rollups_task
 from groundswell.voice.models import (
     DailyServiceRollup,
     DailyVoiceRollup,
@@ -23,9 +25,7 @@ from groundswell.voice.models import (
     WeeklyServiceRollup,
     WeeklyVoiceRollup,
 )
-from groundswell.voice.rollup_tasks import refresh_voice_rollups_task
-from groundswell.voice.selectors import VoiceFilters, VoiceMetrics
-from groundswell.voice.tests import dashboard_data as data
+from groundswell.voice.tests import factories as data
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)

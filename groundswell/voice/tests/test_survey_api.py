@@ -14,9 +14,10 @@ from groundswell.api.choices import ApiKeyScope
 from groundswell.api.services import create_api_key
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person, Team
-from groundswell.voice import services
+from groundswell.voice.follow_ups import services as follow_up_services
+from groundswell.voice.invitations import services
 from groundswell.voice.models import FollowUp, Invitation, Response, SurveyVersion
-from groundswell.voice.tests.helpers import (
+from groundswell.voice.tests.factories import (
     active_survey,
     make_customer,
     make_interaction,
@@ -51,7 +52,7 @@ def bearer(admin: Person, scope: str) -> dict[str, str]:
 def answered(interaction: Interaction, score: int, comment: str = "") -> Response:
     invitation, _token = make_invitation(interaction)
     response = services.record_response(invitation, score=score, comment=comment)
-    services.open_follow_up(response.pk)
+    follow_up_services.open_follow_up(response.pk)
     return response
 
 

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from groundswell.people.models import Person, Team
-from groundswell.voice import services
+from groundswell.voice.invitations import services
 from groundswell.voice.models import Survey, SurveyVersion
-from groundswell.voice.tests.helpers import active_survey, make_customer, make_interaction
+from groundswell.voice.surveys import services as survey_services
+from groundswell.voice.tests.factories import active_survey, make_customer, make_interaction
 
 ClientFor = Callable[[Person], Client]
 WORDING = {
@@ -30,7 +31,7 @@ def test_publishing_a_version_keeps_past_answers_and_new_invitations_use_it(
     assert old_invitation is not None
     old_response = services.record_response(old_invitation, score=4, comment="Fine")
 
-    version = services.publish_survey_version(actor=admin, survey=survey, **WORDING)
+    version = survey_services.publish_survey_version(actor=admin, survey=survey, **WORDING)
 
     assert version.number == 2
     assert version.reason_codes == ["speed", "outcome"]
@@ -49,7 +50,7 @@ def test_publishing_a_version_keeps_past_answers_and_new_invitations_use_it(
 def test_versions_are_numbered_one_after_another(admin: Person) -> None:
     survey = active_survey("csat")
     numbers = [
-        services.publish_survey_version(actor=admin, survey=survey, **WORDING).number
+        survey_services.publish_survey_version(actor=admin, survey=survey, **WORDING).number
         for _ in range(3)
     ]
     assert numbers == [2, 3, 4]
@@ -58,7 +59,7 @@ def test_versions_are_numbered_one_after_another(admin: Person) -> None:
 @pytest.mark.parametrize("role", ["agent", "team_lead", "manager", "executive"])
 def test_only_administrators_publish_versions(role: str, org: dict[str, Person]) -> None:
     with pytest.raises(PermissionDenied):
-        services.publish_survey_version(actor=org[role], survey=active_survey(), **WORDING)
+        survey_services.publish_survey_version(actor=org[role], survey=active_survey(), **WORDING)
     assert SurveyVersion.objects.filter(survey=active_survey()).count() == 1
 
 
@@ -75,7 +76,7 @@ def test_bad_wording_names_the_field_and_publishes_nothing(
     admin: Person, change: dict[str, object], field: str
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        services.publish_survey_version(
+        survey_services.publish_survey_version(
             actor=admin, survey=active_survey(), **{**WORDING, **change}
         )
     assert field in error.value.message_dict
@@ -83,7 +84,7 @@ def test_bad_wording_names_the_field_and_publishes_nothing(
 
 
 def test_rules_change(admin: Person) -> None:
-    survey = services.update_survey_rules(
+    survey = survey_services.update_survey_rules(
         actor=admin,
         survey=active_survey(),
         send_delay_minutes=30,
@@ -106,7 +107,7 @@ def test_poor_threshold_must_be_on_the_kinds_scale(
 ) -> None:
     survey = Survey.objects.get(kind=kind)
     with pytest.raises(ValidationError) as error:
-        services.update_survey_rules(
+        survey_services.update_survey_rules(
             actor=admin, survey=survey, poor_threshold=threshold, expiry_days=3
         )
     assert list(error.value.message_dict) == ["poor_threshold"]
@@ -119,22 +120,22 @@ def test_only_one_survey_of_a_kind_is_active(admin: Person) -> None:
         kind="csat", name="Second CSAT", is_active=False, poor_threshold=2
     )
     with pytest.raises(ValidationError) as error:
-        services.update_survey_rules(actor=admin, survey=second, is_active=True)
+        survey_services.update_survey_rules(actor=admin, survey=second, is_active=True)
     assert "is_active" in error.value.message_dict
-    services.update_survey_rules(actor=admin, survey=active_survey(), is_active=False)
-    services.update_survey_rules(actor=admin, survey=second, is_active=True)
+    survey_services.update_survey_rules(actor=admin, survey=active_survey(), is_active=False)
+    survey_services.update_survey_rules(actor=admin, survey=second, is_active=True)
     assert active_survey().pk == second.pk
 
 
 def test_unknown_channel_is_refused(admin: Person) -> None:
     with pytest.raises(ValidationError) as error:
-        services.update_survey_rules(actor=admin, survey=active_survey(), channels=["fax"])
+        survey_services.update_survey_rules(actor=admin, survey=active_survey(), channels=["fax"])
     assert "channels" in error.value.message_dict
 
 
 def test_team_lead_may_not_change_rules(team_lead: Person) -> None:
     with pytest.raises(PermissionDenied):
-        services.update_survey_rules(actor=team_lead, survey=active_survey(), expiry_days=3)
+        survey_services.update_survey_rules(actor=team_lead, survey=active_survey(), expiry_days=3)
 
 
 # Pages --------------------------------------------------------------------------------------------

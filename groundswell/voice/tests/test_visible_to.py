@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from groundswell.voice.models import FollowUp, Invitation, Response
-from groundswell.voice.tests import dashboard_data
+from groundswell.voice.tests import factories
 
 
 @pytest.fixture
@@ -15,8 +15,8 @@ def answered(team_alpha, team_beta, team_invoices):
     at = timezone.now() - datetime.timedelta(hours=1)
     made = {}
     for name, team in (("alpha", team_alpha), ("beta", team_beta), ("invoices", team_invoices)):
-        (response,) = dashboard_data.answers(team, "csat", [1], at=at)
-        dashboard_data.follow_up(response, created_at=at, due_at=at + datetime.timedelta(days=1))
+        (response,) = factories.answers(team, "csat", [1], at=at)
+        factories.follow_up(response, created_at=at, due_at=at + datetime.timedelta(days=1))
         made[name] = response
     return made
 

@@ -1,6 +1,6 @@
 """Refresh the customer-voice dashboard rollups now.
 
-`groundswell scheduler` enqueues `groundswell.voice.rollup_tasks.refresh_voice_rollups_task`
+`groundswell scheduler` enqueues `groundswell.voice.dashboard.tasks.refresh_voice_rollups_task`
 hourly (registered in VoiceConfig.ready()); this command runs the same work in the
 foreground, and `--since` recomputes history.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from groundswell.voice.rollups import refresh_voice_rollups
+from groundswell.voice.dashboard.rollups import refresh_voice_rollups
 
 
 class Command(BaseCommand):

@@ -14,9 +14,10 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from groundswell.core.lib import ratelimit
-from groundswell.voice import services, surveys
-from groundswell.voice.forms import ResponseForm
+from groundswell.voice.invitations import services
+from groundswell.voice.invitations.forms import ResponseForm
 from groundswell.voice.models import Invitation
+from groundswell.voice.surveys import wording
 
 RATE_SCOPE = "survey"
 
@@ -90,9 +91,9 @@ def _page(
     version = invitation.version
     context = {
         "form": form,
-        "question": surveys.translated(version.question),
-        "low_label": surveys.translated(version.low_label),
-        "high_label": surveys.translated(version.high_label),
+        "question": wording.translated(version.question),
+        "low_label": wording.translated(version.low_label),
+        "high_label": wording.translated(version.high_label),
         "selected": form.selected_score(),
         "action": request.path,
     }

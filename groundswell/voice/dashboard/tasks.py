@@ -4,7 +4,7 @@ import datetime
 
 from django.tasks import task
 
-from groundswell.voice import rollups
+from groundswell.voice.dashboard import rollups
 
 
 @task()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.core.lib import tabular
 from groundswell.voice.choices import SCALES, SurveyKind
-from groundswell.voice.selectors import AgentFigures, Figures, VoiceMetrics
+from groundswell.voice.dashboard.selectors import AgentFigures, Figures, VoiceMetrics
 
 TABLES = ("team", "agent", "channel", "week")
 

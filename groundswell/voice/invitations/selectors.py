@@ -1,4 +1,4 @@
-"""Reads for surveys, invitations and responses, scoped to the viewer; shared by pages and API."""
+"""Reads for invitations and responses, scoped to the viewer; shared by pages and API."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -14,26 +14,7 @@ from groundswell.desk.models import Interaction
 from groundswell.people.choices import Role
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can_somewhere
-from groundswell.voice.models import Invitation, Response, ResponseQuerySet, Survey, SurveyVersion
-
-
-def list_surveys() -> QuerySet[Survey]:
-    """Every survey with its number of versions and its latest version number."""
-    return Survey.objects.annotate(
-        version_count=Count("versions"), latest_version=Max("versions__number")
-    ).order_by("kind", "name", "pk")
-
-
-def get_survey(pk: int) -> Survey:
-    survey = list_surveys().filter(pk=pk).first()
-    if survey is None:
-        raise Http404(_("No such survey."))
-    return survey
-
-
-def list_versions(survey: Survey) -> QuerySet[SurveyVersion]:
-    """A survey's versions, newest first."""
-    return SurveyVersion.objects.filter(survey=survey).order_by("-number")
+from groundswell.voice.models import Invitation, Response, ResponseQuerySet
 
 
 def list_invitations(

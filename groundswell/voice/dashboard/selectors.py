@@ -26,8 +26,8 @@ from groundswell.desk.choices import Channel
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can_everywhere, can_somewhere
-from groundswell.voice import metrics, rollups
 from groundswell.voice.choices import SurveyKind
+from groundswell.voice.dashboard import metrics, rollups
 from groundswell.voice.models import (
     WeeklyAgentRollup,
     WeeklyServiceRollup,

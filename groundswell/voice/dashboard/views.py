@@ -11,9 +11,9 @@ from groundswell.core.lib import tabular
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
 from groundswell.people.typing import AuthedRequest
-from groundswell.voice import selectors
-from groundswell.voice.dashboard_forms import DashboardFilterForm
-from groundswell.voice.dashboard_tables import TABLES, chart_data, table_rows
+from groundswell.voice.dashboard import selectors
+from groundswell.voice.dashboard.forms import DashboardFilterForm
+from groundswell.voice.dashboard.tables import TABLES, chart_data, table_rows
 
 
 @person_required(Action.VIEW_CUSTOMER_VOICE)

@@ -1,4 +1,4 @@
-"""Customer-voice writes: inviting customers, recording their answers, closing the loop."""
+"""Asking customers: choosing a survey, inviting, sending the link, recording the answer."""
 
 from __future__ import annotations
 
@@ -16,18 +16,17 @@ from django.utils.translation import gettext as _
 
 from groundswell.core.lib import tokens
 from groundswell.core.lib.prepared import PreparedLookup
-from groundswell.desk.choices import Channel
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
-from groundswell.people.permissions import Action, can, can_everywhere
-from groundswell.voice import surveys, tasks
+from groundswell.people.permissions import Action, can
 from groundswell.voice.choices import (
-    FollowUpOutcome,
-    FollowUpStatus,
     InvitationChannel,
     SurveyKind,
 )
-from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+from groundswell.voice.follow_ups import tasks as follow_up_tasks
+from groundswell.voice.invitations import tasks
+from groundswell.voice.models import Invitation, Response, Survey, SurveyVersion
+from groundswell.voice.surveys import wording
 
 # A customer may change their answer for this long after first sending it.
 EDIT_WINDOW = datetime.timedelta(minutes=30)
@@ -273,7 +272,7 @@ def _clean_answer(
     kind: str, score: int, comment: str, reasons: Sequence[str], allowed: Sequence[str]
 ) -> tuple[int, str, list[str]]:
     errors: dict[str, str] = {}
-    low, high = surveys.scale(kind)[0], surveys.scale(kind)[-1]
+    low, high = wording.scale(kind)[0], wording.scale(kind)[-1]
     if not low <= score <= high:
         errors["score"] = _("Choose a score from %(low)s to %(high)s.") % {"low": low, "high": high}
     if len(comment) > COMMENT_MAX_LENGTH:
@@ -313,8 +312,8 @@ def record_response(
         "score": score,
         "comment": comment,
         "reasons": reasons,
-        "is_poor": surveys.is_poor(survey.kind, score, survey.poor_threshold),
-        "is_compliment": surveys.is_compliment(survey.kind, score, comment),
+        "is_poor": wording.is_poor(survey.kind, score, survey.poor_threshold),
+        "is_compliment": wording.is_compliment(survey.kind, score, comment),
     }
     response: Response | None = None
     if existing_response(invitation) is None:
@@ -335,7 +334,7 @@ def record_response(
     if response is None:
         response = _change_response(invitation, values, now)
     if response.is_poor:
-        transaction.on_commit(partial(tasks.open_follow_up.enqueue, response.pk))
+        transaction.on_commit(partial(follow_up_tasks.open_follow_up.enqueue, response.pk))
     return response
 
 
@@ -362,183 +361,3 @@ def _change_response(
     response.save(update_fields=[*values, "updated_at"])
     invitation.response = response
     return response
-
-
-# Closing the loop ---------------------------------------------------------------------------------
-
-
-def next_business_day(moment: datetime.datetime) -> datetime.datetime:
-    """The same time on the next weekday (in the organisation's time zone)."""
-    local = timezone.localtime(moment) + datetime.timedelta(days=1)
-    while local.weekday() >= 5:  # Saturday, Sunday
-        local += datetime.timedelta(days=1)
-    return local
-
-
-def open_follow_up(response_id: int) -> FollowUp | None:
-    """Put a poor answer in front of the interaction's team lead, due the next business day."""
-    response = (
-        Response.objects.select_related("team", "invitation")
-        .filter(pk=response_id, is_poor=True)
-        .first()
-    )
-    if response is None:
-        return None
-    follow_up, _created = FollowUp.objects.get_or_create(
-        response=response,
-        defaults={
-            "team": response.team,
-            "owner_id": response.team.lead_id,
-            "due_at": next_business_day(response.submitted_at),
-        },
-    )
-    return follow_up
-
-
-@transaction.atomic
-def close_follow_up(*, actor: Person, follow_up: FollowUp, outcome: str, note: str) -> FollowUp:
-    """Close a follow-up with what happened when we reached out to the customer."""
-    if not can(actor, Action.HANDLE_FOLLOW_UPS, follow_up.team):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
-    if follow_up.status != FollowUpStatus.OPEN:
-        errors["status"] = _("This follow-up is already closed.")
-    if outcome not in FollowUpOutcome.values:
-        errors["outcome"] = _("Choose what happened.")
-    if not note.strip():
-        errors["note"] = _("Write a short note about the conversation.")
-    if errors:
-        raise ValidationError(errors)
-    updated = FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.OPEN).update(
-        status=FollowUpStatus.CLOSED,
-        outcome=outcome,
-        note=note.strip(),
-        closed_at=timezone.now(),
-        closed_by=actor,
-    )
-    if not updated:
-        raise ValidationError({"status": _("This follow-up is already closed.")})
-    follow_up.refresh_from_db()
-    return follow_up
-
-
-# Managing surveys ---------------------------------------------------------------------------------
-
-REASON_CODE_MAX_LENGTH = 40
-MAX_REASON_CODES = 20
-MAX_SEND_DELAY_MINUTES = 7 * 24 * 60
-MAX_RESURVEY_DAYS = 365
-MAX_EXPIRY_DAYS = 90
-
-
-def _clean_reason_codes(reason_codes: Sequence[str]) -> list[str]:
-    codes = [str(code).strip() for code in reason_codes]
-    if len(codes) > MAX_REASON_CODES:
-        message = _("Offer at most %(max)s reasons.") % {"max": MAX_REASON_CODES}
-        raise ValidationError({"reason_codes": message})
-    for code in codes:
-        if not code or len(code) > REASON_CODE_MAX_LENGTH or not code.replace("_", "").isalnum():
-            message = _(
-                "“%(code)s” is not a reason code: use up to %(max)s letters, digits or underscores."
-            ) % {"code": code[:REASON_CODE_MAX_LENGTH], "max": REASON_CODE_MAX_LENGTH}
-            raise ValidationError({"reason_codes": message})
-    if len(set(codes)) != len(codes):
-        raise ValidationError({"reason_codes": _("Each reason code may appear only once.")})
-    return codes
-
-
-@transaction.atomic
-def publish_survey_version(
-    *,
-    actor: Person,
-    survey: Survey,
-    question: str,
-    low_label: str,
-    high_label: str,
-    comment_prompt: str,
-    reason_codes: Sequence[str] = (),
-) -> SurveyVersion:
-    """Publish new wording for a survey; answers already given keep the version they saw."""
-    if not can_everywhere(actor, Action.MANAGE_SURVEYS):
-        raise PermissionDenied
-    # Lock the survey so two administrators publishing at once get numbers n+1 and n+2.
-    Survey.objects.select_for_update().filter(pk=survey.pk).first()
-    latest = survey.versions.order_by("-number").values_list("number", flat=True).first()
-    version = SurveyVersion(
-        survey=survey,
-        number=(latest or 0) + 1,
-        question=question.strip(),
-        low_label=low_label.strip(),
-        high_label=high_label.strip(),
-        comment_prompt=comment_prompt.strip(),
-        reason_codes=_clean_reason_codes(reason_codes),
-    )
-    version.full_clean(exclude=["survey", "number"])
-    version.save()
-    return version
-
-
-def _check_range(errors: dict[str, str], field: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        message = _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
-        errors[field] = message
-
-
-@transaction.atomic
-def update_survey_rules(
-    *,
-    actor: Person,
-    survey: Survey,
-    is_active: bool | None = None,
-    send_delay_minutes: int | None = None,
-    channels: Sequence[str] | None = None,
-    resurvey_days: int | None = None,
-    expiry_days: int | None = None,
-    poor_threshold: int | None = None,
-) -> Survey:
-    """Change when and whom a survey asks; only one survey of a kind may be active."""
-    if not can_everywhere(actor, Action.MANAGE_SURVEYS):
-        raise PermissionDenied
-    changes: dict[str, object] = {}
-    errors: dict[str, str] = {}
-    if send_delay_minutes is not None:
-        _check_range(errors, "send_delay_minutes", send_delay_minutes, 0, MAX_SEND_DELAY_MINUTES)
-        changes["send_delay_minutes"] = send_delay_minutes
-    if resurvey_days is not None:
-        _check_range(errors, "resurvey_days", resurvey_days, 0, MAX_RESURVEY_DAYS)
-        changes["resurvey_days"] = resurvey_days
-    if expiry_days is not None:
-        _check_range(errors, "expiry_days", expiry_days, 1, MAX_EXPIRY_DAYS)
-        changes["expiry_days"] = expiry_days
-    if poor_threshold is not None:
-        low, high = surveys.scale(survey.kind)[0], surveys.scale(survey.kind)[-1]
-        _check_range(errors, "poor_threshold", poor_threshold, low, high)
-        changes["poor_threshold"] = poor_threshold
-    if channels is not None:
-        unknown = [channel for channel in channels if channel not in Channel.values]
-        if unknown:
-            errors["channels"] = _("Unknown channel: %(channels)s.") % {
-                "channels": ", ".join(str(channel)[:40] for channel in unknown)
-            }
-        else:
-            changes["channels"] = [value for value in Channel.values if value in channels]
-    if is_active is not None:
-        if is_active and (
-            Survey.objects.filter(kind=survey.kind, is_active=True).exclude(pk=survey.pk).exists()
-        ):
-            errors["is_active"] = _("Another %(kind)s survey is active: switch it off first.") % {
-                "kind": survey.get_kind_display()
-            }
-        changes["is_active"] = is_active
-    if errors:
-        raise ValidationError(errors)
-    for field, value in changes.items():
-        setattr(survey, field, value)
-    try:
-        with transaction.atomic():
-            survey.save(update_fields=list(changes))
-    except IntegrityError:  # another survey of the kind was switched on at the same moment
-        raise ValidationError(
-            {"is_active": _("Another survey of this kind is active: switch it off first.")}
-        ) from None
-    return survey

@@ -8,8 +8,8 @@ from ninja import Query, Router
 from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import ApiRequest
-from groundswell.voice import selectors
-from groundswell.voice.schemas import (
+from groundswell.voice.dashboard import selectors
+from groundswell.voice.dashboard.schemas import (
     AgentFiguresOut,
     AnalyticsSummaryOut,
     ChannelFiguresOut,

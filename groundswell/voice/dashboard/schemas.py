@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from groundswell.core.schemas import Id
 from groundswell.desk.choices import Channel
-from groundswell.voice.selectors import PERIOD_WEEKS
+from groundswell.voice.dashboard.selectors import PERIOD_WEEKS
 
 
 class MetricsFilter(Schema):

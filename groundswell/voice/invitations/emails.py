@@ -5,7 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from groundswell.voice import services, surveys
+from groundswell.voice.invitations import services
+from groundswell.voice.surveys import wording
 
 
 def send_invitation_email(invitation_id: int) -> bool:
@@ -20,10 +21,10 @@ def send_invitation_email(invitation_id: int) -> bool:
         with translation.override(invitation.language):
             context = {
                 "invitation": invitation,
-                "question": surveys.translated(version.question),
-                "low_label": surveys.translated(version.low_label),
-                "high_label": surveys.translated(version.high_label),
-                "scale": [(n, services.survey_link(token, score=n)) for n in surveys.scale(kind)],
+                "question": wording.translated(version.question),
+                "low_label": wording.translated(version.low_label),
+                "high_label": wording.translated(version.high_label),
+                "scale": [(n, services.survey_link(token, score=n)) for n in wording.scale(kind)],
                 "link": services.survey_link(token),
                 "subject": invitation.interaction.subject,
                 "organisation_name": settings.ORGANISATION_NAME,

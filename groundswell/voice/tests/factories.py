@@ -1,16 +1,89 @@
-"""Survey answers, promises and follow-ups made straight with the ORM, for the metrics tests."""
+"""Test data for customer voice.
+
+Customers, interactions and invitations with a known token, for the survey pages and the API;
+answers, promises and follow-ups made straight with the ORM, for the dashboard's metrics.
+"""
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
+from django.utils import timezone
+
+from groundswell.core.lib import tokens
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
 from groundswell.voice.choices import SurveyKind
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+
+_numbers = itertools.count(1)
+
+
+def make_customer(**fields: Any) -> Customer:
+    number = next(_numbers)
+    values = {"name": f"Casey Customer {number}", "email": f"casey{number}@example.test"}
+    return Customer.objects.create(**{**values, **fields})
+
+
+def make_interaction(
+    team: Team,
+    *,
+    customer: Customer | None = None,
+    handled_by: Person | None = None,
+    channel: str = "email",
+    **fields: Any,
+) -> Interaction:
+    now = timezone.now()
+    values = {
+        "subject": "Refund not received",
+        "opened_at": now - datetime.timedelta(hours=1),
+        "resolved_at": now,
+        "status": "resolved",
+    }
+    return Interaction.objects.create(
+        team=team,
+        customer=customer,
+        handled_by=handled_by,
+        channel=channel,
+        **{**values, **fields},
+    )
+
+
+def version_of(kind: str) -> SurveyVersion:
+    """Version 1 of the default survey of this kind (created by the data migration)."""
+    return SurveyVersion.objects.select_related("survey").get(survey__kind=kind, number=1)
+
+
+def make_invitation(
+    interaction: Interaction, *, kind: str = "csat", expires_in: datetime.timedelta | None = None
+) -> tuple[Invitation, str]:
+    """An invitation already sent, and its token."""
+    token, token_hash = tokens.new_token()
+    now = timezone.now()
+    assert interaction.customer is not None
+    invitation = Invitation.objects.create(
+        version=version_of(kind),
+        interaction=interaction,
+        customer=interaction.customer,
+        token_hash=token_hash,
+        language=interaction.customer.language,
+        send_after=now,
+        sent_at=now,
+        expires_at=now + (expires_in if expires_in is not None else datetime.timedelta(days=14)),
+    )
+    return invitation, token
+
+
+def active_survey(kind: str = "csat") -> Survey:
+    return Survey.objects.get(kind=kind, is_active=True)
+
+
+# For the dashboard's metrics ---------------------------------------------------------------------
 
 POOR: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 5, SurveyKind.NPS: 6}
 

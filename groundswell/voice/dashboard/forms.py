@@ -1,4 +1,4 @@
-"""The voice dashboard's filters: they parse; the figures come from voice.selectors."""
+"""The voice dashboard's filters: they parse; the figures come from voice.dashboard.selectors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from groundswell.core.widgets import FilterSelect
 from groundswell.desk.choices import Channel
 from groundswell.people.forms import TeamFilterField
 from groundswell.people.models import Person
-from groundswell.voice.selectors import DEFAULT_WEEKS, VoiceFilters, voice_teams
+from groundswell.voice.dashboard.selectors import DEFAULT_WEEKS, VoiceFilters, voice_teams
 
 PERIODS = [(4, _("Last 4 weeks")), (13, _("Last 13 weeks")), (52, _("Last 52 weeks"))]
 

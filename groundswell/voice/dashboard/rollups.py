@@ -10,7 +10,7 @@ each day or week (`_period`), not by a date function per row: on SQLite Django's
 are Python callbacks, and a plain comparison keeps the column's index usable.
 
 The scheduler (`groundswell scheduler`) enqueues the refresh hourly
-(`groundswell.voice.rollup_tasks.refresh_voice_rollups_task`, run by the task worker);
+(`groundswell.voice.dashboard.tasks.refresh_voice_rollups_task`, run by the task worker);
 `manage.py refresh_voice_rollups` runs it at once. Each run recomputes the last
 GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days (answers edited, follow-ups closed late) and any gap since
 the previous run.
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from groundswell.desk.choices import PromiseStatus
 from groundswell.desk.models import Interaction, Promise
-from groundswell.voice.metrics import CLOSE_BUCKET_HOURS
+from groundswell.voice.dashboard.metrics import CLOSE_BUCKET_HOURS
 from groundswell.voice.models import (
     DailyServiceRollup,
     DailyVoiceRollup,

@@ -1,10 +1,8 @@
-"""Staff pages for closing the loop: the follow-up list and one follow-up."""
+"""Administrators' pages for surveys: the list, one survey, new wording and the rules."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,50 +11,9 @@ from django.views.decorators.http import require_POST
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
 from groundswell.people.typing import AuthedRequest
-from groundswell.voice import follow_ups, services, survey_selectors
-from groundswell.voice.forms import (
-    FollowUpCloseForm,
-    FollowUpFilterForm,
-    SurveyRulesForm,
-    SurveyVersionForm,
-)
 from groundswell.voice.models import Survey, SurveyVersion
-
-
-@person_required(Action.HANDLE_FOLLOW_UPS)
-def follow_up_list(request: AuthedRequest) -> HttpResponse:
-    """Follow-ups in the viewer's teams; overdue ones stand out."""
-    filters = FollowUpFilterForm(request.GET)
-    state = filters.state_value()
-    items = follow_ups.list_follow_ups(request.person, state=state)
-    page = Paginator(items, settings.GROUNDSWELL_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "state": state, "page": page}
-    return render(request, "voice/follow_up_list.html", context)
-
-
-@person_required(Action.HANDLE_FOLLOW_UPS)
-def follow_up_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    follow_up = follow_ups.get_follow_up_for(request.person, pk)
-    context = {"follow_up": follow_up, "form": FollowUpCloseForm()}
-    return render(request, "voice/follow_up_detail.html", context)
-
-
-@person_required(Action.HANDLE_FOLLOW_UPS)
-@require_POST
-def follow_up_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Record the outcome of reaching out; the form comes back with errors if incomplete."""
-    follow_up = follow_ups.get_follow_up_for(request.person, pk)
-    form = FollowUpCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close_follow_up(actor=request.person, follow_up=follow_up, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Follow-up closed. Thank you for closing the loop."))
-            return redirect("voice:follow-up-list")
-    context = {"follow_up": follow_up, "form": form}
-    return render(request, "voice/follow_up_detail.html", context, status=400)
+from groundswell.voice.surveys import selectors, services
+from groundswell.voice.surveys.forms import SurveyRulesForm, SurveyVersionForm
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -64,13 +21,10 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
-# Surveys (administrators) -------------------------------------------------------------------------
-
-
 @person_required(Action.MANAGE_SURVEYS)
 def survey_list(request: AuthedRequest) -> HttpResponse:
     """Every survey with its rules and latest version."""
-    context = {"surveys": survey_selectors.list_surveys()}
+    context = {"surveys": selectors.list_surveys()}
     return render(request, "voice/survey_list.html", context)
 
 
@@ -82,8 +36,8 @@ def _survey_page(
     rules_form: SurveyRulesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    survey = survey_selectors.get_survey(pk)
-    versions = list(survey_selectors.list_versions(survey))
+    survey = selectors.get_survey(pk)
+    versions = list(selectors.list_versions(survey))
     latest = versions[0] if versions else None
     context = {
         "survey": survey,
@@ -125,7 +79,7 @@ def survey_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @person_required(Action.MANAGE_SURVEYS)
 @require_POST
 def survey_publish(request: AuthedRequest, pk: int) -> HttpResponse:
-    survey = survey_selectors.get_survey(pk)
+    survey = selectors.get_survey(pk)
     form = SurveyVersionForm(request.POST)
     if form.is_valid():
         try:
@@ -142,7 +96,7 @@ def survey_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 @person_required(Action.MANAGE_SURVEYS)
 @require_POST
 def survey_rules(request: AuthedRequest, pk: int) -> HttpResponse:
-    survey = survey_selectors.get_survey(pk)
+    survey = selectors.get_survey(pk)
     form = SurveyRulesForm(request.POST)
     if form.is_valid():
         try:
