@@ -4,8 +4,8 @@ page and its title and opens the survey email; without a name neither names a co
 import pytest
 from django.core import mail
 
-from groundswell.voice import services
-from groundswell.voice.tests.helpers import make_customer, make_interaction, make_invitation
+from groundswell.voice.invitations import services
+from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 pytestmark = pytest.mark.django_db
 
