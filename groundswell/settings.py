@@ -335,6 +335,15 @@ GROUNDSWELL_IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 GROUNDSWELL_DEMO_STEPS = env.list("DEMO_STEPS", default=[])
 # Agent-level survey scores stay hidden until an agent has this many answers in the period.
 GROUNDSWELL_MIN_AGENT_RESPONSES = env.int("MIN_AGENT_RESPONSES", default=10)
+# Free-text comments identify people sooner than numbers: a group's comments (pulse results)
+# are shown only from this many respondents up, never fewer than the numeric minimums.
+GROUNDSWELL_MIN_COMMENT_RESPONSES = env.int("MIN_COMMENT_RESPONSES", default=10)
+if GROUNDSWELL_MIN_COMMENT_RESPONSES < GROUNDSWELL_MIN_AGENT_RESPONSES:
+    raise ImproperlyConfigured(
+        f"MIN_COMMENT_RESPONSES ({GROUNDSWELL_MIN_COMMENT_RESPONSES}) must not be below "
+        f"MIN_AGENT_RESPONSES ({GROUNDSWELL_MIN_AGENT_RESPONSES}): comments need a group at "
+        "least as large as the figures do."
+    )
 # Each rollup refresh recomputes this many recent days (late edits, follow-ups closed late).
 GROUNDSWELL_ROLLUP_LOOKBACK_DAYS = env.int("ROLLUP_LOOKBACK_DAYS", default=7)
 # On PostgreSQL, the hottest lookups run as statements prepared once a session. Turn this off

@@ -6,14 +6,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from groundswell.core.lib import tabular
+from groundswell.core.lib.stats import round_half_away, whole_points
 from groundswell.pulse.selectors import CampaignResults
 
 HIDDEN = "suppressed"
 
 
 def _figure(value: float, digits: int) -> Decimal:
-    """A figure rounded as the page shows it, kept a number."""
-    return Decimal(f"{value:.{digits}f}")
+    """A figure rounded as the page and the API show it (half away from zero), kept a number."""
+    return round_half_away(value, digits)
 
 
 def result_rows(results: CampaignResults) -> list[list[Any]]:
@@ -38,14 +39,14 @@ def result_rows(results: CampaignResults) -> list[list[Any]]:
         if group.enps is not None:
             rows.append(
                 [group.label, group.level, group.respondents, "eNPS",
-                 _figure(group.enps.score, 1), None, _figure(group.enps.margin, 1)]
+                 _figure(group.enps.score, 0), None, _figure(group.enps.margin, 0)]
             )  # fmt: skip
         for measure in results.measures:
             score = group.scores.get(measure.code)
             if score is not None:
                 rows.append(
                     [group.label, group.level, group.respondents, measure.label,
-                     _figure(score.mean, 2), _figure(score.favourable, 1), None]
+                     _figure(score.mean, 2), _figure(score.favourable, 0), None]
                 )  # fmt: skip
     return [tabular.safe_row(row) for row in rows]
 
@@ -65,7 +66,7 @@ def trend_chart(results: CampaignResults) -> dict[str, Any] | None:
         "series": [
             {
                 "label": label,
-                "data": [None if p.enps is None else round(p.enps.score, 1) for p in points],
+                "data": [None if p.enps is None else whole_points(p.enps.score) for p in points],
             }
             for label, points in results.trend.items()
         ],

@@ -102,16 +102,21 @@ class ItemBankOut(Schema):
 
 
 class EnpsOut(Schema):
-    score: float
-    margin: float
+    """eNPS in whole points, rounded as on the page; `score_unrounded` keeps every digit."""
+
+    score: int
+    margin: int
     respondents: int
+    score_unrounded: float
+    margin_unrounded: float
 
 
 class ScoreOut(Schema):
     measure: str
     label: str
-    mean: float
-    favourable_percent: float
+    mean: float = Field(description="Mean agreement (1-5), two decimals as on the page.")
+    favourable_percent: int = Field(description="Per cent answering 4 or 5, whole points.")
+    respondents: int
 
 
 class GroupOut(Schema):
@@ -126,8 +131,12 @@ class GroupOut(Schema):
 
 
 class ReliabilityOut(Schema):
+    """Cronbach's alpha (listwise), two decimals, with Feldt's 95% interval."""
+
     measure: str
     alpha: float | None
+    alpha_low: float | None
+    alpha_high: float | None
     items: int
     respondents: int
 
@@ -138,6 +147,8 @@ class ChangeOut(Schema):
     low: float
     high: float
     beyond_noise: bool
+    respondents_now: int
+    respondents_before: int
 
 
 class ResultsOut(Schema):

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib.stats import Interval, rounded, whole_points
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
     Action,
@@ -78,6 +80,7 @@ class Measure:
 class Score:
     mean: float
     favourable: float  # per cent answering 4 or 5 (after reverse scoring)
+    n: int = 0  # answers the figures rest on
 
     @property
     def heat(self) -> str:
@@ -110,6 +113,7 @@ class Reliability:
     alpha: float | None
     respondents: int
     items: int
+    interval: Interval | None = None  # Feldt's 95% interval
 
 
 @dataclass(frozen=True)
@@ -273,7 +277,9 @@ def _group(
     for measure in measures:
         answers = by_measure.get(measure.code, [])
         if answers:
-            group.scores[measure.code] = Score(stats.mean(answers), stats.favourable_share(answers))
+            group.scores[measure.code] = Score(
+                stats.mean(answers), stats.favourable_share(answers), len(answers)
+            )
     if enps_question is not None:
         group.enps = stats.enps(
             [data.values[s][enps_question] for s in members if enps_question in data.values[s]]
@@ -325,14 +331,18 @@ def _summarise(
         results.strongest, results.weakest = ranked[:3], list(reversed(ranked[-3:]))
     for measure in results.measures:
         ids = [q.pk for q in questions if (q.element or f"q{q.pk}") == measure.code]
-        rows = [
-            [data.values[s][pk] for pk in ids]
-            for s in everyone
-            if all(pk in data.values[s] for pk in ids)
-        ]
+        rows = [[data.values[s].get(pk) for pk in ids] for s in everyone]
         if len(ids) > 1:
+            alpha = stats.cronbach_alpha(rows)  # listwise: a blank leaves the respondent out
+            complete = sum(1 for row in rows if None not in row)
             results.reliability.append(
-                Reliability(measure, stats.cronbach_alpha(rows), len(rows), len(ids))
+                Reliability(
+                    measure,
+                    alpha.value if alpha else None,
+                    complete,
+                    len(ids),
+                    alpha.interval if alpha else None,
+                )
             )
     previous = _previous_wave(results.campaign, results.wave) if results.wave else None
     if previous is None or not services.is_published(previous):
@@ -395,13 +405,22 @@ def _trend(
     return trend
 
 
+def comment_minimum(group_minimum: int) -> int:
+    """Respondents a group needs before its comments are shown."""
+    return max(int(settings.GROUNDSWELL_MIN_COMMENT_RESPONSES), group_minimum)
+
+
 def visible_comments(
     results: CampaignResults, *, department: Department | None = None, team: Team | None = None
 ) -> list[str]:
-    """Comments of the group the report is about, only if that group is shown (not hidden)."""
+    """Comments of the group the report is about, only if that group is shown (not hidden)
+    and has at least the comment minimum of respondents (GROUNDSWELL_MIN_COMMENT_RESPONSES,
+    never below the campaign's minimum group size)."""
     key = ("team", team.pk) if team else ("department", department.pk) if department else None
     group = next((g for g in results.groups if g.key == (key or ORGANISATION)), None)
     if results.wave is None or group is None or group.is_hidden or not group.respondents:
+        return []
+    if group.respondents < comment_minimum(results.minimum):
         return []
     comments = Comment.objects.filter(submission__wave=results.wave)
     if team is not None:
@@ -519,9 +538,11 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
                 "enps": None
                 if g.is_hidden or g.enps is None
                 else {
-                    "score": g.enps.score,
-                    "margin": g.enps.margin,
+                    "score": whole_points(g.enps.score),
+                    "margin": whole_points(g.enps.margin),
                     "respondents": g.enps.respondents,
+                    "score_unrounded": g.enps.score,
+                    "margin_unrounded": g.enps.margin,
                 },
                 "scores": []
                 if g.is_hidden
@@ -529,8 +550,9 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
                     {
                         "measure": m.code,
                         "label": m.label,
-                        "mean": s.mean,
-                        "favourable_percent": s.favourable,
+                        "mean": rounded(s.mean, 2),
+                        "favourable_percent": whole_points(s.favourable),
+                        "respondents": s.n,
                     }
                     for m in results.measures
                     if (s := g.scores.get(m.code)) is not None
@@ -543,7 +565,9 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
         "reliability": [
             {
                 "measure": r.measure.code,
-                "alpha": r.alpha,
+                "alpha": None if r.alpha is None else rounded(r.alpha, 2),
+                "alpha_low": rounded(r.interval.low, 2) if r.interval else None,
+                "alpha_high": rounded(r.interval.high, 2) if r.interval else None,
                 "items": r.items,
                 "respondents": r.respondents,
             }
@@ -552,10 +576,12 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
         "changes": [
             {
                 "measure": c.measure.code,
-                "change": c.difference.change,
-                "low": c.difference.low,
-                "high": c.difference.high,
+                "change": rounded(c.difference.change, 2),
+                "low": rounded(c.difference.low, 2),
+                "high": rounded(c.difference.high, 2),
                 "beyond_noise": c.difference.is_beyond_noise,
+                "respondents_now": c.difference.n_now,
+                "respondents_before": c.difference.n_before,
             }
             for c in results.changes
         ],

@@ -188,3 +188,11 @@ def test_every_environment_variable_is_documented():
 
     assert len(read) > 30  # the pattern still finds what settings.py reads
     assert sorted(name for name in read if f"`{name}`" not in documented) == []
+
+
+def test_a_comment_minimum_below_the_numeric_minimum_is_refused_at_start() -> None:
+    result = run_manage(
+        "check", GROUNDSWELL_ENV="test", MIN_AGENT_RESPONSES="10", MIN_COMMENT_RESPONSES="5"
+    )
+    assert result.returncode != 0
+    assert "MIN_COMMENT_RESPONSES (5) must not be below MIN_AGENT_RESPONSES (10)" in result.stderr

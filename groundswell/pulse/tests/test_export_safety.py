@@ -36,6 +36,6 @@ def test_results_csv_neutralises_names_and_keeps_figures_numbers(
     assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
     enps = next(row for row in rows if row[0] == "'@SUM(A1:A9)" and row[3] == "eNPS")
     assert enps[2] == "10"
-    assert enps[4] == "-100.0"  # a negative figure is a number, written unquoted
+    assert enps[4] == "-100"  # a negative figure is a number, written unquoted
     assert enps[5] == ""  # no favourable share for eNPS: empty, not a quote
-    assert ",-100.0," in text
+    assert ",-100," in text

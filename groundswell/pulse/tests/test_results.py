@@ -100,6 +100,19 @@ def test_api_results_leak_nothing_of_the_small_team(report, org, client_for):
     assert SECRET not in team_api.content.decode()
 
 
+def test_comments_need_the_comment_minimum_of_respondents(
+    report, org, client_for, team_alpha, settings
+):
+    # The department has 12 respondents: enough for figures (3) and comments (10) by default.
+    url = reverse("pulse:campaign-detail", args=[report.pk])
+    url += f"?department={team_alpha.department_id}"
+    assert SECRET in client_for(org["admin"]).get(url).content.decode()
+    settings.GROUNDSWELL_MIN_COMMENT_RESPONSES = 13
+    page = client_for(org["admin"]).get(url).content.decode()
+    assert SECRET not in page
+    assert "Whole organisation" in page  # the figures still show
+
+
 def beta_team_id(org):
     return org["other_agent"].team_id
 

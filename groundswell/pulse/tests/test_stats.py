@@ -1,4 +1,5 @@
-"""Statistics checked against independent computations (the statistics module, by hand)."""
+"""Pulse statistics checked against independent computations (the statistics module, by hand);
+the published worked examples for the underlying formulas are in core/tests/test_stats.py."""
 
 import math
 import statistics
@@ -26,12 +27,25 @@ def _reference_alpha(rows):
 
 
 def test_cronbach_alpha_matches_the_statistics_module():
-    assert stats.cronbach_alpha(ITEMS) == pytest.approx(_reference_alpha(ITEMS))
+    result = stats.cronbach_alpha(ITEMS)
+    assert result is not None
+    assert result.value == pytest.approx(_reference_alpha(ITEMS))
+    assert (result.n, result.items) == (6, 4)
+    assert result.interval is not None
 
 
 def test_cronbach_alpha_hand_computed():
     # Two items, three people: item variances 1 and 1, totals 2, 4, 6 with variance 4.
-    assert stats.cronbach_alpha([[1, 1], [2, 2], [3, 3]]) == pytest.approx(2 * (1 - 2 / 4))
+    result = stats.cronbach_alpha([[1, 1], [2, 2], [3, 3]])
+    assert result is not None
+    assert result.value == pytest.approx(2 * (1 - 2 / 4))
+
+
+def test_cronbach_alpha_leaves_out_a_respondent_with_a_blank():
+    result = stats.cronbach_alpha([*ITEMS, [4, None, 3, 3]])
+    assert result is not None
+    assert result.value == pytest.approx(_reference_alpha(ITEMS))
+    assert result.n == 6
 
 
 def test_cronbach_alpha_undefined_cases():
@@ -44,7 +58,8 @@ def test_enps_and_margin_against_hand_calculation():
     scores = [10, 9, 9, 8, 7, 6, 3, 10, 0, 9]  # 5 promoters, 3 detractors, n = 10
     result = stats.enps(scores)
     plus, minus = 0.5, 0.3
-    expected_margin = 1.96 * math.sqrt((plus + minus - (plus - minus) ** 2) / 10) * 100
+    # The exact normal quantile z(0.975) = 1.959964, not the rounded 1.96 used before.
+    expected_margin = 1.959964 * math.sqrt((plus + minus - (plus - minus) ** 2) / 10) * 100
 
     assert result is not None
     assert result.score == pytest.approx(20.0)
@@ -59,16 +74,18 @@ def test_welch_difference_against_statistics_module():
     va = statistics.variance(now) / len(now)
     vb = statistics.variance(before) / len(before)
     degrees = (va + vb) ** 2 / (va**2 / 6 + vb**2 / 5)
-    assert 10 <= degrees < 11  # t(10) = 2.228 from any t table
-    margin = 2.228 * math.sqrt(va + vb)
+    assert degrees == pytest.approx(10.4999, abs=1e-4)
+    # The exact t quantile at the fractional df (2.2139), not t(10) = 2.228 after rounding
+    # the degrees of freedom down as the old table lookup did.
+    margin = 2.21388 * math.sqrt(va + vb)
     change = statistics.mean(now) - statistics.mean(before)
 
     result = stats.welch_difference(now, before)
 
     assert result is not None
     assert result.change == pytest.approx(change)
-    assert result.low == pytest.approx(change - margin)
-    assert result.high == pytest.approx(change + margin)
+    assert result.low == pytest.approx(change - margin, abs=1e-4)
+    assert result.high == pytest.approx(change + margin, abs=1e-4)
     assert result.is_beyond_noise
 
 

@@ -3,23 +3,26 @@
 Scores arrive as a histogram, ``{score: number of answers}``, because that is what the rollup
 tables and one GROUP BY give; `tally()` turns a plain list of scores into one. Every function
 answers None when there is nothing to measure (n = 0) instead of dividing by zero.
-Percentages are on a 0-100 scale and left unrounded; pages and the API round them.
+Percentages are on a 0-100 scale and left unrounded; pages (`|figure`) and the API round them
+with core.lib.stats.round_half_away. The statistics themselves live in core.lib.stats.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from groundswell.core.lib import stats
+from groundswell.core.lib.stats import Interval
+
 Histogram = Mapping[int, int]
 
-CSAT_FAVOURABLE_MIN = 4  # CSAT 4 and 5 count as satisfied
+CSAT_FAVOURABLE_MIN = 4  # CSAT 4 and 5 of 5 count as satisfied
 NPS_PROMOTER_MIN = 9  # 9-10 promoters
 NPS_DETRACTOR_MAX = 6  # 0-6 detractors; 7-8 passives
-Z_95 = 1.96
+CES_AGREE_MIN = 5  # CES 2.0: 5-7 of 7 agree that the company made it easy
 
 # Upper bounds (hours) of the follow-up time-to-close buckets the rollups keep; the last bucket
 # ("later") is open-ended.
@@ -28,11 +31,12 @@ CLOSE_BUCKET_HOURS: tuple[int, ...] = (1, 4, 8, 24, 72, 168)
 
 @dataclass(frozen=True)
 class Csat:
-    """n answers; `favourable` = % of answers scoring 4 or 5; `mean` on the 1-5 scale."""
+    """n answers; `favourable` = % satisfied (4 or 5 of 5) with its Wilson interval; `mean`."""
 
     n: int
     favourable: float
     mean: float
+    interval: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,13 @@ class Nps:
 
 @dataclass(frozen=True)
 class Ces:
-    """n answers; `mean` effort on the 1-7 scale (lower is easier)."""
+    """CES 2.0: n answers; `agree` = % agreeing it was easy (5-7 of 7) with its Wilson
+    interval; `mean` agreement on the 1-7 scale (higher is easier)."""
 
     n: int
     mean: float
+    agree: float = 0.0
+    interval: Interval | None = None
 
 
 def tally(scores: Iterable[int]) -> dict[int, int]:
@@ -59,50 +66,42 @@ def tally(scores: Iterable[int]) -> dict[int, int]:
     return dict(Counter(scores))
 
 
-def _n(histogram: Histogram) -> int:
-    return sum(histogram.values())
-
-
-def _mean(histogram: Histogram) -> float:
-    return sum(score * count for score, count in histogram.items()) / _n(histogram)
-
-
 def csat(histogram: Histogram) -> Csat | None:
-    """CSAT: favourable = 100 * (answers 4-5) / n; mean = sum of score / n."""
-    n = _n(histogram)
-    if n == 0:
+    """CSAT: favourable = 100 * (answers 4-5) / n with Wilson's interval; mean = sum / n."""
+    satisfied = stats.histogram_share(histogram, CSAT_FAVOURABLE_MIN, 5)
+    average = stats.histogram_mean(histogram)
+    if satisfied is None or average is None:
         return None
-    favourable = sum(c for s, c in histogram.items() if s >= CSAT_FAVOURABLE_MIN)
-    return Csat(n=n, favourable=100 * favourable / n, mean=_mean(histogram))
+    return Csat(satisfied.n, satisfied.value, average.value, satisfied.interval)
 
 
 def nps(histogram: Histogram) -> Nps | None:
     """NPS = 100 * (p_p - p_d), with p_p, p_d the promoter (9-10) and detractor (0-6) shares.
 
-    Margin of error at 95%: 1.96 * sqrt((p_p + p_d - (p_p - p_d)^2) / n) * 100, the standard error
-    of a difference of two shares of one multinomial sample.
+    Margin of error at 95%: z * sqrt((p_p + p_d - (p_p - p_d)^2) / n) * 100, the standard error
+    of a difference of two shares of one multinomial sample (core.lib.stats.net_score).
     """
-    n = _n(histogram)
-    if n == 0:
+    promoters = sum(c for s, c in histogram.items() if s >= NPS_PROMOTER_MIN)
+    detractors = sum(c for s, c in histogram.items() if s <= NPS_DETRACTOR_MAX)
+    result = stats.net_score(promoters, detractors, stats.histogram_n(histogram))
+    if result is None:
         return None
-    p_p = sum(c for s, c in histogram.items() if s >= NPS_PROMOTER_MIN) / n
-    p_d = sum(c for s, c in histogram.items() if s <= NPS_DETRACTOR_MAX) / n
-    variance = max(p_p + p_d - (p_p - p_d) ** 2, 0.0)
     return Nps(
-        n=n,
-        promoters=100 * p_p,
-        detractors=100 * p_d,
-        score=100 * (p_p - p_d),
-        margin=Z_95 * math.sqrt(variance / n) * 100,
+        n=result.n,
+        promoters=result.promoter_share,
+        detractors=result.detractor_share,
+        score=result.value,
+        margin=result.margin,
     )
 
 
 def ces(histogram: Histogram) -> Ces | None:
-    """CES: mean effort = sum of score / n."""
-    n = _n(histogram)
-    if n == 0:
+    """CES 2.0: agree = 100 * (answers 5-7) / n with Wilson's interval; mean = sum / n."""
+    agree = stats.histogram_share(histogram, CES_AGREE_MIN, 7)
+    average = stats.histogram_mean(histogram)
+    if agree is None or average is None:
         return None
-    return Ces(n=n, mean=_mean(histogram))
+    return Ces(agree.n, average.value, agree.value, agree.interval)
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -190,6 +190,19 @@ class AgentFigures:
     def ces(self) -> metrics.Ces | None:
         return self.figures.ces if self._shown(SurveyKind.CES) else None
 
+    # Answers of each kind: a score hidden below the minimum says how many it has so far.
+    @property
+    def csat_answers(self) -> int:
+        return sum(self.figures.scores[SurveyKind.CSAT])
+
+    @property
+    def nps_answers(self) -> int:
+        return sum(self.figures.scores[SurveyKind.NPS])
+
+    @property
+    def ces_answers(self) -> int:
+        return sum(self.figures.scores[SurveyKind.CES])
+
 
 def voice_teams(viewer: Person) -> QuerySet[Team]:
     """The teams whose customer voice `viewer` may see."""

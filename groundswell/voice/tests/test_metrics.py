@@ -13,31 +13,37 @@ HOUR = datetime.timedelta(hours=1)
 def test_csat_is_the_share_of_fours_and_fives_and_the_mean() -> None:
     # scores 5, 5, 4, 3, 1: favourable = 3 of 5 = 60%; mean = (5+5+4+3+1)/5 = 18/5 = 3.6
     result = metrics.csat(metrics.tally([5, 5, 4, 3, 1]))
-    assert result == metrics.Csat(n=5, favourable=60.0, mean=3.6)
+    assert result is not None
+    assert (result.n, result.favourable, result.mean) == (5, 60.0, 3.6)
+    # Wilson interval for 3 of 5 (by hand: centre 0.5663, half-width 0.3355 at z = 1.96)
+    assert result.interval is not None
+    assert result.interval.low == pytest.approx(23.07, abs=0.01)
+    assert result.interval.high == pytest.approx(88.24, abs=0.01)
 
 
 def test_nps_score_and_margin_of_error() -> None:
     # 10 answers: promoters 9,10,10,9,9 (5) passives 7,8 (2) detractors 6,3,0 (3)
     # p_p = 0.5, p_d = 0.3 -> NPS = 100 * (0.5 - 0.3) = 20
     # variance = p_p + p_d - (p_p - p_d)^2 = 0.8 - 0.04 = 0.76
-    # MoE = 1.96 * sqrt(0.76 / 10) * 100 = 1.96 * 0.275681 * 100 = 54.0334...
+    # MoE = z * sqrt(0.76 / 10) * 100 = 1.959964 * 0.275681 * 100 = 54.0325...
+    # (the exact normal quantile; the old rounded 1.96 gave 54.0334)
     result = metrics.nps(metrics.tally([9, 10, 10, 9, 9, 7, 8, 6, 3, 0]))
     assert result is not None
     assert result.n == 10
     assert result.promoters == pytest.approx(50.0)
     assert result.detractors == pytest.approx(30.0)
     assert result.score == pytest.approx(20.0)
-    assert result.margin == pytest.approx(54.0334, abs=1e-3)
-    assert result.margin == pytest.approx(1.96 * math.sqrt(0.076) * 100)
+    assert result.margin == pytest.approx(54.0325, abs=1e-3)
+    assert result.margin == pytest.approx(1.959964 * math.sqrt(0.076) * 100)
 
 
 def test_nps_margin_shrinks_with_more_answers() -> None:
-    # The same shares over 1000 answers: MoE = 1.96 * sqrt(0.76 / 1000) * 100 = 5.4033...
+    # The same shares over 1000 answers: MoE = 1.959964 * sqrt(0.76 / 1000) * 100 = 5.4032...
     histogram = {10: 500, 8: 200, 2: 300}
     result = metrics.nps(histogram)
     assert result is not None
     assert result.score == pytest.approx(20.0)
-    assert result.margin == pytest.approx(5.4033, abs=1e-3)
+    assert result.margin == pytest.approx(5.4032, abs=1e-3)
 
 
 def test_all_promoters_score_one_hundred_with_no_margin() -> None:
@@ -52,9 +58,11 @@ def test_all_detractors_score_minus_one_hundred() -> None:
     assert (result.score, result.margin) == (-100.0, 0.0)
 
 
-def test_ces_mean() -> None:
-    # (1 + 2 + 2 + 7) / 4 = 12 / 4 = 3.0
-    assert metrics.ces(metrics.tally([1, 2, 2, 7])) == metrics.Ces(n=4, mean=3.0)
+def test_ces_mean_and_share_agreeing() -> None:
+    # CES 2.0: (1 + 2 + 5 + 7) / 4 = 15 / 4 = 3.75; agree (5-7) = 2 of 4 = 50%
+    result = metrics.ces(metrics.tally([1, 2, 5, 7]))
+    assert result is not None
+    assert (result.n, result.mean, result.agree) == (4, 3.75, 50.0)
 
 
 @pytest.mark.parametrize("function", [metrics.csat, metrics.nps, metrics.ces])
