@@ -17,12 +17,14 @@ class VoiceConfig(AppConfig):
         from groundswell.voice.demo import SURVEYS
         from groundswell.voice.follow_ups.selectors import due_for_home
         from groundswell.voice.invitations.selectors import answers_shown_about
-        from groundswell.voice.invitations.services import invite_after_resolution
+        from groundswell.voice.invitations.services import invite_after_resolution, survey_status
 
         # The customer is asked about the service once its resolution is stored.
         desk_hooks.on_interaction_resolved(invite_after_resolution)
         # An interaction's timeline shows the survey answers the viewer may read one by one.
         desk_hooks.on_timeline_answers(answers_shown_about)
+        # Its page says whether a survey went out after the resolution, or why not.
+        desk_hooks.on_follow_up_status(survey_status)
         DEMO_STEPS.register(SURVEYS)  # right after the desk's step: it continues that story
         registry.periodic_jobs.register(
             registry.PeriodicJob(

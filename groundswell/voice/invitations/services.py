@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.core.lib import tokens
 from groundswell.core.lib.prepared import PreparedLookup
+from groundswell.core.templatetags.moments import day, moment
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can
@@ -77,6 +79,78 @@ def _recently_surveyed(customer_id: int, days: int, now: datetime.datetime) -> b
     return Invitation.objects.filter(customer_id=customer_id, created_at__gte=since).exists()
 
 
+@dataclass(frozen=True)
+class SurveyDecision:
+    """Whether a resolved interaction's customer is asked, and if not, why not.
+
+    `survey` is the survey to send when `refusal` is empty; `last_asked` and `next_possible`
+    are set when the customer was asked too recently.
+    """
+
+    survey: Survey | None
+    refusal: str = ""
+    last_asked: datetime.datetime | None = None
+    next_possible: datetime.datetime | None = None
+
+
+def decide_survey(interaction: Interaction, *, at: datetime.datetime) -> SurveyDecision:
+    """The one place the rules for asking after a resolution are applied, as of `at`.
+
+    Nobody is asked about an internal request or without an email address, an opted-out
+    customer never, and a customer at most once per the survey's re-survey window.
+    """
+    customer = interaction.customer
+    if customer is None:
+        return SurveyDecision(None, _("Colleagues are not surveyed about internal requests."))
+    if not customer.email:
+        return SurveyDecision(None, _("No survey: the customer has no email address."))
+    if customer.is_opted_out:
+        return SurveyDecision(None, _("No survey: the customer opted out of surveys."))
+    survey = survey_for(interaction)
+    if survey is None:
+        message = _("No survey: no active survey covers the %(channel)s channel.")
+        return SurveyDecision(None, message % {"channel": interaction.get_channel_display()})
+    window = datetime.timedelta(days=survey.resurvey_days)
+    last = (
+        Invitation.objects.filter(
+            customer_id=customer.pk, created_at__gte=at - window, created_at__lte=at
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        refusal = _(
+            "No survey: this customer was asked on %(asked)s, and a customer is asked at most "
+            "once every %(days)s days. The next survey can go on %(next)s."
+        ) % {"asked": day(last), "days": survey.resurvey_days, "next": day(last + window)}
+        return SurveyDecision(survey, refusal, last_asked=last, next_possible=last + window)
+    return SurveyDecision(survey)
+
+
+def survey_status(interaction: Interaction) -> str | None:
+    """One sentence for the interaction's page on what followed its resolution: the survey
+    sent (or answered, or about to go), or why none was."""
+    invitation = (
+        Invitation.objects.filter(interaction_id=interaction.pk)
+        .select_related("response")
+        .order_by("-created_at")
+        .first()
+    )
+    if invitation is not None:
+        response = getattr(invitation, "response", None)
+        if response is not None:
+            return _("The customer answered the survey on %(date)s.") % {
+                "date": day(response.submitted_at)
+            }
+        if invitation.sent_at is not None:
+            return _("A survey was sent on %(date)s.") % {"date": day(invitation.sent_at)}
+        return _("A survey goes out at %(moment)s.") % {"moment": moment(invitation.send_after)}
+    if interaction.resolved_at is None:
+        return None
+    return decide_survey(interaction, at=interaction.resolved_at).refusal or None
+
+
 def _language(code: str) -> str:
     known = {language for language, _name in settings.LANGUAGES}
     return code if code in known else settings.LANGUAGE_CODE
@@ -116,18 +190,13 @@ def _create_invitation(
 def invite_after_resolution(interaction: Interaction) -> Invitation | None:
     """Invite the customer of a resolved interaction to a survey, when the rules allow.
 
-    Nobody is asked about an internal request or without an email address, an opted-out
-    customer never, and a customer at most once per the survey's re-survey window. The
-    email goes out from the task queue after the survey's delay.
+    The rules are `decide_survey`'s. The email goes out from the task queue after the
+    survey's delay.
     """
-    customer = interaction.customer
-    if customer is None or not customer.email or customer.is_opted_out:
-        return None
-    survey = survey_for(interaction)
-    if survey is None:
-        return None
     now = timezone.now()
-    if _recently_surveyed(customer.pk, survey.resurvey_days, now):
+    decision = decide_survey(interaction, at=now)
+    survey = decision.survey
+    if survey is None or decision.refusal:
         return None
     resolved_at = interaction.resolved_at or now
     send_after = resolved_at + datetime.timedelta(minutes=survey.send_delay_minutes)
