@@ -15,6 +15,7 @@ from groundswell.voice.tests.helpers import make_customer, make_interaction, mak
 pytestmark = pytest.mark.django_db
 ALL_ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")
 HANDLERS = {"team_lead", "manager", "admin"}
+READERS = HANDLERS | {"executive"}  # executives read every follow-up and close none
 
 
 def answer(team, *, kind="csat", score, comment="", capture, handled_by=None):
@@ -193,7 +194,7 @@ def test_closing_records_who_and_what(follow_up, team_lead):
 def test_the_follow_up_list_per_role(role, org, follow_up, client_for):
     response = client_for(org[role]).get(reverse("voice:follow-up-list"))
 
-    if role in HANDLERS:
+    if role in READERS:
         assert response.status_code == 200
         assert "Nobody called me back" in response.text
     else:
@@ -204,11 +205,13 @@ def test_the_follow_up_list_per_role(role, org, follow_up, client_for):
 def test_the_follow_up_page_per_role(role, org, follow_up, client_for):
     response = client_for(org[role]).get(follow_up.get_absolute_url())
 
-    if role in HANDLERS:
+    if role in READERS:
         assert response.status_code == 200
         assert "Nobody called me back" in response.text
         assert "Refund not received" in response.text
         assert "Ada Agent" in response.text
+        # Only those who may close it are offered the form.
+        assert ("Close the follow-up" in response.text) is (role in HANDLERS)
     else:
         assert response.status_code == 403
 
