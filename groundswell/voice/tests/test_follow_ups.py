@@ -318,6 +318,7 @@ def test_follow_ups_due_appear_on_the_team_leads_home(org, follow_up, client_for
 
     home = client_for(org["team_lead"]).get(reverse("site:home"))
 
-    assert "Follow-ups due today" in home.text
+    assert "Overdue follow-ups" in home.text
     assert follow_up.get_absolute_url() in home.text
     assert "Overdue</span>" in home.text
+    assert home.context["team_voice"].overdue == 1
