@@ -1,17 +1,17 @@
 """What each app adds to the site, registered in its `AppConfig.ready()`; the top reads it.
 
 Core names no app, so an app does not import the site's top to appear on it: it registers
-its menu area, its set-up link, its home-page panel or its periodic job here, and the top package
-(`groundswell/site/`) builds the navigation and the home page from what is registered. A
-registry keeps registration order (INSTALLED_APPS order); menus sort by `position`, the
-product order of DESIGN.md, which registration order need not follow. Listed in
-docs/architecture.md ("The registry").
+its menu area, its set-up link, its home-page panel, what makes a team need attention or its
+periodic job here, and the top package (`groundswell/site/`) builds the navigation and the
+home page from what is registered. A registry keeps registration order (INSTALLED_APPS
+order); menus sort by `position`, the product order of DESIGN.md, which registration order
+need not follow. Listed in docs/architecture.md ("The registry").
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,29 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class TeamNeed:
+    """Something about one team that asks for a leader's attention, and where to act on it.
+
+    Home pages rank teams by the sum of their needs' `weight` (how pressing: about 1 for
+    something to look at this week, more the worse it is)."""
+
+    team: Any  # people.models.Team, which core cannot name
+    reason: str
+    url: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class TeamNeeds:
+    """Where an app finds the teams that need attention: `build(person)` gives `TeamNeed`s
+    about the teams in that person's reach, for the home pages of `roles`."""
+
+    name: str
+    roles: frozenset[str]
+    build: Callable[[Viewer], Iterable[TeamNeed]]
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     """Work the scheduler (`groundswell scheduler`) enqueues once in every period of `every`.
 
@@ -92,4 +115,5 @@ class PeriodicJob:
 areas: Registry[Area] = Registry("menu area")
 admin_links: Registry[AdminLink] = Registry("admin link")
 home_panels: Registry[HomePanel] = Registry("home panel")
+team_needs: Registry[TeamNeeds] = Registry("team needs")
 periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")

@@ -8,9 +8,9 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from groundswell.core import registry
+        from groundswell.desk import home
         from groundswell.desk.demo import SERVICE
-        from groundswell.desk.selectors import overdue_promises_for
-        from groundswell.people.choices import EVERYONE, Role
+        from groundswell.people.choices import EVERYONE
         from groundswell.people.demo import DEMO_STEPS
 
         DEMO_STEPS.register(SERVICE)
@@ -25,8 +25,6 @@ class DeskConfig(AppConfig):
                 position=20,
             )
         )
-        registry.home_panels.register(
-            registry.HomePanel(
-                "overdue_promises", frozenset({Role.AGENT, Role.TEAM_LEAD}), overdue_promises_for
-            )
-        )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)
+        registry.team_needs.register(home.NEEDS)

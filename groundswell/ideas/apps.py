@@ -11,7 +11,7 @@ class IdeasConfig(AppConfig):
         import datetime
 
         from groundswell.core import registry
-        from groundswell.ideas import tasks
+        from groundswell.ideas import home, tasks
         from groundswell.ideas.demo import OPEN_DOOR
         from groundswell.people.choices import EVERYONE
         from groundswell.people.demo import DEMO_STEPS
@@ -34,3 +34,5 @@ class IdeasConfig(AppConfig):
                 position=50,
             )
         )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)

@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     CHANGE_INTERACTIONS = "interactions.change"
     IMPORT_INTERACTIONS = "interactions.import"
     VIEW_CUSTOMER_VOICE = "customer_voice.view"
+    VIEW_FOLLOW_UPS = "follow_ups.view"
     HANDLE_FOLLOW_UPS = "follow_ups.handle"
     MANAGE_SURVEYS = "surveys.manage"
     USE_OPEN_DOOR = "ideas.use"
@@ -87,6 +88,8 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
         E: Scope.ALL,
         AD: Scope.ALL,
     },
+    # Executives read follow-ups everywhere but close none: leaders see the loop, teams close it.
+    Action.VIEW_FOLLOW_UPS: {T: Scope.TEAM, M: Scope.DEPARTMENT, E: Scope.ALL, AD: Scope.ALL},
     Action.HANDLE_FOLLOW_UPS: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_SURVEYS: {AD: Scope.ALL},
     Action.USE_OPEN_DOOR: {A: Scope.ALL, T: Scope.ALL, M: Scope.ALL, E: Scope.ALL, AD: Scope.ALL},

@@ -14,7 +14,7 @@ class PulseConfig(AppConfig):
         from groundswell.people import hooks
         from groundswell.people.choices import EVERYONE
         from groundswell.people.demo import DEMO_STEPS
-        from groundswell.pulse import tasks
+        from groundswell.pulse import home, tasks
         from groundswell.pulse.demo import PULSE
         from groundswell.pulse.services import revoke_leavers_invitations
 
@@ -42,3 +42,6 @@ class PulseConfig(AppConfig):
                 position=40,
             )
         )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)
+        registry.team_needs.register(home.NEEDS)

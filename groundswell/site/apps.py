@@ -9,6 +9,9 @@ class SiteConfig(AppConfig):
     label = "site"
 
     def ready(self) -> None:
+        from groundswell.core import registry
+        from groundswell.site import home
         from groundswell.site.navigation import register_site_entries
 
         register_site_entries()
+        registry.home_panels.register(home.PANEL)

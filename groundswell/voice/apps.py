@@ -11,11 +11,11 @@ class VoiceConfig(AppConfig):
 
         from groundswell.core import registry
         from groundswell.desk import hooks as desk_hooks
-        from groundswell.people.choices import EVERYONE, Role
+        from groundswell.people.choices import EVERYONE
         from groundswell.people.demo import DEMO_STEPS
+        from groundswell.voice import home
         from groundswell.voice.dashboard.tasks import refresh_voice_rollups_task
         from groundswell.voice.demo import SURVEYS
-        from groundswell.voice.follow_ups.selectors import due_for_home
         from groundswell.voice.invitations.selectors import answers_shown_about
         from groundswell.voice.invitations.services import invite_after_resolution, survey_status
 
@@ -45,6 +45,6 @@ class VoiceConfig(AppConfig):
                 position=30,
             )
         )
-        registry.home_panels.register(
-            registry.HomePanel("follow_ups_due", frozenset({Role.TEAM_LEAD}), due_for_home)
-        )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)
+        registry.team_needs.register(home.NEEDS)

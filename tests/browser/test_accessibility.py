@@ -78,7 +78,10 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         Visit("interaction import", lambda people: reverse("desk:import")),
         Visit("new pulse campaign", lambda people: reverse("pulse:campaign-create")),
     ),
-    "executive": (Visit("home", _fixed("/")),),
+    "executive": (
+        Visit("home", _fixed("/")),
+        Visit("follow-ups, read only", lambda people: reverse("voice:follow-up-list")),
+    ),
     "admin": (
         Visit("home", _fixed("/")),
         Visit("API keys page", lambda people: reverse("api_keys:list")),

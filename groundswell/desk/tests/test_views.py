@@ -275,8 +275,15 @@ def test_detail_shows_the_timeline(agent, client_for, alpha_interaction):
     assert "Ring back at 5" in response.text
 
 
-@pytest.mark.parametrize("role", ["agent", "team_lead"])
-def test_overdue_promises_show_on_the_home_page(role, org, client_for, alpha_interaction):
+@pytest.mark.parametrize(
+    ("role", "heading"),
+    [
+        ("agent", "My open promises"),
+        ("team_lead", "Promises at risk or broken"),
+        ("manager", "Promises at risk or broken"),
+    ],
+)
+def test_overdue_promises_show_on_the_home_page(role, heading, org, client_for, alpha_interaction):
     PromiseFactory.create(
         interaction=alpha_interaction, due_at=timezone.now() - datetime.timedelta(hours=3)
     )
@@ -284,11 +291,23 @@ def test_overdue_promises_show_on_the_home_page(role, org, client_for, alpha_int
     response = client_for(org[role]).get(reverse("site:home"))
 
     assert response.status_code == 200
-    assert "Overdue promises" in response.text
+    assert heading in response.text
     assert "Lost parcel" in response.text
+    assert alpha_interaction.get_absolute_url() in response.text
 
 
-def test_no_overdue_promises_says_so(agent, client_for):
+@pytest.mark.parametrize("role", ["other_agent", "outsider", "executive", "admin"])
+def test_others_promises_stay_off_the_home_page(role, org, client_for, alpha_interaction):
+    PromiseFactory.create(
+        interaction=alpha_interaction, due_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+
+    response = client_for(org[role]).get(reverse("site:home"))
+
+    assert "Lost parcel" not in response.text
+
+
+def test_no_open_promises_says_so(agent, client_for):
     response = client_for(agent).get(reverse("site:home"))
 
-    assert "No promise is overdue." in response.text
+    assert "No open promises" in response.text

@@ -32,6 +32,7 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.CHANGE_INTERACTIONS: {A: TEAM, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.IMPORT_INTERACTIONS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
     Action.VIEW_CUSTOMER_VOICE: {A: TEAM, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.VIEW_FOLLOW_UPS: {A: None, T: TEAM, M: DEPT, E: ALL, AD: ALL},
     Action.HANDLE_FOLLOW_UPS: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.MANAGE_SURVEYS: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.USE_OPEN_DOOR: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},

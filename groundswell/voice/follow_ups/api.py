@@ -16,8 +16,8 @@ from groundswell.voice.models import FollowUp
 router = Router()
 
 
-def _follow_up_handler(request: ApiRequest) -> None:
-    if not can_somewhere(request.auth, Action.HANDLE_FOLLOW_UPS):
+def _follow_up_handler(request: ApiRequest, action: Action = Action.HANDLE_FOLLOW_UPS) -> None:
+    if not can_somewhere(request.auth, action):
         raise PermissionDenied
 
 
@@ -26,8 +26,8 @@ def _follow_up_handler(request: ApiRequest) -> None:
 )
 @paginate(Pages)
 def list_follow_ups(request: ApiRequest, filters: Query[FollowUpFilter]) -> QuerySet[FollowUp]:
-    """Follow-ups in the teams you handle, most urgent first; `overdue=true` for late ones."""
-    _follow_up_handler(request)
+    """Follow-ups in the teams you may read, most urgent first; `overdue=true` for late ones."""
+    _follow_up_handler(request, Action.VIEW_FOLLOW_UPS)
     items = selectors.list_follow_ups(request.auth, state=filters.status or "all")
     if filters.overdue is not None:
         late = selectors.overdue()
@@ -41,7 +41,7 @@ def list_follow_ups(request: ApiRequest, filters: Query[FollowUpFilter]) -> Quer
     tags=["follow-ups"],
 )
 def get_follow_up(request: ApiRequest, follow_up_id: int) -> FollowUp:
-    _follow_up_handler(request)
+    _follow_up_handler(request, Action.VIEW_FOLLOW_UPS)
     return selectors.get_follow_up_for(request.auth, follow_up_id)
 
 
@@ -53,6 +53,6 @@ def get_follow_up(request: ApiRequest, follow_up_id: int) -> FollowUp:
 def close_follow_up(request: ApiRequest, follow_up_id: int, payload: FollowUpCloseIn) -> FollowUp:
     """Record what happened when you reached out: an outcome and a note."""
     _follow_up_handler(request)
-    follow_up = selectors.get_follow_up_for(request.auth, follow_up_id)
+    follow_up = selectors.get_follow_up_for(request.auth, follow_up_id)  # 404 before 403
     services.close_follow_up(actor=request.auth, follow_up=follow_up, **payload.dict())
     return selectors.get_follow_up_for(request.auth, follow_up_id)

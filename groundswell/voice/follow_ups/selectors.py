@@ -1,4 +1,4 @@
-"""Reads for closing the loop: the follow-ups a person may handle."""
+"""Reads for closing the loop: the follow-ups a person may read (executives) or handle."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def overdue(now: datetime.datetime | None = None) -> Q:
 
 
 def list_follow_ups(viewer: Person, *, state: str = "open") -> QuerySet[FollowUp]:
-    """Follow-ups in the teams `viewer` handles, by state: open, overdue, closed or all."""
-    follow_ups = FollowUp.objects.visible_to(viewer).select_related(
+    """Follow-ups in the teams `viewer` may read, by state: open, overdue, closed or all."""
+    follow_ups = FollowUp.objects.visible_to(viewer, Action.VIEW_FOLLOW_UPS).select_related(
         "team",
         "owner",
         "response__invitation__customer",
@@ -36,7 +36,7 @@ def list_follow_ups(viewer: Person, *, state: str = "open") -> QuerySet[FollowUp
 
 
 def get_follow_up_for(viewer: Person, pk: int) -> FollowUp:
-    """One follow-up `viewer` may handle; 404 when it is outside their teams."""
+    """One follow-up `viewer` may read; 404 when it is outside their teams."""
     follow_up = (
         FollowUp.objects.select_related(
             "team",
@@ -49,7 +49,7 @@ def get_follow_up_for(viewer: Person, pk: int) -> FollowUp:
         .filter(pk=pk)
         .first()
     )
-    if follow_up is None or not can(viewer, Action.HANDLE_FOLLOW_UPS, follow_up.team):
+    if follow_up is None or not can(viewer, Action.VIEW_FOLLOW_UPS, follow_up.team):
         raise Http404
     return follow_up
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action
+from groundswell.people.permissions import Action, can
 from groundswell.people.typing import AuthedRequest
 from groundswell.voice.follow_ups import selectors, services
 from groundswell.voice.follow_ups.forms import FollowUpCloseForm, FollowUpFilterForm
 
 
-@person_required(Action.HANDLE_FOLLOW_UPS)
+@person_required(Action.VIEW_FOLLOW_UPS)
 def follow_up_list(request: AuthedRequest) -> HttpResponse:
     """Follow-ups in the viewer's teams; overdue ones stand out."""
     filters = FollowUpFilterForm(request.GET)
@@ -28,10 +28,12 @@ def follow_up_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "voice/follow_up_list.html", context)
 
 
-@person_required(Action.HANDLE_FOLLOW_UPS)
+@person_required(Action.VIEW_FOLLOW_UPS)
 def follow_up_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One follow-up; the form to close it only for those who may (executives only read)."""
     follow_up = selectors.get_follow_up_for(request.person, pk)
-    context = {"follow_up": follow_up, "form": FollowUpCloseForm()}
+    may_close = can(request.person, Action.HANDLE_FOLLOW_UPS, follow_up.team)
+    context = {"follow_up": follow_up, "form": FollowUpCloseForm(), "may_close": may_close}
     return render(request, "voice/follow_up_detail.html", context)
 
 
@@ -49,7 +51,7 @@ def follow_up_close(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Follow-up closed. Thank you for closing the loop."))
             return redirect("voice:follow-up-list")
-    context = {"follow_up": follow_up, "form": form}
+    context = {"follow_up": follow_up, "form": form, "may_close": True}
     return render(request, "voice/follow_up_detail.html", context, status=400)
 
 

@@ -16,6 +16,7 @@ from groundswell.voice.tests.factories import make_customer, make_interaction, m
 pytestmark = pytest.mark.django_db
 ALL_ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")
 HANDLERS = {"team_lead", "manager", "admin"}
+READERS = HANDLERS | {"executive"}  # executives read every follow-up and close none
 
 
 def answer(team, *, kind="csat", score, comment="", capture, handled_by=None):
@@ -196,7 +197,7 @@ def test_closing_records_who_and_what(follow_up, team_lead):
 def test_the_follow_up_list_per_role(role, org, follow_up, client_for):
     response = client_for(org[role]).get(reverse("voice:follow-up-list"))
 
-    if role in HANDLERS:
+    if role in READERS:
         assert response.status_code == 200
         assert "Nobody called me back" in response.text
     else:
@@ -207,11 +208,13 @@ def test_the_follow_up_list_per_role(role, org, follow_up, client_for):
 def test_the_follow_up_page_per_role(role, org, follow_up, client_for):
     response = client_for(org[role]).get(follow_up.get_absolute_url())
 
-    if role in HANDLERS:
+    if role in READERS:
         assert response.status_code == 200
         assert "Nobody called me back" in response.text
         assert "Refund not received" in response.text
         assert "Ada Agent" in response.text
+        # Only those who may close it are offered the form.
+        assert ("Close the follow-up" in response.text) is (role in HANDLERS)
     else:
         assert response.status_code == 403
 
@@ -318,6 +321,7 @@ def test_follow_ups_due_appear_on_the_team_leads_home(org, follow_up, client_for
 
     home = client_for(org["team_lead"]).get(reverse("site:home"))
 
-    assert "Follow-ups due today" in home.text
+    assert "Overdue follow-ups" in home.text
     assert follow_up.get_absolute_url() in home.text
     assert "Overdue</span>" in home.text
+    assert home.context["team_voice"].overdue == 1
