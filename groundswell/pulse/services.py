@@ -643,18 +643,16 @@ def update_action_item(*, actor: Person, item: ActionItem, **changes: Any) -> Ac
 
 
 def _check_owner(actor: Person, owner: Person, scope: Team | Department) -> None:
-    department_id = scope.department_id if isinstance(scope, Team) else scope.pk
-    if owner.department_id != department_id or not may_assign(
+    """The planner owns it, or hands it to someone of the scope's department who ranks below
+    them (permissions.may_assign)."""
+    department = scope.department if isinstance(scope, Team) else scope
+    if owner.pk == actor.pk and owner.is_active:
+        return
+    if owner.department_id != department.pk or not may_assign(
         actor, Action.ACT_ON_EMPLOYEE_VOICE, owner
     ):
-        raise ValidationError(
-            {
-                "owner": _(
-                    "Choose yourself or someone who ranks below you in %(scope)s's department."
-                )
-                % {"scope": scope}
-            }
-        )
+        message = _("Choose yourself, or someone in %(department)s who ranks below you.")
+        raise ValidationError({"owner": message % {"department": department}})
 
 
 def measures_of(campaign: Campaign) -> list[tuple[str, str]]:
