@@ -157,7 +157,7 @@ def action_status(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     if request.htmx:
         item.may_change = True  # type: ignore[attr-defined]
-        context = {"item": item, "form_errors": form.errors}
+        context = {"item": item, "form_errors": form.errors, "saved": form.is_valid()}
         return render(request, "pulse/partials/action_row.html", context)
     if form.is_valid():
         messages.success(request, _("Status saved."))

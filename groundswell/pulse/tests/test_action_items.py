@@ -2,6 +2,7 @@
 through the services, the pages and the API."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,7 +103,7 @@ def test_an_action_needs_a_published_wave_a_known_element_and_a_date_ahead(
         opens_at=timezone.now(),
         closes_at=timezone.now() + datetime.timedelta(days=7),
     )
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"wave": open_wave}, "wave"),
         ({"element": "rewards"}, "element"),
         ({"due_on": timezone.localdate() - datetime.timedelta(days=1)}, "due_on"),
