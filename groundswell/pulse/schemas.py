@@ -219,7 +219,9 @@ class ActionItemIn(Schema):
     """A new action on one element of a published wave, for one team or one department."""
 
     campaign_id: Id
-    wave: int | None = Field(default=None, description="The wave's number; the latest if left out.")
+    wave: int | None = Field(
+        default=None, ge=1, le=32767, description="The wave's number; the latest if left out."
+    )
     element: ElementCode = Field(description="An element code, or `q<id>` for an own statement.")
     team_id: Id | None = None
     department_id: Id | None = None
@@ -238,5 +240,5 @@ class ActionItemPatch(Schema):
 
 
 class ActionItemFilter(Schema):
-    campaign: int | None = None
+    campaign: Id | None = None
     status: ActionStatus | None = None
