@@ -58,6 +58,8 @@ class Action(enum.StrEnum):
     MANAGE_OPEN_DOOR = "ideas.manage"
     VIEW_EMPLOYEE_VOICE = "employee_voice.view"
     VIEW_EMPLOYEE_VOICE_BREAKDOWN = "employee_voice.breakdown"
+    ANALYSE_EMPLOYEE_VOICE = "employee_voice.analyse"
+    ACT_ON_EMPLOYEE_VOICE = "employee_voice.act"
     MANAGE_PULSES = "pulses.manage"
     SET_ANONYMITY_MINIMUM = "pulses.set_minimum"
 
@@ -111,6 +113,12 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
         E: Scope.ALL,
         AD: Scope.ALL,
     },
+    # Statistics that only an analyst reads (a scale's reliability): managers for their
+    # department's campaigns, executives and admins for every campaign.
+    Action.ANALYSE_EMPLOYEE_VOICE: {M: Scope.DEPARTMENT, E: Scope.ALL, AD: Scope.ALL},
+    # Turning results into actions ("you said, we did"): a lead for their teams, a manager for
+    # their department and its teams, an admin anywhere; nobody for a scope above them.
+    Action.ACT_ON_EMPLOYEE_VOICE: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_PULSES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.SET_ANONYMITY_MINIMUM: {AD: Scope.ALL},
 }
@@ -408,6 +416,18 @@ def other_active_admins(target: Person) -> QuerySet[Person]:
         every_admin = Person.objects.filter(role=Role.ADMIN).order_by("pk")
         list(every_admin.select_for_update(of=("self",)).values_list("pk", flat=True))
     return admins
+
+
+def may_assign(actor: Person | None, action: Action, person: Person) -> bool:
+    """May `actor` give `person` work under `action` (make them an action's owner, say)?
+
+    The person must be active and in the actor's reach for `action`, and be the actor
+    themselves or rank below them (admins assign anyone): nobody hands work to someone who
+    ranks at or above them.
+    """
+    if actor is None or not person.is_active or not can(actor, action, person):
+        return False
+    return person.pk == actor.pk or outranks(actor, person)
 
 
 def may_change_person(actor: Person | None, target: Person) -> bool:

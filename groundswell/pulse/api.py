@@ -14,12 +14,16 @@ from ninja.pagination import paginate
 
 from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.pagination import Pages
-from groundswell.people.models import Department, Team
+from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can_somewhere
 from groundswell.people.typing import ApiRequest
 from groundswell.pulse import item_bank, selectors, services
-from groundswell.pulse.models import Campaign
+from groundswell.pulse.models import ActionItem, Campaign
 from groundswell.pulse.schemas import (
+    ActionItemFilter,
+    ActionItemIn,
+    ActionItemOut,
+    ActionItemPatch,
     CampaignDetailOut,
     CampaignIn,
     CampaignOut,
@@ -132,3 +136,71 @@ def close_campaign(request: ApiRequest, campaign_id: int) -> Campaign:
     campaign = selectors.get_campaign_for(request.auth, campaign_id, action=Action.MANAGE_PULSES)
     services.close_campaign(actor=request.auth, campaign=campaign)
     return selectors.get_campaign_for(request.auth, campaign_id, action=Action.MANAGE_PULSES)
+
+
+# --- Actions on results ("you said, we did") ---------------------------------------------------
+
+
+@router.get("/pulse/actions", response={200: list[ActionItemOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_action_items(
+    request: ApiRequest, filters: Query[ActionItemFilter]
+) -> QuerySet[ActionItem]:
+    """Actions on pulse results the caller may read: their own team's and department's, and
+    those of the groups whose results they may break down."""
+    if not can_somewhere(request.auth, Action.VIEW_EMPLOYEE_VOICE):
+        raise PermissionDenied
+    campaign = None
+    if filters.campaign is not None:
+        campaign = selectors.get_campaign_for(
+            request.auth, filters.campaign, action=Action.VIEW_EMPLOYEE_VOICE
+        )
+    return selectors.list_action_items(request.auth, campaign=campaign, status=filters.status)
+
+
+@router.post("/pulse/actions", response={201: ActionItemOut, **ERROR_RESPONSES})
+def create_action_item(request: ApiRequest, payload: ActionItemIn) -> Status[ActionItem]:
+    """Plan an action on an element of a published wave: team leads for their teams, managers
+    for their department and its teams, admins anywhere."""
+    if not can_somewhere(request.auth, Action.ACT_ON_EMPLOYEE_VOICE):
+        raise PermissionDenied
+    campaign = selectors.get_campaign_for(
+        request.auth, payload.campaign_id, action=Action.VIEW_EMPLOYEE_VOICE
+    )
+    item = services.create_action_item(
+        actor=request.auth,
+        wave=selectors.get_wave(campaign, payload.wave),
+        element=payload.element,
+        team=_row(Team.objects.all(), "team_id", payload.team_id),
+        department=_row(Department.objects.all(), "department_id", payload.department_id),
+        title=payload.title,
+        description=payload.description,
+        owner=_row(Person.objects.all(), "owner_id", payload.owner_id),  # type: ignore[arg-type]
+        due_on=payload.due_on,
+    )
+    return Status(201, item)
+
+
+@router.get("/pulse/actions/{action_id}", response={200: ActionItemOut, **ERROR_RESPONSES})
+def get_action_item(request: ApiRequest, action_id: int) -> ActionItem:
+    """One action on pulse results."""
+    return selectors.get_action_item_for(request.auth, action_id, action=Action.VIEW_EMPLOYEE_VOICE)
+
+
+@router.patch("/pulse/actions/{action_id}", response={200: ActionItemOut, **ERROR_RESPONSES})
+def update_action_item(request: ApiRequest, action_id: int, payload: ActionItemPatch) -> ActionItem:
+    """Move an action along (`status`), or change its owner, due date or words."""
+    item = selectors.get_action_item_for(
+        request.auth, action_id, action=Action.ACT_ON_EMPLOYEE_VOICE
+    )
+    changes = payload.dict(exclude_unset=True)
+    if "owner_id" in changes:
+        changes["owner"] = _row(Person.objects.all(), "owner_id", changes.pop("owner_id"))
+    return services.update_action_item(actor=request.auth, item=item, **changes)
+
+
+def _row[M: Model](queryset: QuerySet[M], name: str, pk: int | None) -> M | None:
+    """The row a payload names, or None when it names none; an unknown id names the field."""
+    if pk is None:
+        return None
+    return _rows(queryset, name, [pk])[0]

@@ -30,6 +30,12 @@ class QuestionKind(models.TextChoices):
 SCALES: dict[str, tuple[int, int]] = {QuestionKind.ENPS: (0, 10), QuestionKind.AGREEMENT: (1, 5)}
 
 
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
 class TenureBand(models.TextChoices):
     """Deliberately coarse, so a band never narrows a team down to one person."""
 

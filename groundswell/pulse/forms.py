@@ -15,6 +15,7 @@ from groundswell.pulse.choices import (
     DEFAULT_GROUP_SIZE,
     MAX_GROUP_SIZE,
     MIN_GROUP_SIZE,
+    ActionStatus,
     CampaignKind,
     Schedule,
 )
@@ -96,3 +97,60 @@ class ResultsFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if k != "wave" and v is not None}
+
+
+class ActionItemForm(forms.Form):
+    """An action on an element of a wave's results, for a team or department in reach."""
+
+    element = forms.ChoiceField(label=_("Element"))
+    scope = forms.ChoiceField(label=_("For"))
+    title = forms.CharField(label=_("What will be done"), max_length=150)
+    description = forms.CharField(
+        label=_("Details (optional)"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        actor: Person,
+        measures: list[tuple[str, str]],
+        scopes: list[Team | Department],
+        owners: list[Person],
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.fields["element"].choices = measures  # type: ignore[attr-defined]
+        self._scopes = {_scope_key(scope): scope for scope in scopes}
+        self.fields["scope"].choices = [  # type: ignore[attr-defined]
+            (key, _team_or_department(scope)) for key, scope in self._scopes.items()
+        ]
+        self.fields["owner"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[owner.pk for owner in owners]
+        )
+        if actor in owners and not self.is_bound:
+            self.initial.setdefault("owner", actor.pk)
+        if not self.is_bound and actor.team_id is not None:
+            self.initial.setdefault("scope", f"team-{actor.team_id}")
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        scope = self._scopes[data.pop("scope")]
+        data["team" if isinstance(scope, Team) else "department"] = scope
+        return data
+
+
+def _scope_key(scope: Team | Department) -> str:
+    return f"team-{scope.pk}" if isinstance(scope, Team) else f"department-{scope.pk}"
+
+
+def _team_or_department(scope: Team | Department) -> str:
+    if isinstance(scope, Team):
+        return str(_("Team %(name)s") % {"name": scope.name})
+    return str(_("All of %(name)s") % {"name": scope.name})
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)

@@ -28,13 +28,16 @@ from groundswell.people.permissions import (
     can_everywhere,
     can_somewhere,
     departments_in_scope,
+    restrict,
 )
+from groundswell.pulse import item_bank
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
     DEFAULT_GROUP_SIZE,
     MAX_GROUP_SIZE,
     MIN_GROUP_SIZE,
     SCALES,
+    ActionStatus,
     CampaignKind,
     CampaignStatus,
     QuestionKind,
@@ -278,3 +281,111 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    """Composable filters for actions taken on pulse results."""
+
+    def visible_to(self, person: Person) -> ActionItemQuerySet:
+        """Actions of the teams and departments whose results `person` may break down, plus
+        those of their own team and department ("you said, we did" is for the team)."""
+        if not can_somewhere(person, Action.VIEW_EMPLOYEE_VOICE):
+            return self.none()
+        in_reach = restrict(
+            self, person, Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN, team="team", department="department"
+        )
+        return in_reach | self.for_members_of(person)
+
+    def for_members_of(self, person: Person) -> ActionItemQuerySet:
+        """Those for `person`'s own team or own department."""
+        own = models.Q(pk__in=[])
+        if person.team_id is not None:
+            own |= models.Q(team_id=person.team_id)
+        if person.department_id is not None:
+            own |= models.Q(department_id=person.department_id)
+        return self.filter(own)
+
+
+class ActionItem(models.Model):
+    """What a lead or manager does about an element of a wave's results ("you said, we did").
+
+    It names its owner and who created it, so it sits on the person side: it refers to the
+    wave, the element and the team or department it is for, never to a submission, an answer
+    or a score, and what it holds is what its author wrote.
+    """
+
+    wave = models.ForeignKey(
+        Wave, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("wave")
+    )
+    element = models.CharField(
+        _("element"), max_length=20, help_text=_("The element (or own statement) it acts on.")
+    )
+    element_label = models.CharField(_("element name"), max_length=300)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pulse_action_items",
+        verbose_name=_("team"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pulse_action_items",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    # Required when saved (services); emptied only if the person's record is ever deleted.
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="pulse_action_items",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["team", "status"], name="pulse_action_team_status"),
+            models.Index(fields=["department", "status"], name="pulse_action_dept_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(team__isnull=False) & models.Q(department__isnull=True))
+                | (models.Q(team__isnull=True) & models.Q(department__isnull=False)),
+                name="pulse_action_for_a_team_or_a_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope(self) -> Team | Department:
+        """The team or department the action is for, and so the target of every check."""
+        return self.team if self.team is not None else self.department  # type: ignore[return-value]
+
+    @property
+    def status_choices(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in ActionStatus.choices]
+
+    @property
+    def label(self) -> str:
+        """The element's name in the reader's language (a custom statement as it was written)."""
+        return str(item_bank.ELEMENT_LABELS.get(self.element, self.element_label))

@@ -1,13 +1,14 @@
 """API shapes for employee voice. None of them carries a person next to an answer."""
 
+import datetime
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
-from groundswell.core.schemas import Id, storable
-from groundswell.pulse.choices import DEFAULT_GROUP_SIZE, CampaignKind, Schedule
-from groundswell.pulse.models import Campaign
+from groundswell.core.schemas import Id, omittable, storable
+from groundswell.pulse.choices import DEFAULT_GROUP_SIZE, ActionStatus, CampaignKind, Schedule
+from groundswell.pulse.models import ActionItem, Campaign
 
 CampaignNameStr = Annotated[
     str,
@@ -131,7 +132,8 @@ class GroupOut(Schema):
 
 
 class ReliabilityOut(Schema):
-    """Cronbach's alpha (listwise), two decimals, with Feldt's 95% interval."""
+    """Cronbach's alpha (listwise), two decimals, with Feldt's 95% interval; only for those
+    who analyse results (employee_voice.analyse), empty for the others."""
 
     measure: str
     alpha: float | None
@@ -139,6 +141,7 @@ class ReliabilityOut(Schema):
     alpha_high: float | None
     items: int
     respondents: int
+    meaning: str
 
 
 class ChangeOut(Schema):
@@ -163,6 +166,13 @@ class ResultsOut(Schema):
     groups: list[GroupOut]
     strongest: list[str]
     weakest: list[str]
+    standing_note: str = Field(
+        description="Why fewer elements, or none, are named strongest and weakest (ties, too "
+        "few elements); empty when nothing needs saying."
+    )
+    suppression_notes: list[str] = Field(
+        description="Why the caller's own groups (and those in their reach) are not shown."
+    )
     reliability: list[ReliabilityOut]
     changes: list[ChangeOut]
     comments: list[str]
@@ -172,3 +182,73 @@ class ResultsFilter(Schema):
     department: int | None = None
     team: int | None = None
     wave: int | None = None
+
+
+ActionTitleStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=150),
+    AfterValidator(storable),
+]
+ActionTextStr = Annotated[str, StringConstraints(max_length=2000), AfterValidator(storable)]
+
+
+class ActionItemOut(Schema):
+    """An action on a wave's results: what, for whom, who sees to it, by when, how far along.
+    It names people but holds nothing of what anyone answered."""
+
+    id: int
+    campaign_id: int
+    wave: int
+    element: str
+    element_label: str
+    team_id: int | None
+    department_id: int | None
+    title: str
+    description: str
+    owner_id: int | None
+    due_on: datetime.date
+    status: ActionStatus
+    created_by_id: int | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_campaign_id(item: ActionItem) -> int:
+        return item.wave.campaign_id
+
+    @staticmethod
+    def resolve_wave(item: ActionItem) -> int:
+        return item.wave.number
+
+    @staticmethod
+    def resolve_element_label(item: ActionItem) -> str:
+        return item.label
+
+
+class ActionItemIn(Schema):
+    """A new action on one element of a published wave, for one team or one department."""
+
+    campaign_id: Id
+    wave: int | None = Field(
+        default=None, ge=1, le=32767, description="The wave's number; the latest if left out."
+    )
+    element: ElementCode = Field(description="An element code, or `q<id>` for an own statement.")
+    team_id: Id | None = None
+    department_id: Id | None = None
+    title: ActionTitleStr
+    description: ActionTextStr = ""
+    owner_id: Id
+    due_on: datetime.date
+
+
+class ActionItemPatch(Schema):
+    title: ActionTitleStr = omittable()
+    description: ActionTextStr = omittable()
+    owner_id: Id = omittable()
+    due_on: datetime.date = omittable()
+    status: ActionStatus = omittable()
+
+
+class ActionItemFilter(Schema):
+    campaign: Id | None = None
+    status: ActionStatus | None = None

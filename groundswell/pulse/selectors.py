@@ -28,11 +28,20 @@ from groundswell.people.permissions import (
     can_everywhere,
     can_somewhere,
     departments_in_scope,
+    may_assign,
     teams_in_scope,
 )
-from groundswell.pulse import item_bank, services, stats, suppression
+from groundswell.pulse import item_bank, ranking, services, stats, suppression, suppression_notes
 from groundswell.pulse.choices import CampaignKind, CampaignStatus, QuestionKind
-from groundswell.pulse.models import Answer, Campaign, Comment, Question, Submission, Wave
+from groundswell.pulse.models import (
+    ActionItem,
+    Answer,
+    Campaign,
+    Comment,
+    Question,
+    Submission,
+    Wave,
+)
 
 ORGANISATION = ("organisation", 0)
 # Respondents of departments too small to be stored with their department (services.coarsen).
@@ -63,6 +72,13 @@ def may_manage(viewer: Person, campaign: Campaign) -> bool:
     if campaign.department is None:
         return can_everywhere(viewer, Action.MANAGE_PULSES)
     return can(viewer, Action.MANAGE_PULSES, campaign.department)
+
+
+def may_analyse(viewer: Person, campaign: Campaign) -> bool:
+    """May `viewer` read the campaign's analyst figures (each scale's reliability)?"""
+    if campaign.department is None:
+        return can_everywhere(viewer, Action.ANALYSE_EMPLOYEE_VOICE)
+    return can(viewer, Action.ANALYSE_EMPLOYEE_VOICE, campaign.department)
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -107,6 +123,10 @@ class GroupResult:
     comments: list[str] = field(default_factory=list)
 
 
+# Alpha at or above this reads as "the items agree well" (Nunnally's usual rule of thumb).
+DEPENDABLE_ALPHA = 0.7
+
+
 @dataclass(frozen=True)
 class Reliability:
     measure: Measure
@@ -114,6 +134,21 @@ class Reliability:
     respondents: int
     items: int
     interval: Interval | None = None  # Feldt's 95% interval
+
+    @property
+    def is_dependable(self) -> bool:
+        return self.alpha is not None and self.alpha >= DEPENDABLE_ALPHA
+
+    @property
+    def meaning(self) -> str:
+        """What the figure says about the element's score, in plain words."""
+        if self.alpha is None:
+            return _("Too few complete answers to tell how dependable this element's score is.")
+        if self.is_dependable:
+            return _("Answers to this element's questions agree well, so its score is dependable.")
+        return _(
+            "Answers to this element's questions agree only loosely, so read its score with care."
+        )
 
 
 @dataclass(frozen=True)
@@ -140,6 +175,10 @@ class CampaignResults:
     answered: int = 0
     strongest: list[tuple[Measure, Score]] = field(default_factory=list)
     weakest: list[tuple[Measure, Score]] = field(default_factory=list)
+    standing_note: str = ""  # why fewer elements (or none) are named strongest and weakest
+    # Why a group the viewer would look for is not shown on its own, in plain words.
+    suppression_notes: list[str] = field(default_factory=list)
+    may_read_reliability: bool = False
     changes: list[Change] = field(default_factory=list)
     compared_with: Wave | None = None
     reliability: list[Reliability] = field(default_factory=list)
@@ -185,6 +224,7 @@ def campaign_results(
             results.invited, results.answered = counts["invited"], counts["answered"]
         return results
     results.is_published = True
+    results.may_read_reliability = may_analyse(viewer, campaign)
     data = _load(wave, campaign.min_group_size)
     allowed = _allowed_groups(viewer)
     labels = _labels(data.counts)
@@ -200,6 +240,9 @@ def campaign_results(
         results.invited, results.answered = counts["invited"], counts["answered"]
         _summarise(results, data, members[ORGANISATION], questions)
     results.trend = _trend(viewer, campaign, waves, enps_question, allowed, results.groups)
+    results.suppression_notes = suppression_notes.explain(
+        viewer, campaign, data.counts, data.parents, data.hidden, labels, department, team
+    )
     return results
 
 
@@ -328,8 +371,10 @@ def _summarise(
             key=lambda pair: pair[1].mean,
             reverse=True,
         )
-        results.strongest, results.weakest = ranked[:3], list(reversed(ranked[-3:]))
-    for measure in results.measures:
+        standing = ranking.strongest_and_weakest(ranked)
+        results.strongest, results.weakest = standing.strongest, standing.weakest
+        results.standing_note = standing.note
+    for measure in results.measures if results.may_read_reliability else []:
         ids = [q.pk for q in questions if (q.element or f"q{q.pk}") == measure.code]
         rows = [[data.values[s].get(pk) for pk in ids] for s in everyone]
         if len(ids) > 1:
@@ -562,6 +607,8 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
         ],
         "strongest": [m.code for m, _s in results.strongest],
         "weakest": [m.code for m, _s in results.weakest],
+        "standing_note": results.standing_note,
+        "suppression_notes": results.suppression_notes,
         "reliability": [
             {
                 "measure": r.measure.code,
@@ -570,6 +617,7 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
                 "alpha_high": rounded(r.interval.high, 2) if r.interval else None,
                 "items": r.items,
                 "respondents": r.respondents,
+                "meaning": r.meaning,
             }
             for r in results.reliability
         ],
@@ -587,3 +635,82 @@ def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, 
         ],
         "comments": comments,
     }
+
+
+# --- Actions on results ("you said, we did") ---------------------------------------------------
+
+
+def list_action_items(
+    viewer: Person, *, campaign: Campaign | None = None, status: str | None = None
+) -> QuerySet[ActionItem]:
+    """Actions the viewer may read: their own team's and department's, and those in reach."""
+    items = ActionItem.objects.visible_to(viewer).filter(
+        wave__campaign__in=Campaign.objects.visible_to(viewer)
+    )
+    if campaign is not None:
+        items = items.filter(wave__campaign=campaign)
+    if status:
+        items = items.filter(status=status)
+    return items.select_related("wave__campaign", "team", "department", "owner")
+
+
+def you_said_we_did(viewer: Person) -> QuerySet[ActionItem]:
+    """What was done about the results for the viewer's own team and department."""
+    return list_action_items(viewer).for_members_of(viewer)  # type: ignore[attr-defined,no-any-return]
+
+
+def get_action_item_for(viewer: Person, pk: int, *, action: Action) -> ActionItem:
+    """One action: 404 when the viewer cannot see it, 403 when they may not `action` it."""
+    item = list_action_items(viewer).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if action == Action.ACT_ON_EMPLOYEE_VOICE and not may_act_on(viewer, item):
+        raise PermissionDenied
+    return item
+
+
+def may_act_on(viewer: Person, item: ActionItem) -> bool:
+    return can(viewer, Action.ACT_ON_EMPLOYEE_VOICE, item.scope)
+
+
+def action_scopes(actor: Person) -> list[Team | Department]:
+    """The teams and departments `actor` may plan actions for, departments first."""
+    department_ids = departments_in_scope(actor, Action.ACT_ON_EMPLOYEE_VOICE)
+    departments = Department.objects.order_by("name")
+    if department_ids is not None:
+        departments = departments.filter(pk__in=department_ids)
+    teams = teams_in_scope(actor, Action.ACT_ON_EMPLOYEE_VOICE).order_by("name")
+    return [*departments, *teams]
+
+
+def assignable_owners(actor: Person) -> list[Person]:
+    """Who `actor` may make an action's owner: themselves, or someone in reach below them."""
+    teams = teams_in_scope(actor, Action.ACT_ON_EMPLOYEE_VOICE)
+    department_ids = departments_in_scope(actor, Action.ACT_ON_EMPLOYEE_VOICE)
+    people = Person.objects.active().select_related("team")
+    if department_ids is not None:
+        people = people.filter(Q(team__in=teams) | Q(department_id__in=department_ids))
+    return [
+        person
+        for person in people.order_by("full_name", "pk")
+        if may_assign(actor, Action.ACT_ON_EMPLOYEE_VOICE, person)
+    ]
+
+
+def get_wave(campaign: Campaign, number: object) -> Wave:
+    """The campaign's wave of that number (its latest when none is given), else 404."""
+    waves = campaign.waves.order_by("-number")
+    if number not in (None, ""):
+        try:
+            waves = waves.filter(number=int(str(number)))
+        except ValueError:
+            raise Http404 from None
+    wave = waves.first()
+    if wave is None:
+        raise Http404
+    return wave
+
+
+def measures_of(campaign: Campaign) -> list[tuple[str, str]]:
+    """The campaign's elements (and own statements) as (code, name)."""
+    return services.measures_of(campaign)

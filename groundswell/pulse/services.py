@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 
 from groundswell.core.lib import tokens
 from groundswell.people.models import Department, Person, Team
-from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere
+from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere, may_assign
 from groundswell.pulse import item_bank, sealing
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
     DEFAULT_GROUP_SIZE,
     SCALES,
     SCHEDULE_MONTHS,
+    ActionStatus,
     CampaignKind,
     CampaignStatus,
     QuestionKind,
@@ -34,6 +35,7 @@ from groundswell.pulse.choices import (
     TenureBand,
 )
 from groundswell.pulse.models import (
+    ActionItem,
     Answer,
     Campaign,
     Comment,
@@ -560,3 +562,112 @@ def _fill_pool(
                 labels[i] = None
                 if also is not None:
                     also[i] = None
+
+
+# --- Actions on results ("you said, we did") ---------------------------------------------------
+
+
+@transaction.atomic
+def create_action_item(
+    *,
+    actor: Person,
+    wave: Wave,
+    element: str,
+    team: Team | None = None,
+    department: Department | None = None,
+    title: str,
+    description: str = "",
+    owner: Person,
+    due_on: datetime.date,
+) -> ActionItem:
+    """An action a lead or manager takes on an element of a published wave, for a team or a
+    department in their reach, with an owner who ranks below them (or themselves)."""
+    if not can_somewhere(actor, Action.ACT_ON_EMPLOYEE_VOICE):
+        raise PermissionDenied
+    if (team is None) == (department is None):
+        raise ValidationError({"scope": _("Choose one team or one department.")})
+    scope: Team | Department = team if team is not None else department  # type: ignore[assignment]
+    if not can(actor, Action.ACT_ON_EMPLOYEE_VOICE, scope):
+        field = "team" if team is not None else "department"
+        raise ValidationError({field: _("You may not plan actions for %s.") % scope})
+    if not is_published(wave):
+        raise ValidationError(
+            {"wave": _("This wave is still open: plan actions once its results are published.")}
+        )
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date has already passed.")})
+    _check_owner(actor, owner, scope)
+    item = ActionItem(
+        wave=wave,
+        element=element,
+        element_label=_measure_label(wave.campaign, element),
+        team=team,
+        department=department,
+        title=title.strip(),
+        description=description.strip(),
+        owner=owner,
+        due_on=due_on,
+        created_by=actor,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+ACTION_FIELDS = ("title", "description", "owner", "due_on", "status")
+
+
+@transaction.atomic
+def update_action_item(*, actor: Person, item: ActionItem, **changes: Any) -> ActionItem:
+    """Change an action's status, owner, due date or words (who may plan it there may)."""
+    unknown = set(changes) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"update_action_item() cannot change {sorted(unknown)}")
+    if not can(actor, Action.ACT_ON_EMPLOYEE_VOICE, item.scope):
+        raise PermissionDenied
+    if "status" in changes and changes["status"] not in ActionStatus.values:
+        raise ValidationError({"status": _("Unknown status: %s.") % changes["status"]})
+    if "owner" in changes and changes["owner"] != item.owner:
+        _check_owner(actor, changes["owner"], item.scope)
+    new_due = changes.get("due_on", item.due_on)
+    if new_due != item.due_on and new_due < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date has already passed.")})
+    for name in ("title", "description"):
+        if name in changes:
+            changes[name] = changes[name].strip()
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save(update_fields=[*changes, "updated_at"])
+    return item
+
+
+def _check_owner(actor: Person, owner: Person, scope: Team | Department) -> None:
+    """The planner owns it, or hands it to someone of the scope's department who ranks below
+    them (permissions.may_assign)."""
+    department = scope.department if isinstance(scope, Team) else scope
+    if owner.pk == actor.pk and owner.is_active:
+        return
+    if owner.department_id != department.pk or not may_assign(
+        actor, Action.ACT_ON_EMPLOYEE_VOICE, owner
+    ):
+        message = _("Choose yourself, or someone in %(department)s who ranks below you.")
+        raise ValidationError({"owner": message % {"department": department}})
+
+
+def measures_of(campaign: Campaign) -> list[tuple[str, str]]:
+    """The campaign's elements (and own statements) as (code, name), in question order."""
+    measures: dict[str, str] = {}
+    for question in campaign.questions.all():
+        if question.kind == QuestionKind.AGREEMENT:
+            code = question.element or f"q{question.pk}"
+            label = item_bank.ELEMENT_LABELS.get(question.element, question.text)
+            measures.setdefault(code, str(label))
+    return list(measures.items())
+
+
+def _measure_label(campaign: Campaign, code: str) -> str:
+    label = dict(measures_of(campaign)).get(code)
+    if label is None:
+        raise ValidationError({"element": _("The campaign asked about no element %s.") % code})
+    return label

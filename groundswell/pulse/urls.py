@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:pk>/launch/", views.campaign_launch, name="campaign-launch"),
     path("<int:pk>/close/", views.campaign_close, name="campaign-close"),
     path("<int:pk>/results.csv", views.campaign_export, name="campaign-export"),
+    path("<int:pk>/actions/new/", views.action_create, name="action-create"),
+    path("actions/", views.action_list, name="action-list"),
+    path("actions/<int:pk>/status/", views.action_status, name="action-status"),
 ]
 
 public_patterns = (

@@ -65,6 +65,7 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
             lambda people: reverse("people:person-detail", args=[people["agent"].pk]),
         ),
         Visit("follow-ups", lambda people: reverse("voice:follow-up-list")),
+        Visit("actions on employee voice", lambda people: reverse("pulse:action-list")),
     ),
     "manager": (
         Visit("home", _fixed("/")),

@@ -6,6 +6,7 @@ the launch returns.
 """
 
 import csv
+import datetime
 import io
 import re
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from groundswell.ideas.models import Idea
@@ -20,8 +22,9 @@ from groundswell.people.models import Department, Person, Team
 from groundswell.people.tests.factories import TeamFactory
 from groundswell.pulse import services
 from groundswell.pulse.choices import CampaignStatus
-from groundswell.pulse.models import Campaign, Comment, Participation, Submission
+from groundswell.pulse.models import ActionItem, Campaign, Comment, Participation, Submission
 from groundswell.pulse.tests.factories import close, full_answers, launched, members
+from groundswell.pulse.tests.published import by_element, campaign_for, closed_wave, stored
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
@@ -256,3 +259,57 @@ def test_an_anonymous_idea_is_answered_and_read_with_the_follow_up_code(
     expect(submitter_answer).to_contain_text("Up to 20 euros would cover most cases.")
     expect(owner_thread).not_to_contain_text(agent.full_name)
     assert idea.comments.filter(author__isnull=True, is_from_submitter=True).count() == 1
+
+
+def test_a_lead_turns_a_weak_element_into_an_action_the_team_then_sees(
+    page: Page, new_context: Any, people: dict[str, Person]
+) -> None:
+    lead, agent = people["team_lead"], people["agent"]
+    alpha = agent.team
+    assert alpha is not None
+    campaign = campaign_for(people["admin"], departments=[alpha.department])
+    stored(
+        closed_wave(campaign),
+        6,
+        department=alpha.department,
+        team=alpha,
+        value=by_element({"management": 4, "training": 2}),
+    )
+
+    login(page, lead)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Employee voice").click()
+    page.get_by_role("link", name=campaign.name).click()
+    standing = page.locator("#standing")
+    expect(standing).to_contain_text("Strong: Management support")
+    expect(standing).to_contain_text("Weak: Training")
+    standing.get_by_role("link", name="Plan an action on Training").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan an action")
+    expect(page.get_by_label("Element")).to_have_value("training")
+    page.get_by_label("For").select_option(label="Team Alpha")
+    page.get_by_label("What will be done").fill("Buddy shifts before going live")
+    page.get_by_label("Owner").select_option(label=agent.full_name)
+    due = (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
+    page.get_by_label("Due date").fill(due)
+    page.get_by_role("button", name="Save the action").click()
+
+    expect(page.locator(".messages")).to_contain_text("Action planned")
+    row = page.get_by_role("row", name=re.compile("Buddy shifts"))
+    row.get_by_label(re.compile("^Status of")).select_option(label="In progress")
+    row.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("row", name=re.compile("Buddy shifts")).get_by_role("status")
+    ).to_have_text("Saved.")
+    assert ActionItem.objects.get().status == "in_progress"
+
+    # The agent of the team sees it on their employee voice page, with its owner and status.
+    agent_page: Page = new_context().new_page()
+    login(agent_page, agent)
+    agent_page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Employee voice"
+    ).click()
+    section = agent_page.get_by_role("region", name="You said, we did")
+    expect(section).to_contain_text("Buddy shifts before going live")
+    expect(section).to_contain_text("Training")
+    expect(section).to_contain_text("In progress")
+    expect(section).to_contain_text(agent.full_name)

@@ -40,6 +40,8 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.MANAGE_OPEN_DOOR: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.VIEW_EMPLOYEE_VOICE: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
     Action.VIEW_EMPLOYEE_VOICE_BREAKDOWN: {A: None, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.ANALYSE_EMPLOYEE_VOICE: {A: None, T: None, M: DEPT, E: ALL, AD: ALL},
+    Action.ACT_ON_EMPLOYEE_VOICE: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.MANAGE_PULSES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
     Action.SET_ANONYMITY_MINIMUM: {A: None, T: None, M: None, E: None, AD: ALL},
 }
@@ -204,3 +206,18 @@ def test_can_on_a_department_and_its_teams(org, customer_service, billing, team_
     assert not can(manager, Action.CHANGE_INTERACTIONS, team_invoices)
     assert not can(org["agent"], Action.CHANGE_INTERACTIONS, customer_service)
     assert can(org["admin"], Action.CHANGE_INTERACTIONS, Department(pk=billing.pk))
+
+
+def test_work_goes_only_to_oneself_or_to_someone_in_reach_who_ranks_below(org):
+    from groundswell.people.permissions import may_assign
+
+    act = Action.ACT_ON_EMPLOYEE_VOICE
+    lead, manager, admin = org["team_lead"], org["manager"], org["admin"]
+    assert may_assign(lead, act, lead)
+    assert may_assign(lead, act, org["agent"])
+    assert not may_assign(lead, act, org["other_agent"])  # another team
+    assert not may_assign(lead, act, manager)  # ranks above
+    assert may_assign(manager, act, lead)
+    assert not may_assign(manager, act, org["outsider"])  # another department
+    assert not may_assign(org["agent"], act, org["agent"])  # no right to act at all
+    assert may_assign(admin, act, org["outsider"])

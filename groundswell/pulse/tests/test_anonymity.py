@@ -1,9 +1,19 @@
 """Anonymity by construction: nothing joins a person to what they answered."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from groundswell.pulse import services
-from groundswell.pulse.models import Answer, Comment, Participation, PendingSubmission, Submission
+from groundswell.pulse.models import (
+    ActionItem,
+    Answer,
+    Comment,
+    Participation,
+    PendingSubmission,
+    Submission,
+)
 from groundswell.pulse.tests.factories import close, full_answers, launched, members
 
 ANONYMOUS = (Submission, Answer, Comment, PendingSubmission)
@@ -57,6 +67,44 @@ def test_no_path_leads_from_a_person_to_their_answers(manager, team_alpha):
     assert from_target == from_colleague
     every_row = {(m._meta.label, str(r.pk)) for m in ANONYMOUS for r in m.objects.all()}
     assert from_target in (set(), every_row)
+
+
+def test_an_action_on_results_names_people_but_holds_no_answer():
+    """An action names its owner and author, so it must reach answers only as a whole wave."""
+    for field in ActionItem._meta.get_fields():
+        if field.is_relation and field.concrete:
+            assert field.related_model.__name__ in {"Wave", "Team", "Department", "Person"}
+    names = {f.name for f in ActionItem._meta.get_fields()}
+    assert not names & {"submission", "answer", "comment", "score", "value", "participation"}
+
+
+def test_owning_an_action_leads_to_no_ones_answers(manager, team_alpha):
+    """The owner of an action, its author and a colleague reach the same anonymous rows."""
+    people = members(team_alpha, 5)
+    campaign, wave, tokens = launched(manager, teams=[team_alpha])
+    owner, colleague = people[0], people[1]
+    services.submit_answers(
+        token=tokens[owner.email], answers=full_answers(campaign, 1, 0), comment="Only me"
+    )
+    services.submit_answers(token=tokens[colleague.email], answers=full_answers(campaign, 5, 10))
+    for person in people[2:]:
+        services.submit_answers(token=tokens[person.email], answers=full_answers(campaign))
+    close(manager, campaign)
+    wave.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    wave.save(update_fields=["closes_at"])
+    services.create_action_item(
+        actor=manager, wave=wave, element="training", team=team_alpha, title="Coaching",
+        owner=owner, due_on=timezone.localdate() + datetime.timedelta(days=7),
+    )  # fmt: skip
+
+    from_owner = _anonymous_rows(_reachable_from(owner))
+    from_author = _anonymous_rows(_reachable_from(manager))
+    from_colleague = _anonymous_rows(_reachable_from(colleague))
+
+    every_row = {(m._meta.label, str(r.pk)) for m in ANONYMOUS for r in m.objects.all()}
+    assert from_owner == from_colleague
+    assert from_owner in (set(), every_row)
+    assert from_author in (set(), every_row)
 
 
 def _anonymous_rows(rows: list[models.Model]) -> set[tuple[str, str]]:
