@@ -192,10 +192,11 @@ def row_values(
     """
     count = len(record)
     values = {name: record[index].strip() for name, index in positions.items() if index < count}
-    values.update({name: "" for name, index in positions.items() if index >= count})
+    if len(values) < len(positions):
+        values.update({name: "" for name in positions if name not in values})
     problems: list[Problem] = []
-    for name, value in values.items():
-        if NUL in value:
-            problems.append(Problem(line, name, _("This cell contains a NUL character.")))
-            values[name] = ""
+    with_nul = [name for name, value in values.items() if NUL in value]
+    for name in with_nul:
+        problems.append(Problem(line, name, _("This cell contains a NUL character.")))
+        values[name] = ""
     return values, problems
