@@ -357,6 +357,13 @@ if GROUNDSWELL_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(
         f"LOG_RETENTION_DAYS must be at least 1, not {GROUNDSWELL_LOG_RETENTION_DAYS}."
     )
+# Files uploaded for an import wait (core.Upload, under MEDIA_ROOT) between preview and confirm;
+# `purge_expired_records` deletes those older than this many hours.
+GROUNDSWELL_UPLOAD_RETENTION_HOURS = env.int("UPLOAD_RETENTION_HOURS", default=24)
+if GROUNDSWELL_UPLOAD_RETENTION_HOURS < 1:
+    raise ImproperlyConfigured(
+        f"UPLOAD_RETENTION_HOURS must be at least 1, not {GROUNDSWELL_UPLOAD_RETENTION_HOURS}."
+    )
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 # Password-reset requests per client address and per email address an hour (0: no limit).
@@ -368,5 +375,7 @@ GROUNDSWELL_IDEA_SUBMITS_PER_ADDRESS = env.int("IDEA_SUBMITS_PER_ADDRESS", defau
 GROUNDSWELL_FOLLOW_UP_FAILURES = env.int("FOLLOW_UP_FAILURES", default=10)
 
 if TESTING:
+    # Uploads kept between preview and confirm stay in memory, never in the data dir.
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

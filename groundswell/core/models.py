@@ -1,4 +1,6 @@
-"""The base's own tables: what the scheduler has enqueued."""
+"""The base's own tables: what the scheduler has enqueued, files waiting to be imported."""
+
+import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,3 +24,29 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class Upload(models.Model):
+    """A file uploaded for an import, kept between its preview and its import.
+
+    The bytes live in the default storage (under MEDIA_ROOT/uploads/, named by the id, never
+    by the uploader's file name); the preview and the confirmation refer to the id, and only
+    the owner may use it (`core.imports.uploads`). `owner` is a key the app chooses, such as
+    "person:12", so the base names no app's model. Old uploads are deleted by
+    `purge_expired_records` after GROUNDSWELL_UPLOAD_RETENTION_HOURS.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.CharField(_("owner"), max_length=100, db_index=True)
+    name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("file"), upload_to="uploads/", max_length=200)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,9 +7,9 @@ characters, ids beyond a 64-bit integer), so bad input is a 422 and never a serv
 import datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from pydantic import AfterValidator, Field, StringConstraints
+
+from groundswell.core.imports import fields
 
 MAX_ID = 2**63 - 1  # the largest primary key a BigAutoField holds
 
@@ -36,11 +36,8 @@ def omittable() -> Any:
 
 
 def _email(value: str) -> str:
-    try:
-        validate_email(value)
-    except ValidationError:
-        raise ValueError("Enter a valid email address.") from None
-    return value.lower()
+    # The one email check, shared with every file import (core/imports/fields.py).
+    return fields.email(value)
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

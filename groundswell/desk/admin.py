@@ -39,4 +39,4 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
     list_display = ["filename", "created_by", "status", "total", "created_count", "created_at"]
     list_filter = ["status", "preset"]
     readonly_fields = ["report"]
-    exclude = ["content"]
+    exclude = ["upload"]

@@ -259,7 +259,10 @@ class ImportJob(models.Model):
         Person, on_delete=models.PROTECT, related_name="interaction_imports"
     )
     filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("file content"), editable=False)
+    # The file waits here (a core.Upload, owned by created_by) until the import has run.
+    upload = models.ForeignKey(
+        "core.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     preset = models.CharField(_("exported from"), max_length=20)
     source = models.CharField(_("source"), max_length=40)
     default_team = models.ForeignKey(

@@ -464,7 +464,7 @@ PREVIEW_PROBLEMS = 200
 
 def get_import_job_for(viewer: Person, pk: int) -> ImportJob:
     """An import `viewer` started (administrators see every import); 404 otherwise."""
-    jobs = ImportJob.objects.select_related("default_team", "created_by").defer("content")
+    jobs = ImportJob.objects.select_related("default_team", "created_by")
     if not can_everywhere(viewer, Action.IMPORT_INTERACTIONS):
         jobs = jobs.filter(created_by=viewer)
     job = jobs.filter(pk=pk).first()

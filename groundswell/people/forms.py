@@ -154,15 +154,19 @@ class PersonForm(forms.ModelForm[Person]):
 
 
 class ImportUploadForm(forms.Form):
-    """The CSV file to preview before importing."""
+    """The CSV (or Excel) file to preview before importing."""
 
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8 text, with commas or semicolons between the columns."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=_(
+            "UTF-8 text, with commas or semicolons between the columns; or an Excel (.xlsx) "
+            "workbook, whose first sheet is read."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xlsx"}),
     )
 
-    def clean_file(self) -> bytes:
+    def clean_file(self) -> tuple[bytes, str]:
+        """The file's bytes and the name it was uploaded under."""
         upload = self.cleaned_data["file"]
         if upload.size > imports.MAX_FILE_BYTES:
             raise forms.ValidationError(
@@ -170,10 +174,10 @@ class ImportUploadForm(forms.Form):
                 params={"limit": imports.MAX_FILE_BYTES // (1024 * 1024)},
                 code="too_large",
             )
-        return bytes(upload.read())
+        return bytes(upload.read()), str(upload.name or "")
 
 
 class ImportConfirmForm(forms.Form):
-    """Confirms the previewed file, named by its fingerprint so a newer upload is not imported."""
+    """Confirms the previewed file, named by the id of its upload (core.Upload)."""
 
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    upload = forms.UUIDField(widget=forms.HiddenInput)

@@ -13,4 +13,9 @@ urlpatterns = [
     path("import/", views.person_import, name="import"),
     path("import/confirm/", views.person_import_confirm, name="import-confirm"),
     path("import/template.csv", views.person_import_template, name="import-template"),
+    path(
+        "import/<uuid:upload_id>/problems.csv",
+        views.person_import_problems,
+        name="import-problems",
+    ),
 ]

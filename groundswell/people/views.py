@@ -1,10 +1,12 @@
 """People pages: the directory, profiles, departments, teams and the CSV import."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,29 +78,37 @@ def team_detail(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @person_required(Action.IMPORT_PEOPLE)
 def person_import(request: AuthedRequest) -> HttpResponse:
-    """Upload a CSV file and see, row by row, what importing it would do."""
+    """Upload a CSV or Excel file and see, row by row, what importing it would do."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return render(request, "people/import_form.html", {"form": form, **imports.format_help()})
-    content = form.cleaned_data["file"]
-    result = imports.preview_import(actor=request.person, content=content)
-    token = imports.remember_upload(request.session, content) if result.is_valid else ""
-    confirm = ImportConfirmForm(initial={"token": token})
-    return render(request, "people/import_preview.html", {"result": result, "confirm": confirm})
+    content, name = form.cleaned_data["file"]
+    result = imports.preview_import(actor=request.person, content=content, filename=name)
+    # Kept either way: a good file to confirm, a bad one for its downloadable problem report.
+    upload = imports.keep_upload(request.person, content, name)
+    confirm = ImportConfirmForm(initial={"upload": upload.pk})
+    context = {"result": result, "confirm": confirm, "upload_id": upload.pk}
+    return render(request, "people/import_preview.html", context)
 
 
 @person_required(Action.IMPORT_PEOPLE)
 @require_POST
 def person_import_confirm(request: AuthedRequest) -> HttpResponse:
     """Import the previewed file in one transaction, or show why nothing was imported."""
-    content = imports.recall_upload(request.session, request.POST.get("token", ""))
-    if content is None:
+    form = ImportConfirmForm(request.POST)
+    kept = None
+    if form.is_valid():
+        # Someone else's upload is refused (403), never imported.
+        kept = imports.recall_upload(request.person, form.cleaned_data["upload"])
+    if kept is None:
         messages.error(request, _("That preview has expired. Please upload the file again."))
         return redirect("people:import")
-    result = imports.commit_import(actor=request.person, content=content)
+    content, name = kept
+    result = imports.commit_import(actor=request.person, content=content, filename=name)
     if not result.committed:
-        return render(request, "people/import_preview.html", {"result": result})
-    imports.forget_upload(request.session)
+        context = {"result": result, "upload_id": form.cleaned_data["upload"]}
+        return render(request, "people/import_preview.html", context)
+    imports.forget_upload(request.person, form.cleaned_data["upload"])
     count = result.importable_count
     text = ngettext("Imported %(count)s person.", "Imported %(count)s people.", count)
     messages.success(request, text % {"count": count})
@@ -106,8 +116,21 @@ def person_import_confirm(request: AuthedRequest) -> HttpResponse:
 
 
 @person_required(Action.IMPORT_PEOPLE)
+def person_import_problems(request: AuthedRequest, upload_id: uuid.UUID) -> HttpResponse:
+    """Every problem of a previewed file as CSV (line, column, message); its uploader only."""
+    kept = imports.recall_upload(request.person, upload_id)
+    if kept is None:
+        raise Http404
+    content, name = kept
+    result = imports.preview_import(actor=request.person, content=content, filename=name)
+    return result.report.csv_response(filename="groundswell-people-problems.csv")
+
+
+@person_required(Action.IMPORT_PEOPLE)
 def person_import_template(request: AuthedRequest) -> HttpResponse:
-    """A CSV with the expected columns and two example rows."""
-    response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    """A CSV with the expected columns and two example rows from the viewer's organisation."""
+    response = HttpResponse(
+        imports.template_csv(request.person), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="groundswell-people.csv"'
     return response

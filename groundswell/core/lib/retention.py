@@ -2,9 +2,11 @@
 
 django-axes records every sign-in and every failed attempt with the client's address and user
 agent, and keeps them forever unless told otherwise; finished task rows keep their arguments;
-the scheduler keeps a row for each period it enqueued.
+the scheduler keeps a row for each period it enqueued; files uploaded for an import wait
+until they are imported.
 `purge_expired_records` deletes whatever is older than GROUNDSWELL_LOG_RETENTION_DAYS (30 by
-default), and sessions past their expiry date. The scheduler enqueues it daily (the task
+default), sessions past their expiry date, and uploads older than
+GROUNDSWELL_UPLOAD_RETENTION_HOURS (24 by default). The scheduler enqueues it daily (the task
 `groundswell.core.tasks.purge_expired_records`); `manage.py purge_expired_records` runs it now.
 """
 
@@ -20,6 +22,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from groundswell.core.imports import uploads
 from groundswell.core.models import ScheduledRun
 
 FINISHED = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
@@ -47,4 +50,6 @@ def purge_expired_records(*, now: datetime.datetime | None = None) -> dict[str, 
             pk__in=ScheduledRun.objects.values("job").annotate(latest=Max("pk")).values("latest")
         )
         .delete()[0],
+        # Files waiting between an import's preview and its confirmation (a shorter retention).
+        "uploads": uploads.purge(now=now),
     }

@@ -80,7 +80,7 @@ def test_a_concurrent_import_of_the_same_ids_writes_nothing(admin, team_alpha):
     outcome = imports.commit_plan(admin, plan, skip_bad_rows=False)
 
     assert not outcome.committed
-    assert "try again" in plan.file_errors[0]
+    assert "try again" in plan.file_problems[0].message
     assert list(Interaction.objects.values_list("external_id", flat=True)) == ["r-2"]
 
 
@@ -92,7 +92,7 @@ def test_semicolons_naive_times_and_topics(admin, team_alpha):
 
     outcome = imports.import_file(actor=admin, content=content)
 
-    assert outcome.committed, outcome.plan.errors
+    assert outcome.committed, outcome.plan.problems
     interaction = Interaction.objects.select_related("customer").get()
     assert interaction.topics == ["refund", "delivery"]
     assert interaction.opened_at.tzinfo is not None
@@ -116,7 +116,7 @@ def test_more_bad_cells(cells, column, admin, team_alpha):
 
     plan = imports.check_file(actor=admin, content=content)
 
-    assert column in {error.column for error in plan.errors}
+    assert column in {error.column for error in plan.problems}
 
 
 def test_a_default_team_fills_rows_without_one(admin, team_alpha):

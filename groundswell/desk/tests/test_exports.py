@@ -6,6 +6,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from groundswell.core.imports.report import Problem
 from groundswell.core.tests.hostile import HOSTILE
 from groundswell.desk import imports
 from groundswell.desk.models import ImportJob
@@ -17,8 +18,8 @@ def read(text):
 
 def test_report_neutralises_hostile_text_and_keeps_lines_numbers():
     plan = imports.Plan(source="groundswell", columns={"subject": "-subject"})
-    plan.file_errors.append("=1+1")
-    plan.errors.extend(imports.RowError(2 + n, "subject", text) for n, text in enumerate(HOSTILE))
+    plan.add_file_problem("=1+1")
+    plan.problems.extend(Problem(2 + n, "subject", text) for n, text in enumerate(HOSTILE))
 
     text = imports.report_csv(plan)
 

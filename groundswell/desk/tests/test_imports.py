@@ -147,7 +147,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(admin, team_alpha):
     outcome = imports.import_file(actor=admin, content=groundswell_csv(*rows))
 
     assert not outcome.committed
-    problems = {(error.line, error.column) for error in outcome.plan.errors}
+    problems = {(error.line, error.column) for error in outcome.plan.problems}
     assert problems == {
         (3, "subject"),
         (4, "channel"),
@@ -200,8 +200,8 @@ def test_report_lists_line_column_and_message(admin, team_alpha):
 def test_unreadable_files_are_refused_whole(admin, content, message):
     plan = imports.check_file(actor=admin, content=content)
 
-    assert plan.file_errors
-    assert message in plan.file_errors[0]
+    assert plan.file_problems
+    assert message in plan.file_problems[0].message
     assert not imports.commit_plan(admin, plan, skip_bad_rows=True).committed
 
 
@@ -214,7 +214,7 @@ def test_zendesk_export_is_mapped(admin, agent, team_alpha):
 
     outcome = imports.import_file(actor=admin, content=content, preset="zendesk")
 
-    assert outcome.committed, outcome.plan.errors
+    assert outcome.committed, outcome.plan.problems
     interaction = Interaction.objects.get()
     assert (interaction.source, interaction.external_id) == ("zendesk", "101")
     assert interaction.channel == "phone"
@@ -244,7 +244,7 @@ def test_zendesk_export_is_mapped(admin, agent, team_alpha):
 def test_other_presets_are_mapped(preset, content, admin, team_alpha):
     outcome = imports.import_file(actor=admin, content=content.encode(), preset=preset)
 
-    assert outcome.committed, outcome.plan.errors
+    assert outcome.committed, outcome.plan.problems
     assert Interaction.objects.get().source == preset
 
 
@@ -264,7 +264,7 @@ def test_xlsx_files_are_read(admin, team_alpha):
     plan = imports.check_file(actor=admin, content=buffer.getvalue(), filename="export.xlsx")
 
     assert plan.total == 2
-    assert [(error.line, error.column) for error in plan.errors] == [(4, "handle_time_seconds")]
+    assert [(error.line, error.column) for error in plan.problems] == [(4, "handle_time_seconds")]
     outcome = imports.commit_plan(admin, plan, skip_bad_rows=True)
     assert outcome.created == 1
     assert Interaction.objects.get().handle_time_seconds == 300
@@ -273,7 +273,7 @@ def test_xlsx_files_are_read(admin, team_alpha):
 def test_a_damaged_xlsx_is_refused(admin):
     plan = imports.check_file(actor=admin, content=b"PK\x03\x04garbage", filename="x.xlsx")
 
-    assert "Excel" in plan.file_errors[0]
+    assert "Excel" in plan.file_problems[0].message
 
 
 def test_manager_cannot_import_into_another_department(manager, team_alpha, team_invoices):
@@ -282,7 +282,7 @@ def test_manager_cannot_import_into_another_department(manager, team_alpha, team
     outcome = imports.import_file(actor=manager, content=content)
 
     assert not outcome.committed
-    assert outcome.plan.errors[0].column == "team"
+    assert outcome.plan.problems[0].column == "team"
 
 
 def test_manager_cannot_update_another_departments_interaction(manager, team_alpha, team_invoices):
@@ -291,7 +291,7 @@ def test_manager_cannot_update_another_departments_interaction(manager, team_alp
     outcome = imports.import_file(actor=manager, content=groundswell_csv(GOOD))
 
     assert not outcome.committed
-    assert outcome.plan.errors[0].column == "team"  # worded as a team out of reach
+    assert outcome.plan.problems[0].column == "team"  # worded as a team out of reach
     assert Interaction.objects.get().team == team_invoices
 
 
@@ -400,3 +400,40 @@ def test_someone_elses_import_is_not_found(manager, admin, client_for, team_alph
 
     assert client_for(manager).get(job.get_absolute_url()).status_code == 404
     assert client_for(manager).post(reverse("desk:import-start", args=[job.pk])).status_code == 404
+
+
+def test_the_uploaded_file_waits_as_an_upload_and_goes_once_imported(
+    manager, client_for, team_alpha, django_capture_on_commit_callbacks
+):
+    from groundswell.core.models import Upload
+
+    client = client_for(manager)
+    upload(client, groundswell_csv(GOOD))
+    job = ImportJob.objects.get()
+    assert job.upload is not None
+    assert Upload.objects.get().owner == f"people.person:{manager.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("desk:import-start", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.upload is None
+    assert not Upload.objects.exists()
+
+
+def test_a_preview_whose_file_was_purged_cannot_be_started(manager, client_for, team_alpha):
+    from groundswell.core.imports import uploads
+
+    client = client_for(manager)
+    upload(client, groundswell_csv(GOOD))
+    job = ImportJob.objects.get()
+    assert job.upload is not None
+    uploads.discard(job.upload)
+
+    response = client.post(reverse("desk:import-start", args=[job.pk]), follow=True)
+
+    assert "This preview has expired" in response.text
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEWED
+    assert not Interaction.objects.exists()

@@ -1,8 +1,9 @@
 """Bulk import of people from CSV: reading files, checking rows, and all-or-nothing writes."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 
 from groundswell.people import imports
@@ -391,22 +392,51 @@ def test_a_large_import_takes_a_bounded_number_of_queries(org, django_assert_max
     assert User.objects.filter(username__startswith="p").count() == 300
 
 
-def test_the_template_file_lists_every_column_and_previews_cleanly(org, customer_service):
-    from groundswell.people.tests.factories import TeamFactory
-
-    TeamFactory.create(department=customer_service, name="Returns", slug="cs-returns")
-
-    result = preview(org["admin"], imports.template_csv().encode())
+def test_the_template_file_lists_every_column_and_previews_cleanly(org):
+    result = preview(org["admin"], imports.template_csv(org["admin"]).encode())
 
     assert result.columns == imports.COLUMNS
     assert result.is_valid, problems(result)
 
 
-def test_the_kept_upload_is_returned_only_for_its_own_token(db):
-    session = SessionStore()
-    token = imports.remember_upload(session, b"full_name\r\n")
+def test_the_kept_upload_is_returned_only_to_its_owner(org):
+    upload = imports.keep_upload(org["admin"], b"full_name\r\n", "people.csv")
 
-    assert imports.recall_upload(session, token) == b"full_name\r\n"
-    assert imports.recall_upload(session, "0" * 64) is None
-    imports.forget_upload(session)
-    assert imports.recall_upload(session, token) is None
+    assert imports.recall_upload(org["admin"], upload.pk) == (b"full_name\r\n", "people.csv")
+    assert imports.recall_upload(org["admin"], uuid.uuid4()) is None
+    with pytest.raises(PermissionDenied):
+        imports.recall_upload(org["manager"], upload.pk)
+    with pytest.raises(PermissionDenied):
+        imports.forget_upload(org["manager"], upload.pk)
+    imports.forget_upload(org["admin"], upload.pk)
+    assert imports.recall_upload(org["admin"], upload.pk) is None
+
+
+def test_an_excel_workbook_is_read_like_a_csv(org):
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Full name", "Email", "Role", "Department", "Hire date", "Is champion"])
+    sheet.append(
+        [
+            "Xia Excel",
+            "xia@example.test",
+            "agent",
+            "Customer Service",
+            datetime.datetime(2025, 1, 31),  # noqa: DTZ001 (Excel has no zones)
+            True,
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    result = imports.commit_import(actor=org["admin"], content=buffer.getvalue(), filename="p.xlsx")
+
+    assert result.committed, problems(result)
+    xia = Person.objects.get(email="xia@example.test")
+    assert (xia.hire_date, xia.is_champion) == (datetime.date(2025, 1, 31), True)

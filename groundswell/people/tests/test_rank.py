@@ -233,8 +233,8 @@ def test_rank_through_the_csv_import(actor_role, target_role, field, place):
         assert "import-confirm" not in preview.text
         assert not imports.commit_import(actor=actor, content=content).committed
     else:
-        token = preview.context["confirm"]["token"].value()
-        confirm = client.post(reverse("people:import-confirm"), {"token": token})
+        upload_id = preview.context["confirm"]["upload"].value()
+        confirm = client.post(reverse("people:import-confirm"), {"upload": upload_id})
         assert confirm.status_code == 302
     assert took_effect(field, target, place) is allowed
 

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.core.models import Upload
 from groundswell.people import imports
 from groundswell.people.choices import Role
 from groundswell.people.models import Person
@@ -59,7 +60,7 @@ def test_visitors_are_sent_to_sign_in_from_object_pages(client, org):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("login"))
-    response = client.post(reverse("people:import-confirm"), {"token": "x"})
+    response = client.post(reverse("people:import-confirm"), {"upload": "x"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -367,7 +368,7 @@ def test_only_managers_and_admins_open_the_import(name, role, org, client_for):
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_only_managers_and_admins_may_confirm_an_import(role, org, client_for):
-    response = client_for(org[role]).post(reverse("people:import-confirm"), {"token": "x"})
+    response = client_for(org[role]).post(reverse("people:import-confirm"), {"upload": "x"})
 
     assert response.status_code == (302 if role in IMPORTERS else 403)
 
@@ -400,16 +401,16 @@ def test_upload_preview_and_confirm(org, client_for):
     assert preview.status_code == 200
     assert "Import 2 people" in preview.text
     assert not Person.objects.filter(email="nia@example.test").exists()
-    token = preview.context["confirm"]["token"].value()
+    upload_id = preview.context["confirm"]["upload"].value()
 
-    done = client.post(reverse("people:import-confirm"), {"token": token}, follow=True)
+    done = client.post(reverse("people:import-confirm"), {"upload": upload_id}, follow=True)
 
     assert done.redirect_chain[-1][0] == reverse("people:person-list")
     assert "Imported 2 people." in done.text
     assert Person.objects.get(email="nia@example.test").manager == Person.objects.get(
         email="lee@example.test"
     )
-    again = client.post(reverse("people:import-confirm"), {"token": token}, follow=True)
+    again = client.post(reverse("people:import-confirm"), {"upload": upload_id}, follow=True)
     assert "That preview has expired" in again.text
 
 
@@ -441,10 +442,10 @@ def test_an_upload_over_the_size_limit_is_refused(org, client_for):
 
 def test_confirm_checks_the_rows_again(org, client_for, team_invoices):
     client = client_for(org["manager"])
-    token = upload(client, GOOD).context["confirm"]["token"].value()
+    upload_id = upload(client, GOOD).context["confirm"]["upload"].value()
     PersonFactory.create(email="nia@example.test", team=team_invoices)  # appears meanwhile
 
-    response = client.post(reverse("people:import-confirm"), {"token": token})
+    response = client.post(reverse("people:import-confirm"), {"upload": upload_id})
 
     assert response.status_code == 200
     assert "outside the teams you manage" in response.text
@@ -453,17 +454,59 @@ def test_confirm_checks_the_rows_again(org, client_for, team_invoices):
 
 def test_confirm_imports_only_the_file_that_was_previewed(org, client_for):
     client = client_for(org["admin"])
-    first = upload(client, GOOD).context["confirm"]["token"].value()
+    first = upload(client, GOOD).context["confirm"]["upload"].value()
     other = GOOD.replace(b"Nia New", b"Nia Other")
     upload(client, other)
 
-    response = client.post(reverse("people:import-confirm"), {"token": first}, follow=True)
+    response = client.post(reverse("people:import-confirm"), {"upload": first}, follow=True)
 
-    assert "That preview has expired" in response.text
+    assert "Imported 2 people." in response.text
+    assert Person.objects.get(email="nia@example.test").full_name == "Nia New"
+
+
+def test_only_the_uploader_may_confirm_an_upload(org, client_for):
+    upload_id = upload(client_for(org["admin"]), GOOD).context["confirm"]["upload"].value()
+
+    response = client_for(org["manager"]).post(
+        reverse("people:import-confirm"), {"upload": upload_id}
+    )
+
+    assert response.status_code == 403
     assert not Person.objects.filter(email="nia@example.test").exists()
+    assert Upload.objects.filter(pk=upload_id).exists()
 
 
 def test_confirm_needs_a_post(org, client_for):
     response = get(client_for, org, "admin", reverse("people:import-confirm"))
 
     assert response.status_code == 405
+
+
+def test_the_preview_shows_each_bad_rows_problems_before_its_cells(org, client_for):
+    # Issue 12: the problems came last in a wide table, out of view; now they follow the status.
+    content = GOOD + b"Bo Bad,bo@example.test,wizard,Customer Service,Alpha,\r\n"
+
+    response = upload(client_for(org["admin"]), content)
+
+    page = response.text
+    header = page[page.index("<thead>") : page.index("</thead>")]
+    assert header.index("Problems") < header.index("<code>full_name</code>")
+    bad_row = page[page.index('<tr class="row-error">') :]
+    bad_row = bad_row[: bad_row.index("</tr>")]
+    assert bad_row.index("Unknown role “wizard”") < bad_row.index("bo@example.test")
+
+
+def test_a_previews_problems_download_as_csv_for_its_uploader_only(org, client_for):
+    content = GOOD + b"Bo Bad,bo@example.test,wizard,Customer Service,Alpha,\r\n"
+    client = client_for(org["admin"])
+    preview = upload(client, content)
+    url = reverse("people:import-problems", args=[preview.context["upload_id"]])
+    assert url in preview.text
+
+    report = client.get(url)
+
+    assert report["Content-Type"] == "text/csv; charset=utf-8"
+    lines = report.content.decode().splitlines()
+    assert lines[0] == "line,column,message"
+    assert [line[: len("4,role,")] for line in lines[1:]] == ["4,role,"]
+    assert client_for(org["manager"]).get(url).status_code == 403

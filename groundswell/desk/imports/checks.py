@@ -1,0 +1,377 @@
+"""Checking a helpdesk export row by row, writing nothing (the dry run).
+
+The file is read by the base's one reader (core/imports/reader.py) and every value is checked
+by its field type's one validator (core/imports/fields.py); what is particular to
+interactions is here: the preset's column names and words, the teams the importer may import
+into, agents known by email, ids repeated within the file, and the rows that update an
+interaction already imported from the same source.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import batched
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.core.imports import fields, reader
+from groundswell.core.imports.report import Report
+from groundswell.desk.import_presets import FIELDS, PRESETS, Preset
+from groundswell.desk.models import Interaction
+from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, can, can_somewhere, teams_in_scope
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+BATCH_SIZE = 2_000
+LOOKUP_CHUNK = 900  # under SQLite's old limit of 999 parameters a statement
+MAX_LENGTHS = {"subject": 255, "external_id": 120, "customer_name": 200, "customer_email": 254}
+LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+@dataclass
+class Planned:
+    """A row that passed every check, ready to write."""
+
+    line: int
+    team_id: int
+    channel: str
+    status: str
+    subject: str
+    topics: list[str]
+    opened_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+    handle_time_seconds: int | None
+    handled_by_id: int | None
+    customer_email: str
+    customer_name: str
+    customer_language: str
+    external_id: str
+    team_label: str = ""  # the row's team as written (or the default team's name)
+    existing_pk: int | None = None
+
+
+@dataclass
+class Plan(Report):
+    """The outcome of checking a file: rows to write, and the report of every problem found.
+
+    `columns` (the report's) maps each field to the header it came from.
+    """
+
+    source: str = ""
+    rows: list[Planned] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for row in self.rows if row.existing_pk is None)
+
+    @property
+    def update_count(self) -> int:
+        return len(self.rows) - self.new_count
+
+    def can_write(self, *, skip_bad_rows: bool) -> bool:
+        if self.file_problems or not self.rows:
+            return False
+        return skip_bad_rows or not self.problems
+
+
+def not_yours(team: str) -> str:
+    """The one problem for a row out of the importer's reach: an unknown team, a team they may
+    not import into, or an id whose interaction sits in such a team all read the same."""
+    return _(
+        "“%(value)s” is not a team you may import into, or the row's id belongs to an "
+        "interaction of a team you may not import into."
+    ) % {"value": team}
+
+
+class _Checker:
+    """Checks rows one by one against lookups loaded once per file."""
+
+    def __init__(self, actor: Person, preset: Preset, source: str, default_team: Team | None):
+        self.preset = preset
+        self.source = source
+        self.default_team = default_team
+        self.allowed = {team.pk: team for team in teams_in_scope(actor, Action.IMPORT_INTERACTIONS)}
+        self.team_names: dict[str, int] = {}
+        for team in self.allowed.values():
+            self.team_names[team.name.lower()] = team.pk
+            self.team_names[team.slug.lower()] = team.pk
+            self.team_names[str(team.pk)] = team.pk
+        self.agents: dict[str, int] = {}
+        self.seen_ids: dict[str, int] = {}
+        self.statuses = preset.statuses
+        self.channels = preset.channels
+        self.zone = timezone.get_current_timezone()
+        self.unknown_channel = _("Unknown channel “%(value)s”; use one of: %(choices)s.")
+        self.unknown_status = _("Unknown status “%(value)s”; use one of: %(choices)s.")
+        self.unknown_language = _("Unknown language “%(value)s”; use one of: %(choices)s.")
+        self.not_seconds = _("A whole number of seconds, not “%(value)s”.")
+
+    def load_agents(self, emails: Iterable[str]) -> None:
+        found = Person.objects.alias(key=Lower("email"))
+        for chunk in batched(sorted(set(emails) - {""}), LOOKUP_CHUNK):
+            self.agents.update(
+                (email.lower(), pk)
+                for email, pk in found.filter(key__in=chunk).values_list("email", "pk")
+            )
+
+    def check(self, line: int, values: dict[str, str], report: Report) -> Planned | None:
+        """The row ready to write, or None after adding its problems to `report`.
+
+        Each value goes through its field type's validator in core/imports/fields.py; the calls
+        are written out (no helper closures), as this runs for every row of large files.
+        """
+        count = len(report.problems)
+        cell = values.get
+        add = report.add
+        invalid = fields.Invalid
+
+        external_id = cell("external_id", "")
+        if external_id:
+            try:
+                fields.external_id(external_id, max_length=MAX_LENGTHS["external_id"])
+            except invalid as error:
+                add(line, "external_id", error.message)
+            else:
+                first = self.seen_ids.get(external_id)
+                if first is not None:
+                    add(
+                        line,
+                        "external_id",
+                        _("The id %(id)s is already on line %(line)s of this file.")
+                        % {"id": external_id, "line": first},
+                    )
+                else:
+                    self.seen_ids[external_id] = line
+        subject = cell("subject", "")
+        if not subject:
+            add(line, "subject", _("A subject is required."))
+        else:
+            try:
+                fields.text(subject, max_length=MAX_LENGTHS["subject"])
+            except invalid as error:
+                add(line, "subject", error.message)
+        channel = ""
+        if written := cell("channel", ""):
+            try:
+                channel = fields.choice(written, self.channels, message=self.unknown_channel)
+            except invalid as error:
+                add(line, "channel", error.message)
+        else:
+            add(line, "channel", _("A channel is required."))
+        status = "open"
+        if written := cell("status", ""):
+            try:
+                status = fields.choice(written, self.statuses, message=self.unknown_status)
+            except invalid as error:
+                add(line, "status", error.message)
+        team_id = self._team(line, cell("team", ""), report)
+        opened_at = self._moment(line, cell("opened_at", ""), "opened_at", report, required=True)
+        resolved_at = self._moment(
+            line, cell("resolved_at", ""), "resolved_at", report, required=False
+        )
+        if opened_at and resolved_at and resolved_at < opened_at:
+            add(line, "resolved_at", _("Resolved before it was opened."))
+        handled_by_id = None
+        agent_email = cell("handled_by_email", "").lower()
+        if agent_email:
+            handled_by_id = self.agents.get(agent_email)
+            if handled_by_id is None:
+                add(
+                    line,
+                    "handled_by_email",
+                    _("No one in Groundswell has the email %(email)s.") % {"email": agent_email},
+                )
+        customer_email = cell("customer_email", "").lower()
+        if customer_email:
+            try:
+                fields.email(customer_email)
+            except invalid as error:
+                add(line, "customer_email", error.message)
+        customer_name = cell("customer_name", "")
+        try:
+            fields.text(customer_name, max_length=MAX_LENGTHS["customer_name"])
+        except invalid as error:
+            add(line, "customer_name", error.message)
+        language = ""
+        if written := cell("customer_language", ""):
+            try:
+                language = fields.language(written, LANGUAGES, message=self.unknown_language)
+            except invalid as error:
+                add(line, "customer_language", error.message)
+        handle_time = None
+        if written := cell("handle_time_seconds", ""):
+            try:
+                handle_time = fields.whole_number(written, message=self.not_seconds)
+            except invalid as error:
+                add(line, "handle_time_seconds", error.message)
+        if len(report.problems) > count or opened_at is None or team_id is None:
+            return None
+        return Planned(
+            line=line,
+            team_id=team_id,
+            channel=channel,
+            status=status,
+            subject=subject,
+            topics=self._topics(cell("topics", "")),
+            opened_at=opened_at,
+            resolved_at=resolved_at,
+            handle_time_seconds=handle_time,
+            handled_by_id=handled_by_id,
+            customer_email=customer_email,
+            customer_name=customer_name,
+            customer_language=language,
+            external_id=external_id,
+            team_label=cell("team", "") or (self.default_team.name if self.default_team else ""),
+        )
+
+    def _team(self, line: int, value: str, report: Report) -> int | None:
+        if not value:
+            if self.default_team is not None:
+                return self.default_team.pk
+            report.add(
+                line, "team", _("A team is required (or choose one for rows without a team).")
+            )
+            return None
+        team_id = self.team_names.get(value.lower())
+        if team_id is None:
+            report.add(line, "team", not_yours(value))
+        return team_id
+
+    def _moment(
+        self, line: int, value: str, column: str, report: Report, *, required: bool
+    ) -> datetime.datetime | None:
+        if not value:
+            if required:
+                report.add(line, column, _("A date and time is required."))
+            return None
+        try:
+            return fields.moment(value, zone=self.zone)
+        except fields.Invalid as error:
+            report.add(line, column, error.message)
+            return None
+
+    def _topics(self, value: str) -> list[str]:
+        if not value:
+            return []
+        separator = None if self.preset.topic_separator == " " else self.preset.topic_separator
+        return [word.strip()[:60] for word in value.split(separator) if word.strip()][:20]
+
+
+def _header_problems(positions: dict[str, int], preset: Preset) -> list[str]:
+    return [
+        _("The column “%(column)s” is missing (%(preset)s export).")
+        % {"column": preset.columns[name][0], "preset": preset.label}
+        for name in preset.required
+        if name not in positions
+    ]
+
+
+def check_file(
+    *,
+    actor: Person,
+    content: bytes,
+    filename: str = "",
+    preset: str = "groundswell",
+    source: str = "",
+    default_team: Team | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
+    """Read and check every row of a file, writing nothing (the dry run)."""
+    if not can_somewhere(actor, Action.IMPORT_INTERACTIONS):
+        raise PermissionDenied(_("You may not import interactions."))
+    chosen = PRESETS.get(preset)
+    if chosen is None:
+        raise ValidationError({"preset": _("Unknown preset “%(preset)s”.") % {"preset": preset}})
+    plan = Plan(source=(source or chosen.slug)[:40])
+    if default_team is not None and not can(actor, Action.IMPORT_INTERACTIONS, default_team):
+        raise PermissionDenied(
+            _("You may not import into the team %(team)s.") % {"team": default_team}
+        )
+    try:
+        table = reader.read_table(content, filename, max_bytes=MAX_FILE_BYTES)
+        header = table.header
+        positions = reader.find_columns(
+            header, {name: chosen.columns.get(name, ()) for name in FIELDS}
+        )
+        plan.columns = {name: header[index] for name, index in positions.items()}
+        problems = _header_problems(positions, chosen)
+        if problems:
+            for message in problems:
+                plan.add_file_problem(message)
+            return plan
+        records = reader.all_records(table, max_rows=MAX_ROWS)
+    except reader.UnreadableFile as error:
+        plan.add_file_problem(str(error))
+        return plan
+    plan.total = len(records)
+    checker = _Checker(actor, chosen, plan.source, default_team)
+    agent_at = positions.get("handled_by_email")
+    if agent_at is not None:
+        checker.load_agents(
+            record[agent_at].strip().lower()
+            for _line, record in records
+            if len(record) > agent_at and reader.NUL not in record[agent_at]
+        )
+    width = len(header)
+    for number, (line, record) in enumerate(records, start=1):
+        extra = reader.extra_cells_problem(line, record, width)
+        if extra is not None:
+            plan.problems.append(extra)
+            continue
+        values, with_nul = reader.row_values(line, record, positions)
+        if with_nul:  # a bad row: its other cells are not checked
+            plan.problems.extend(with_nul)
+        else:
+            planned = checker.check(line, values, plan)
+            if planned is not None:
+                plan.rows.append(planned)
+        if progress is not None and number % BATCH_SIZE == 0:
+            progress(number)
+    _match_existing(actor, plan)
+    return plan
+
+
+def match_sql(count: int) -> str:
+    """SQL for `(external_id, id, team_id)` of the rows from a source with `count` ids.
+
+    The index's own condition, `NOT (external_id = '')` word for word, lets SQLite use the
+    partial unique index on (source, external_id); `external_id <> ''` does not, and scans the
+    table. Plain SQL skips the ORM's preparation of every value.
+    """
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    return (
+        f"SELECT external_id, id, team_id FROM {table} "  # noqa: S608 (constant names)
+        f"WHERE source = %s AND NOT (external_id = '') "
+        f"AND external_id IN ({', '.join(['%s'] * count)})"
+    )
+
+
+def _match_existing(actor: Person, plan: Plan) -> None:
+    """Find the rows that update an interaction already imported from the same source."""
+    by_id = {row.external_id: row for row in plan.rows if row.external_id}
+    if not by_id:
+        return
+    allowed = {team.pk for team in teams_in_scope(actor, Action.IMPORT_INTERACTIONS)}
+    refused: set[int] = set()
+    with connection.cursor() as cursor:
+        for chunk in batched(list(by_id), LOOKUP_CHUNK):
+            cursor.execute(match_sql(len(chunk)), [plan.source, *chunk])
+            for external_id, pk, team_id in cursor.fetchall():
+                row = by_id[external_id]
+                if team_id not in allowed:
+                    # Worded like a team out of reach, so a file cannot probe other teams' ids.
+                    plan.add(row.line, "team", not_yours(row.team_label))
+                    refused.add(row.line)
+                row.existing_pk = pk
+    if refused:
+        plan.rows = [row for row in plan.rows if row.line not in refused]
+        plan.problems.sort(key=lambda problem: problem.line or 0)
