@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from groundswell.voice.models import FollowUp, Invitation, Survey, SurveyVersion
+from groundswell.voice.models import FollowUp, FollowUpAttempt, Invitation, Survey, SurveyVersion
 
 
 class SurveyVersionInline(admin.TabularInline[SurveyVersion, Survey]):
@@ -55,8 +55,15 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
     readonly_fields = ("token_hash",)
 
 
+class FollowUpAttemptInline(admin.TabularInline[FollowUpAttempt, FollowUp]):
+    model = FollowUpAttempt
+    extra = 0
+    readonly_fields = ["outcome", "note", "closed_at", "closed_by"]
+
+
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
+    inlines = [FollowUpAttemptInline]
     list_display = ("pk", "team", "owner", "due_at", "status", "outcome")
     list_filter = ("status", "outcome")
     raw_id_fields = ("response", "owner", "closed_by")

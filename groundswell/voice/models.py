@@ -239,6 +239,27 @@ class FollowUp(models.Model):
         return self.status == FollowUpStatus.OPEN and self.due_at < timezone.now()
 
 
+class FollowUpAttempt(models.Model):
+    """One try at reaching the customer of a follow-up, kept when the follow-up is tried again.
+
+    A follow-up closed as "not reached" can be reopened; what each earlier try found stays here.
+    """
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="attempts")
+    outcome = models.CharField(_("outcome"), max_length=30, choices=FollowUpOutcome.choices)
+    note = models.TextField(_("note"), blank=True, max_length=5000)
+    closed_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["closed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.closed_at:%Y-%m-%d %H:%M}"
+
+
 # Rollups: dashboard figures summed per day and per week (teams) or per week (agents), refreshed
 # by voice.rollups.refresh_voice_rollups; pages add the few live rows not yet rolled up.
 

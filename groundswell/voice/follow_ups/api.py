@@ -56,3 +56,16 @@ def close_follow_up(request: ApiRequest, follow_up_id: int, payload: FollowUpClo
     follow_up = selectors.get_follow_up_for(request.auth, follow_up_id)  # 404 before 403
     services.close_follow_up(actor=request.auth, follow_up=follow_up, **payload.dict())
     return selectors.get_follow_up_for(request.auth, follow_up_id)
+
+
+@router.post(
+    "/follow-ups/{int:follow_up_id}/retry",
+    response={200: FollowUpOut, **ERROR_RESPONSES},
+    tags=["follow-ups"],
+)
+def retry_follow_up(request: ApiRequest, follow_up_id: int) -> FollowUp:
+    """Open a follow-up closed as "not reached" for another try (the earlier try is kept)."""
+    _follow_up_handler(request)
+    follow_up = selectors.get_follow_up_for(request.auth, follow_up_id)  # 404 before 403
+    services.retry_follow_up(actor=request.auth, follow_up=follow_up)
+    return selectors.get_follow_up_for(request.auth, follow_up_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can
 from groundswell.voice.choices import FollowUpOutcome, FollowUpStatus
-from groundswell.voice.models import FollowUp, Response
+from groundswell.voice.models import FollowUp, FollowUpAttempt, Response
 
 
 def next_business_day(moment: datetime.datetime) -> datetime.datetime:
@@ -68,3 +68,37 @@ def close_follow_up(*, actor: Person, follow_up: FollowUp, outcome: str, note: s
         raise ValidationError({"status": _("This follow-up is already closed.")})
     follow_up.refresh_from_db()
     return follow_up
+
+
+@transaction.atomic
+def retry_follow_up(*, actor: Person, follow_up: FollowUp) -> FollowUp:
+    """Open a follow-up closed as "not reached" for another try, due the next business day;
+    the earlier try (its outcome, note, time and who closed it) is kept as an attempt."""
+    if not can(actor, Action.HANDLE_FOLLOW_UPS, follow_up.team):
+        raise PermissionDenied
+    locked = FollowUp.objects.select_for_update().filter(pk=follow_up.pk).first()
+    if (
+        locked is None
+        or locked.status != FollowUpStatus.CLOSED
+        or locked.outcome != FollowUpOutcome.NOT_REACHED
+        or locked.closed_at is None
+    ):
+        raise ValidationError(
+            {"status": _("Only a follow-up closed as “not reached” can be tried again.")}
+        )
+    FollowUpAttempt.objects.create(
+        follow_up=locked,
+        outcome=locked.outcome,
+        note=locked.note,
+        closed_at=locked.closed_at,
+        closed_by_id=locked.closed_by_id,
+    )
+    now = timezone.now()
+    locked.status = FollowUpStatus.OPEN
+    locked.outcome = ""
+    locked.note = ""
+    locked.closed_at = None
+    locked.closed_by = None
+    locked.due_at = next_business_day(now)
+    locked.save(update_fields=["status", "outcome", "note", "closed_at", "closed_by", "due_at"])
+    return locked

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groundswell.core.templatetags.moments import moment
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can
 from groundswell.people.typing import AuthedRequest
@@ -53,6 +54,23 @@ def follow_up_close(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("voice:follow-up-list")
     context = {"follow_up": follow_up, "form": form, "may_close": True}
     return render(request, "voice/follow_up_detail.html", context, status=400)
+
+
+@person_required(Action.HANDLE_FOLLOW_UPS)
+@require_POST
+def follow_up_retry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Open a follow-up closed as "not reached" for another try; the earlier one is kept."""
+    follow_up = selectors.get_follow_up_for(request.person, pk)
+    try:
+        follow_up = services.retry_follow_up(actor=request.person, follow_up=follow_up)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Open again for another try, due %(due)s.") % {"due": moment(follow_up.due_at)},
+        )
+    return redirect(follow_up)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
