@@ -13,7 +13,7 @@ from groundswell.people.permissions import Action
 from groundswell.people.typing import AuthedRequest
 from groundswell.voice.dashboard import selectors
 from groundswell.voice.dashboard.forms import DashboardFilterForm
-from groundswell.voice.dashboard.tables import TABLES, chart_data, table_rows
+from groundswell.voice.dashboard.tables import TABLES, chart_data, table_rows, weekly_trends
 
 
 @person_required(Action.VIEW_CUSTOMER_VOICE)
@@ -29,7 +29,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     figures = selectors.voice_metrics(request.person, form.filters())
 
     def render_body() -> str:
-        context = {"figures": figures, "charts": chart_data(figures)}
+        trends = weekly_trends(figures)
+        context = {"figures": figures, "trends": trends, "charts": chart_data(figures, trends)}
         return render_to_string("voice/partials/dashboard_body.html", context, request=request)
 
     # The query string is in the body's export links.

@@ -108,7 +108,7 @@ def test_htmx_filter_change_gets_only_the_body(admin: Person, client_for: Client
     response = client_for(admin).get(URL, {"weeks": 52}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert 'id="chart-trend"' in response.text
+    assert 'id="chart-trends"' in response.text
     assert len(response.context["figures"].by_week) == 52
 
 
