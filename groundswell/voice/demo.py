@@ -16,7 +16,13 @@ import random
 from groundswell.desk.demo import BATCH, DAYS, ServiceHandover, TeamProfile
 from groundswell.desk.models import Interaction
 from groundswell.people.demo import DemoContext, DemoStep
-from groundswell.voice.choices import SCALES, FollowUpOutcome, FollowUpStatus, SurveyKind
+from groundswell.voice.choices import (
+    CURRENT_SCALE,
+    SCALES,
+    FollowUpOutcome,
+    FollowUpStatus,
+    SurveyKind,
+)
 from groundswell.voice.dashboard.rollups import refresh_voice_rollups
 from groundswell.voice.follow_ups.services import next_business_day
 from groundswell.voice.models import (
@@ -32,11 +38,13 @@ from groundswell.voice.models import (
     WeeklyServiceRollup,
     WeeklyVoiceRollup,
 )
+from groundswell.voice.surveys import wording
 
 INVITED_SHARE = 0.75
 RESPONSE_RATE = 0.25
 KIND_WEIGHTS: dict[str, float] = {SurveyKind.CSAT: 0.6, SurveyKind.NPS: 0.25, SurveyKind.CES: 0.15}
-DEFAULT_POOR = {SurveyKind.CSAT: 2, SurveyKind.CES: 5, SurveyKind.NPS: 6}
+# What the first demo seeds asked of every kind; a survey still asking it gets the built-in text.
+OLD_DEMO_QUESTION = "How would you rate the service you received?"
 
 # Comments in the customer's language, in our own words, by how the customer felt.
 COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -67,47 +75,47 @@ NOTES = {
 
 
 def _survey_versions() -> dict[str, SurveyVersion]:
-    """The active survey of each kind and its latest version, made if the database has none."""
+    """The active survey of each kind (made if there is none) and its latest version.
+
+    A survey with no version, or whose latest asks on an older scale or the first demo's
+    one-size question, gets a version with the kind's built-in wording (voice/surveys/wording.py),
+    which is translated into each customer's language when shown.
+    """
     versions: dict[str, SurveyVersion] = {}
     for kind in SurveyKind:
         survey = Survey.objects.filter(kind=kind, is_active=True).first()
         if survey is None:
             survey = Survey.objects.create(
-                kind=kind, name=f"{kind.upper()} after service", poor_threshold=DEFAULT_POOR[kind]
+                kind=kind,
+                name=f"{kind.upper()} after service",
+                poor_threshold=wording.DEFAULT_POOR_THRESHOLD[kind],
             )
         version = survey.versions.order_by("-number").first()
-        if version is None:
-            low, high = SCALES[kind]
+        if (
+            version is None
+            or version.scale != CURRENT_SCALE[kind]
+            or version.question.startswith(OLD_DEMO_QUESTION)
+        ):
+            text = wording.BUILT_IN[kind]
             version = SurveyVersion.objects.create(
                 survey=survey,
-                number=1,
-                question=f"How would you rate the service you received? ({low} to {high})",
-                low_label="Very poor",
-                high_label="Excellent",
-                comment_prompt="Tell us more (optional)",
+                number=(version.number if version else 0) + 1,
+                scale=CURRENT_SCALE[kind],
+                question=text.question,
+                low_label=text.low_label,
+                high_label=text.high_label,
+                comment_prompt=text.comment_prompt,
+                reason_codes=list(text.reason_codes),
             )
         versions[kind] = version
     return versions
 
 
 def _score(rng: random.Random, kind: str, quality: float) -> int:
-    """A score on `kind`'s scale: better teams score higher (CES: lower is better)."""
+    """A score on `kind`'s scale: better teams score higher (CES 2.0 too: agreement it was easy)."""
     low, high = SCALES[kind]
     value = min(1.0, max(0.0, rng.gauss(quality, 0.22)))
-    if kind == SurveyKind.CES:
-        value = 1 - value
     return low + round(value * (high - low))
-
-
-def _is_poor(kind: str, score: int) -> bool:
-    threshold = DEFAULT_POOR[SurveyKind(kind)]
-    return score >= threshold if kind == SurveyKind.CES else score <= threshold
-
-
-def _is_high(kind: str, score: int) -> bool:
-    if kind == SurveyKind.CES:
-        return score <= 2
-    return score >= SCALES[kind][1] - (1 if kind == SurveyKind.NPS else 0)
 
 
 def _within_fatigue_rule(invitations: list[Invitation]) -> list[Invitation]:
@@ -183,7 +191,8 @@ def _create_survey_data(
         profile = profiles[interaction.team_id]
         progress = (interaction.opened_at - start).total_seconds() / (DAYS * 86400)
         score = _score(rng, kind, profile.quality + profile.drift * progress)
-        poor = _is_poor(kind, score)
+        version = invitation.version
+        poor = wording.is_poor(kind, version.scale, score, version.survey.poor_threshold)
         comment = ""
         if rng.random() < 0.35:
             bank = COMMENTS.get(invitation.language, COMMENTS["en"])
@@ -193,6 +202,7 @@ def _create_survey_data(
             Response(
                 invitation=invitation,
                 kind=kind,
+                scale=version.scale,
                 score=score,
                 comment=comment,
                 language=invitation.language,
@@ -200,7 +210,7 @@ def _create_survey_data(
                 agent_id=interaction.handled_by_id,
                 channel=interaction.channel,
                 is_poor=poor,
-                is_compliment=bool(comment) and _is_high(kind, score),
+                is_compliment=wording.is_compliment(kind, version.scale, score, comment),
                 submitted_at=min(now, sent_at + datetime.timedelta(hours=rng.uniform(0.1, 30))),
             )
         )

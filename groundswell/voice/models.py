@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +14,12 @@ from groundswell.desk.models import Customer, Interaction
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, restrict
 from groundswell.voice.choices import (
+    CURRENT_SCALE,
     FollowUpOutcome,
     FollowUpStatus,
     InvitationChannel,
+    Measure,
+    Scale,
     SurveyKind,
 )
 
@@ -40,7 +45,10 @@ class Survey(models.Model):
     expiry_days = models.PositiveIntegerField(_("links expire after (days)"), default=14)
     poor_threshold = models.SmallIntegerField(
         _("poor answer threshold"),
-        help_text=_("CSAT and NPS: at or below this is poor. CES: at or above this is poor."),
+        help_text=_(
+            "At or below this is poor (CES 2.0: agreement that it was easy; a legacy effort "
+            "answer e counts as agreement 8 - e)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -70,6 +78,12 @@ class SurveyVersion(models.Model):
     reason_codes = models.JSONField(
         _("reason codes"), default=list, blank=True, help_text=_("Codes the customer may tick.")
     )
+    scale = models.CharField(
+        _("scale"),
+        max_length=30,
+        choices=Scale.choices,
+        help_text=_("The scale and direction the question is asked on; the kind's current one."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,6 +94,11 @@ class SurveyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.scale:  # a new version asks on its kind's current scale
+            self.scale = CURRENT_SCALE[self.survey.kind]
+        super().save(*args, **kwargs)
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -141,12 +160,16 @@ class ResponseQuerySet(models.QuerySet["Response"]):
 class Response(models.Model):
     """A customer's answer to an invitation; at most one per invitation.
 
-    Team, agent, channel and kind are copied from the interaction when the answer is recorded,
+    Team, agent, channel, kind and scale are copied from the interaction and the survey version
+    when the answer is recorded,
     so metrics aggregate one table with its own indexes instead of joining three.
     """
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
     kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    scale = models.CharField(
+        max_length=30, choices=Scale.choices, help_text=_("The version's scale when answered.")
+    )
     score = models.SmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
@@ -314,7 +337,7 @@ class DailyVoiceRollup(VoiceCounts):
     day = models.DateField()
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    kind = models.CharField(max_length=10, choices=Measure.choices)
 
     class Meta:
         constraints = [
@@ -368,7 +391,7 @@ class WeeklyVoiceRollup(VoiceCounts):
     week = models.DateField(help_text=_("The Monday the week starts on."))
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    kind = models.CharField(max_length=10, choices=Measure.choices)
 
     class Meta:
         constraints = [
@@ -410,7 +433,7 @@ class WeeklyAgentRollup(ScoreCounts):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     agent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    kind = models.CharField(max_length=10, choices=Measure.choices)
 
     class Meta:
         constraints = [

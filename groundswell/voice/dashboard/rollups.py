@@ -26,11 +26,24 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, DateField, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from groundswell.desk.choices import PromiseStatus
 from groundswell.desk.models import Interaction, Promise
+from groundswell.voice.choices import Measure, Scale
 from groundswell.voice.dashboard.metrics import CLOSE_BUCKET_HOURS
 from groundswell.voice.models import (
     DailyServiceRollup,
@@ -110,6 +123,16 @@ def _period(time: str, where: Slice, per: Per) -> Value | Case:
     )
 
 
+def _measure(kind: str, scale: str) -> Case:
+    """The measure a row counts under (voice.choices.Measure): its kind, except that answers on
+    the legacy effort scale are kept apart as `ces_effort`, never summed with CES 2.0 ones."""
+    return Case(
+        When(**{scale: Scale.CES_EFFORT_LEGACY}, then=Value(Measure.CES_EFFORT.value)),
+        default=F(kind),
+        output_field=CharField(),
+    )
+
+
 def _close_bucket() -> Case:
     """The index in CLOSE_FIELDS of a follow-up's time from creation to closing."""
     return Case(
@@ -155,6 +178,7 @@ def _voice_group(
     team: str,
     channel: str,
     kind: str,
+    scale: str,
     **more: Any,
 ) -> QuerySet[Any]:
     return (
@@ -163,7 +187,7 @@ def _voice_group(
             g_day=_period(time, where, per),
             g_team=F(team),
             g_channel=F(channel),
-            g_kind=F(kind),
+            g_kind=_measure(kind, scale),
             **more,
         )
         .order_by()
@@ -173,7 +197,8 @@ def _voice_group(
 def voice_rows(
     where: Slice, *, per: Per = "day", now: datetime.datetime | None = None
 ) -> dict[VoiceKey, dict[str, int]]:
-    """Survey figures per day (or `per`), team, channel and kind, from the live tables.
+    """Survey figures per day (or `per`), team, channel and measure (a kind, with legacy
+    effort answers apart), from the live tables.
 
     Answers count on the day submitted, invitations on the day sent, follow-ups as "due" on
     their due day once that time has passed, and by time to close on the day closed (four
@@ -191,6 +216,7 @@ def voice_rows(
             "team_id",
             "channel",
             "kind",
+            "scale",
             g_score=F("score"),
         ).annotate(n=Count("pk")),
         _voice_group(
@@ -201,6 +227,7 @@ def voice_rows(
             "interaction__team_id",
             "interaction__channel",
             "version__survey__kind",
+            "version__scale",
         ).annotate(invitations_sent=Count("pk")),
         _voice_group(
             FollowUp.objects.filter(due_at__lte=now),
@@ -210,6 +237,7 @@ def voice_rows(
             "team_id",
             "response__channel",
             "response__kind",
+            "response__scale",
         ).annotate(
             follow_ups_due=Count("pk"),
             follow_ups_on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
@@ -222,6 +250,7 @@ def voice_rows(
             "team_id",
             "response__channel",
             "response__kind",
+            "response__scale",
             g_closed=_close_bucket(),
         ).annotate(n=Count("pk")),
     ]
@@ -286,7 +315,7 @@ def agent_rows(where: Slice) -> dict[AgentKey, dict[str, int]]:
             g_team=F("team_id"),
             g_agent=F("agent_id"),
             g_channel=F("channel"),
-            g_kind=F("kind"),
+            g_kind=_measure("kind", "scale"),
             g_score=F("score"),
         )
         .order_by()

@@ -26,7 +26,7 @@ from groundswell.desk.choices import Channel
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can_everywhere, can_somewhere
-from groundswell.voice.choices import SurveyKind
+from groundswell.voice.choices import Measure, SurveyKind
 from groundswell.voice.dashboard import metrics, rollups
 from groundswell.voice.models import (
     WeeklyAgentRollup,
@@ -68,10 +68,14 @@ class LiveRows:
 
 @dataclass
 class Figures:
-    """Counts for one group (a team, a channel, a week, or everything) and the metrics on them."""
+    """Counts for one group (a team, a channel, a week, or everything) and the metrics on them.
+
+    Scores are counted per measure: CSAT, CES 2.0, NPS, and the legacy effort answers apart
+    (`ces_effort`), which no figure reads: CES is the CES 2.0 answers alone.
+    """
 
     scores: dict[str, list[int]] = field(
-        default_factory=lambda: {kind: [0] * 11 for kind in SurveyKind}
+        default_factory=lambda: {measure: [0] * 11 for measure in Measure}
     )
     invitations_sent: int = 0
     follow_ups_due: int = 0
@@ -116,7 +120,13 @@ class Figures:
 
     @property
     def ces(self) -> metrics.Ces | None:
-        return metrics.ces(self.histogram(SurveyKind.CES))
+        """CES 2.0 answers only: legacy effort answers run the other way and are left out."""
+        return metrics.ces(self.histogram(Measure.CES))
+
+    @property
+    def ces_legacy_answers(self) -> int:
+        """Answers on the legacy effort scale, left out of CES (see docs/measurement.md)."""
+        return sum(self.scores[Measure.CES_EFFORT])
 
     @property
     def response_rate(self) -> float | None:

@@ -381,8 +381,12 @@ def record_response(
         "score": score,
         "comment": comment,
         "reasons": reasons,
-        "is_poor": wording.is_poor(survey.kind, score, survey.poor_threshold),
-        "is_compliment": wording.is_compliment(survey.kind, score, comment),
+        "is_poor": wording.is_poor(
+            survey.kind, invitation.version.scale, score, survey.poor_threshold
+        ),
+        "is_compliment": wording.is_compliment(
+            survey.kind, invitation.version.scale, score, comment
+        ),
     }
     response: Response | None = None
     if existing_response(invitation) is None:
@@ -391,6 +395,7 @@ def record_response(
                 response = Response.objects.create(
                     invitation=invitation,
                     kind=survey.kind,
+                    scale=invitation.version.scale,
                     language=invitation.language,
                     team_id=invitation.interaction.team_id,
                     agent_id=invitation.interaction.handled_by_id,

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from groundswell.core.schemas import omittable, storable
 from groundswell.desk.choices import Channel
-from groundswell.voice.choices import SurveyKind
+from groundswell.voice.choices import Scale, SurveyKind
 from groundswell.voice.models import Survey, SurveyVersion
 from groundswell.voice.surveys.services import (
     MAX_EXPIRY_DAYS,
@@ -59,6 +59,7 @@ class SurveyVersionOut(Schema):
     high_label: str
     comment_prompt: str
     reason_codes: list[str]
+    scale: Scale = Field(description="The scale and direction the question is asked on.")
     created_at: datetime.datetime
 
 

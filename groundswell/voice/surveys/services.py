@@ -48,7 +48,9 @@ def publish_survey_version(
     comment_prompt: str,
     reason_codes: Sequence[str] = (),
 ) -> SurveyVersion:
-    """Publish new wording for a survey; answers already given keep the version they saw."""
+    """Publish new wording for a survey; answers already given keep the version they saw.
+
+    A new version asks on the kind's current scale (CES: CES 2.0 agreement)."""
     if not can_everywhere(actor, Action.MANAGE_SURVEYS):
         raise PermissionDenied
     # Lock the survey so two administrators publishing at once get numbers n+1 and n+2.
@@ -62,6 +64,7 @@ def publish_survey_version(
         high_label=high_label.strip(),
         comment_prompt=comment_prompt.strip(),
         reason_codes=_clean_reason_codes(reason_codes),
+        scale=wording.current_scale(survey.kind),
     )
     version.full_clean(exclude=["survey", "number"])
     version.save()

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.voice.choices import SCALES, SurveyKind
+from groundswell.voice.choices import CURRENT_SCALE, SCALES, Scale, SurveyKind
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,14 @@ BUILT_IN: dict[str, Wording] = {
         comment_prompt=gettext_noop("What is the main reason for your answer?"),
         reason_codes=("speed", "friendliness", "knowledge", "outcome", "ease"),
     ),
+    # CES 2.0 (Dixon, Toman & DeLisi, The Effortless Experience, 2013): agreement, 1-7.
     SurveyKind.CES: Wording(
-        question=gettext_noop("How much effort did it take you to get your request handled?"),
-        low_label=gettext_noop("Very little effort"),
-        high_label=gettext_noop("A great deal of effort"),
+        question=gettext_noop(
+            "How much do you agree with this statement: "
+            "The company made it easy for me to handle my issue."
+        ),
+        low_label=gettext_noop("Strongly disagree"),
+        high_label=gettext_noop("Strongly agree"),
         comment_prompt=gettext_noop("What could we have made easier?"),
         reason_codes=("speed", "repeat", "transfers", "outcome", "ease"),
     ),
@@ -50,6 +54,15 @@ BUILT_IN: dict[str, Wording] = {
     ),
 }
 
+# The first CES wording (effort, lower is better): versions that ask it stay in the catalogue.
+LEGACY_EFFORT = Wording(
+    question=gettext_noop("How much effort did it take you to get your request handled?"),
+    low_label=gettext_noop("Very little effort"),
+    high_label=gettext_noop("A great deal of effort"),
+    comment_prompt=gettext_noop("What could we have made easier?"),
+    reason_codes=("speed", "repeat", "transfers", "outcome", "ease"),
+)
+
 REASON_LABELS: dict[str, Promise] = {
     "speed": _("Speed of the answer"),
     "friendliness": _("Friendliness"),
@@ -61,15 +74,17 @@ REASON_LABELS: dict[str, Promise] = {
     "price": _("Price"),
 }
 
-# Default poor-answer thresholds (CSAT and NPS: at or below; CES: at or above).
-DEFAULT_POOR_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 5, SurveyKind.NPS: 6}
-# A comment with a score this good (CSAT and NPS: at or above; CES: at or below) is a compliment.
-COMPLIMENT_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 5, SurveyKind.CES: 2, SurveyKind.NPS: 9}
+# Default poor-answer thresholds, at or below (CES 2.0: disagreeing, 1 to 3, is poor).
+DEFAULT_POOR_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 3, SurveyKind.NPS: 6}
+# A comment with a score at or above this is a compliment (CES 2.0: agreeing strongly).
+COMPLIMENT_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 5, SurveyKind.CES: 6, SurveyKind.NPS: 9}
+# The legacy effort scale runs the other way: effort e says as much as agreement 8 - e.
+EFFORT_MIRROR = 8
 
 
-def lower_is_better(kind: str) -> bool:
-    """CES asks about effort: a low score is the good one."""
-    return kind == SurveyKind.CES
+def lower_is_better(scale: str) -> bool:
+    """Only the legacy effort scale: a low score is the good one."""
+    return scale == Scale.CES_EFFORT_LEGACY
 
 
 def scale(kind: str) -> range:
@@ -78,15 +93,29 @@ def scale(kind: str) -> range:
     return range(low, high + 1)
 
 
-def is_poor(kind: str, score: int, threshold: int) -> bool:
-    return score >= threshold if lower_is_better(kind) else score <= threshold
+def current_scale(kind: str) -> str:
+    return CURRENT_SCALE[kind]
 
 
-def is_compliment(kind: str, score: int, comment: str) -> bool:
+def favourable_view(scale_name: str, score: int) -> int:
+    """The score read with higher as better: a legacy effort answer e reads as 8 - e."""
+    return EFFORT_MIRROR - score if lower_is_better(scale_name) else score
+
+
+def is_poor(kind: str, scale_name: str, score: int, threshold: int) -> bool:
+    """At or below the survey's threshold, once the score is read with higher as better.
+
+    CES thresholds are on the CES 2.0 agreement scale; a legacy effort answer is mirrored
+    (8 - e) only to decide this, its stored score keeps its meaning.
+    """
+    return favourable_view(scale_name or current_scale(kind), score) <= threshold
+
+
+def is_compliment(kind: str, scale_name: str, score: int, comment: str) -> bool:
     if not comment.strip():
         return False
-    threshold = COMPLIMENT_THRESHOLD[kind]
-    return score <= threshold if lower_is_better(kind) else score >= threshold
+    view = favourable_view(scale_name or current_scale(kind), score)
+    return view >= COMPLIMENT_THRESHOLD[kind]
 
 
 def translated(text: str) -> str:

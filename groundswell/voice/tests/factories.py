@@ -20,8 +20,14 @@ from groundswell.desk.models import Customer, Interaction, Promise
 from groundswell.people.models import Person, Team
 from groundswell.voice.choices import SurveyKind
 from groundswell.voice.models import FollowUp, Invitation, Response, Survey, SurveyVersion
+from groundswell.voice.surveys import wording
 
 _numbers = itertools.count(1)
+DEFAULT_NAMES: dict[str, str] = {
+    SurveyKind.CSAT: "Customer satisfaction after service",
+    SurveyKind.CES: "Customer effort after service",
+    SurveyKind.NPS: "Net Promoter Score",
+}
 
 
 def make_customer(**fields: Any) -> Customer:
@@ -55,8 +61,20 @@ def make_interaction(
 
 
 def version_of(kind: str) -> SurveyVersion:
-    """Version 1 of the default survey of this kind (created by the data migration)."""
-    return SurveyVersion.objects.select_related("survey").get(survey__kind=kind, number=1)
+    """The newest version of the default survey of this kind (created by the data migrations:
+    CES's is version 2, on the CES 2.0 scale)."""
+    return (
+        SurveyVersion.objects.select_related("survey")
+        .filter(survey__kind=kind, survey__name=DEFAULT_NAMES[kind])
+        .latest("number")
+    )
+
+
+def legacy_effort_version() -> SurveyVersion:
+    """Version 1 of the default CES survey: the legacy effort scale (1 easy - 7 hard)."""
+    return SurveyVersion.objects.select_related("survey").get(
+        survey__name=DEFAULT_NAMES[SurveyKind.CES], number=1
+    )
 
 
 def make_invitation(
@@ -85,7 +103,7 @@ def active_survey(kind: str = "csat") -> Survey:
 
 # For the dashboard's metrics ---------------------------------------------------------------------
 
-POOR: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 5, SurveyKind.NPS: 6}
+POOR: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 3, SurveyKind.NPS: 6}
 
 
 def version_for(kind: str) -> SurveyVersion:
@@ -145,9 +163,11 @@ def answers(
     agent: Person | None = None,
     channel: str = "email",
     unanswered: int = 0,
+    version: SurveyVersion | None = None,
 ) -> list[Response]:
-    """One sent invitation per score (plus `unanswered` more) and the answers, all at `at`."""
-    version = version_for(kind)
+    """One sent invitation per score (plus `unanswered` more) and the answers, all at `at`
+    (on `version`, by default the newest of the kind)."""
+    version = version or version_for(kind)
     made = interactions(team, len(scores) + unanswered, at=at, agent=agent, channel=channel)
     invitations = Invitation.objects.bulk_create(
         Invitation(
@@ -165,12 +185,13 @@ def answers(
         Response(
             invitation=invitation,
             kind=kind,
+            scale=version.scale,
             score=score,
             team=team,
             agent=agent,
             channel=channel,
             submitted_at=at,
-            is_poor=score <= POOR[kind],
+            is_poor=wording.is_poor(kind, version.scale, score, POOR[kind]),
         )
         for invitation, score in zip(invitations, scores, strict=False)
     )

@@ -11,7 +11,12 @@ from django.utils import timezone
 from groundswell.voice.follow_ups import services as follow_up_services
 from groundswell.voice.invitations import services
 from groundswell.voice.models import FollowUp, Response
-from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
+from groundswell.voice.tests.factories import (
+    legacy_effort_version,
+    make_customer,
+    make_interaction,
+    make_invitation,
+)
 
 pytestmark = pytest.mark.django_db
 ALL_ROLES = ("agent", "team_lead", "manager", "executive", "admin", "outsider")
@@ -35,9 +40,11 @@ def answer(team, *, kind="csat", score, comment="", capture, handled_by=None):
         ("csat", 3, False),
         ("nps", 6, True),
         ("nps", 7, False),
-        ("ces", 5, True),
+        # CES 2.0: agreement that it was easy; disagreeing (1 to 3) is poor.
+        ("ces", 3, True),
+        ("ces", 1, True),
         ("ces", 4, False),
-        ("ces", 7, True),
+        ("ces", 7, False),
     ],
 )
 def test_only_poor_answers_open_a_follow_up(
@@ -64,8 +71,9 @@ def test_only_poor_answers_open_a_follow_up(
         ("csat", 4, "Good", False),
         ("nps", 9, "Great", True),
         ("nps", 8, "Great", False),
-        ("ces", 2, "Easy", True),
-        ("ces", 3, "Easy", False),
+        ("ces", 6, "Easy", True),
+        ("ces", 5, "Easy", False),
+        ("ces", 2, "Hard", False),
     ],
 )
 def test_a_high_score_with_a_comment_is_a_compliment(
@@ -325,3 +333,24 @@ def test_follow_ups_due_appear_on_the_team_leads_home(org, follow_up, client_for
     assert follow_up.get_absolute_url() in home.text
     assert "Overdue</span>" in home.text
     assert home.context["team_voice"].overdue == 1
+
+
+@pytest.mark.parametrize(("score", "poor"), [(7, True), (5, True), (4, False), (1, False)])
+def test_a_legacy_effort_answer_keeps_its_meaning(
+    score, poor, team_alpha, team_lead, django_capture_on_commit_callbacks
+):
+    """An invitation sent on the legacy effort version (1 easy - 7 hard) answered after CES 2.0
+    was published: a high effort score is still the poor one, and the answer says its scale."""
+    invitation, _token = make_invitation(
+        make_interaction(team_alpha, customer=make_customer()), kind="ces"
+    )
+    invitation.version = legacy_effort_version()
+    invitation.save(update_fields=["version"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = services.record_response(invitation, score=score, comment="It took ages")
+
+    assert response.scale == "effort_1_7_low_is_easy"
+    assert response.score == score
+    assert response.is_poor is poor
+    assert response.is_compliment is (score <= 2)
+    assert FollowUp.objects.filter(response=response).exists() is poor

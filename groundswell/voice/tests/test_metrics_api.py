@@ -61,16 +61,22 @@ def test_summary_with_an_api_key(admin: Person, client: Client, team_alpha: Team
     figures: dict[str, Any] = response.json()["figures"]
     # CSAT 5, 4, 1: 2 of 3 favourable = 66.67%, mean 10 / 3 = 3.33
     assert figures["csat"]["n"] == 3
-    assert figures["csat"]["favourable"] == pytest.approx(66.667, abs=1e-2)
+    assert figures["csat"]["favourable"] == 67  # whole points, as on the page
+    assert figures["csat"]["favourable_unrounded"] == pytest.approx(66.667, abs=1e-2)
+    assert figures["csat"]["mean"] == 3.33
     # NPS: 11 promoters of 11 = 100 +/- 0; 14 answers of 25 invitations = 56%
     assert figures["nps"] == {
         "n": 11,
-        "promoters": 100.0,
-        "detractors": 0.0,
-        "score": 100.0,
-        "margin": 0.0,
+        "promoters": 100,
+        "detractors": 0,
+        "score": 100,
+        "margin": 0,
+        "promoters_unrounded": 100.0,
+        "detractors_unrounded": 0.0,
+        "score_unrounded": 100.0,
+        "margin_unrounded": 0.0,
     }
-    assert figures["response_rate"] == pytest.approx(56.0)
+    assert figures["response_rate"] == 56
     assert figures["ces"] is None
 
 
