@@ -81,4 +81,4 @@ def test_page_and_api_give_the_same_rounded_figures(
     assert '<p class="stat">43%</p>' in page
     assert '<p class="stat">43</p>' in page
     assert '<p class="stat">100%</p>' in page  # CES 2.0: the share who agree
-    assert 'mean 5.25 of 7' in page
+    assert "mean 5.25 of 7" in page
