@@ -37,3 +37,17 @@ class PromiseFactory(factory.django.DjangoModelFactory[Promise]):
     interaction = factory.SubFactory(InteractionFactory)
     kind = PromiseKind.CALL_BACK
     due_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+
+
+# Expected answers about an interaction of team Alpha (the root conftest's organisation), by
+# role: who sees it (200) and who does not (404), and who may change it (executives only read).
+VIEW = {
+    "agent": 200,
+    "team_lead": 200,
+    "manager": 200,
+    "executive": 200,
+    "admin": 200,
+    "other_agent": 404,
+    "outsider": 404,
+}
+CHANGE = {**VIEW, "executive": 403}

@@ -11,19 +11,15 @@ from django.utils import timezone
 from groundswell.api.choices import ApiKeyScope
 from groundswell.api.services import create_api_key
 from groundswell.desk.models import Customer, Interaction, Promise
-from groundswell.desk.tests.factories import CustomerFactory, InteractionFactory, PromiseFactory
+from groundswell.desk.tests.factories import (
+    CHANGE,
+    VIEW,
+    CustomerFactory,
+    InteractionFactory,
+    PromiseFactory,
+)
 
 API = "/api/v1"
-VIEW = {
-    "agent": 200,
-    "team_lead": 200,
-    "manager": 200,
-    "executive": 200,
-    "admin": 200,
-    "other_agent": 404,
-    "outsider": 404,
-}
-CHANGE = {**VIEW, "executive": 403}
 
 
 def post(client, url, data, **extra):

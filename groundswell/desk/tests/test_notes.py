@@ -7,20 +7,9 @@ from django.urls import reverse
 
 from groundswell.desk import services
 from groundswell.desk.models import NOTE_MAX_LENGTH, InteractionNote
-from groundswell.desk.tests.factories import InteractionFactory
+from groundswell.desk.tests.factories import CHANGE, VIEW, InteractionFactory
 
 API = "/api/v1"
-# Expected answers about an interaction of team Alpha, by role.
-VIEW = {
-    "agent": 200,
-    "team_lead": 200,
-    "manager": 200,
-    "executive": 200,
-    "admin": 200,
-    "other_agent": 404,
-    "outsider": 404,
-}
-CHANGE = {**VIEW, "executive": 403}
 
 
 @pytest.fixture

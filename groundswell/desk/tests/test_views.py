@@ -11,19 +11,7 @@ from django.utils import timezone
 from groundswell.desk.choices import InteractionStatus, PromiseStatus
 from groundswell.desk.models import Interaction, Promise
 from groundswell.desk.selectors import LIST_PAGE_SIZE
-from groundswell.desk.tests.factories import InteractionFactory, PromiseFactory
-
-# Expected answers about an interaction of team Alpha, by role.
-VIEW = {
-    "agent": 200,
-    "team_lead": 200,
-    "manager": 200,
-    "executive": 200,
-    "admin": 200,
-    "other_agent": 404,
-    "outsider": 404,
-}
-CHANGE = {**VIEW, "executive": 403}
+from groundswell.desk.tests.factories import CHANGE, VIEW, InteractionFactory, PromiseFactory
 
 
 @pytest.fixture
