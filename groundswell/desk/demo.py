@@ -222,12 +222,7 @@ def _create_promises(
                 created_at=made,
             )
         )
-    made_at = [promise.created_at for promise in promises]
     Promise.objects.bulk_create(promises, batch_size=BATCH)
-    # `created_at` is set on insert to the moment of seeding, so it is written afterwards.
-    for promise, made in zip(promises, made_at, strict=True):
-        promise.created_at = made
-    Promise.objects.bulk_update(promises, ["created_at"], batch_size=BATCH)
     return len(promises)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.desk.choices import (
@@ -208,7 +209,8 @@ class Promise(models.Model):
         _("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN
     )
     settled_at = models.DateTimeField(_("kept or broken at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was made; the demo and imports may give the real moment (auto_now_add would not).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PromiseQuerySet.as_manager()
 

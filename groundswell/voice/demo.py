@@ -178,13 +178,11 @@ def _create_survey_data(
     invitations = _within_fatigue_rule(invitations)
     kept = {id(invitation) for invitation in invitations}
     answers = [answer for answer in answers if id(answer[0]) in kept]
-    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
-    # Decided when the interaction was resolved, as the real service does; `created_at` is set
-    # on insert to the moment of seeding (and the re-survey rule reads it), so it is written
-    # afterwards.
+    # Decided when the interaction was resolved, as the real service does (the re-survey rule
+    # reads it).
     for invitation in invitations:
         invitation.created_at = invitation.interaction.resolved_at or invitation.send_after
-    Invitation.objects.bulk_update(invitations, ["created_at"], batch_size=BATCH)
+    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
 
     responses: list[Response] = []
     for invitation, interaction, kind in answers:
@@ -244,12 +242,10 @@ def _create_survey_data(
                 closed_by_id=leads.get(response.team_id) if closed else None,
             )
         )
-    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
-    # Opened the moment the poor answer came in; `created_at` is set on insert to the moment
-    # of seeding, so it is written afterwards.
+    # Opened the moment the poor answer came in.
     for follow_up in follow_ups:
         follow_up.created_at = follow_up.response.submitted_at
-    FollowUp.objects.bulk_update(follow_ups, ["created_at"], batch_size=BATCH)
+    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
     return len(responses), len(follow_ups)
 
 

@@ -126,7 +126,8 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was made; the demo and imports may give the real moment (auto_now_add would not).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -230,7 +231,8 @@ class FollowUp(models.Model):
     closed_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was made; the demo and imports may give the real moment (auto_now_add would not).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = FollowUpQuerySet.as_manager()
 
