@@ -6,15 +6,15 @@ going through answer links, so a test states exactly which groups were stored.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Sequence
 
 from django.utils import timezone
 
 from groundswell.people.models import Department, Person, Team
 from groundswell.pulse import services
-from groundswell.pulse.choices import CampaignKind, CampaignStatus
+from groundswell.pulse.choices import CampaignKind
 from groundswell.pulse.models import Answer, Campaign, Question, Submission, Wave
+from groundswell.pulse.tests.factories import fake_wave
 
 ValueFor = Callable[[Question], int]
 
@@ -40,16 +40,7 @@ def campaign_for(
 
 def closed_wave(campaign: Campaign, number: int = 1) -> Wave:
     """A wave that closed a minute ago, so that its results are published."""
-    opens = timezone.now() - datetime.timedelta(days=14, minutes=1)
-    if campaign.status == CampaignStatus.DRAFT:
-        campaign.status = CampaignStatus.OPEN
-        campaign.save(update_fields=["status"])
-    return Wave.objects.create(
-        campaign=campaign,
-        number=number,
-        opens_at=opens,
-        closes_at=opens + datetime.timedelta(days=14),
-    )
+    return fake_wave(campaign, number)
 
 
 def stored(

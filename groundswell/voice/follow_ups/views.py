@@ -1,6 +1,5 @@
 """Staff pages for closing the loop: the follow-up list and one follow-up."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groundswell.core.forms import add_service_errors
 from groundswell.core.templatetags.moments import moment
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can
@@ -48,7 +48,7 @@ def follow_up_close(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.close_follow_up(actor=request.person, follow_up=follow_up, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Follow-up closed. Thank you for closing the loop."))
             return redirect("voice:follow-up-list")
@@ -71,8 +71,3 @@ def follow_up_retry(request: AuthedRequest, pk: int) -> HttpResponse:
             _("Open again for another try, due %(due)s.") % {"due": moment(follow_up.due_at)},
         )
     return redirect(follow_up)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)

@@ -1,6 +1,5 @@
 """Administrators' pages for surveys: the list, one survey, new wording and the rules."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -8,17 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groundswell.core.forms import add_service_errors
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action
 from groundswell.people.typing import AuthedRequest
 from groundswell.voice.models import Survey, SurveyVersion
 from groundswell.voice.surveys import selectors, services
 from groundswell.voice.surveys.forms import SurveyRulesForm, SurveyVersionForm
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @person_required(Action.MANAGE_SURVEYS)
@@ -86,7 +81,7 @@ def survey_publish(request: AuthedRequest, pk: int) -> HttpResponse:
             fields = form.cleaned_data
             services.publish_survey_version(actor=request.person, survey=survey, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("New version published. New invitations use it."))
             return redirect("voice:survey-detail", pk=pk)
@@ -102,7 +97,7 @@ def survey_rules(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.update_survey_rules(actor=request.person, survey=survey, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Survey rules saved."))
             return redirect("voice:survey-detail", pk=pk)
