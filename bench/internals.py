@@ -14,6 +14,8 @@ lookup_*     the three hottest single-row reads (survey link, API key, ingest up
              statements (`OPTIONS = {"server_side_binding": True, "prepare_threshold": 0}`).
 session_*    loading a signed-in session: our store (core/sessions.py), Django's database store
              and Django's documented cached-database store.
+insert_*     a new interaction stored through `PreparedInsert` (the INSERT compiled once per
+             connection) against `save()`, in a transaction rolled back after each batch.
 filters_*    the interaction list's filter fields: the form alone, rendered each time, and
              kept by the documented `{% cache %}` template tag as the list page does.
 """
@@ -72,7 +74,7 @@ def main() -> int:
 def run(work: Path, calls: int) -> None:
     from django.contrib.sessions.backends import cached_db, db
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.template import Context, Template
     from django.test import RequestFactory
 
@@ -83,7 +85,7 @@ def run(work: Path, calls: int) -> None:
     from groundswell.desk import benchdata as desk_bench
     from groundswell.desk.forms import InteractionFilterForm
     from groundswell.desk.models import Interaction
-    from groundswell.desk.services import _INTERACTION_BY_EXTERNAL_ID
+    from groundswell.desk.services import _INSERT_INTERACTION, _INTERACTION_BY_EXTERNAL_ID
     from groundswell.site import benchdata
     from groundswell.voice.invitations.services import _INVITATION_BY_HASH
     from groundswell.voice.models import Invitation
@@ -172,6 +174,25 @@ def run(work: Path, calls: int) -> None:
         del options["server_side_binding"], options["prepare_threshold"]
         connection.close()
         settings.GROUNDSWELL_PG_PREPARED_STATEMENTS = True
+
+    opened_at = interaction.opened_at
+
+    def new_interaction() -> Interaction:
+        return Interaction(
+            team_id=fixture["team_id"],
+            channel="email",
+            subject="Where is my refund?",
+            opened_at=opened_at,
+        )
+
+    inserts: dict[str, Callable[[], object]] = {
+        "prepared": lambda: _INSERT_INTERACTION.insert(new_interaction()),
+        "orm_save": lambda: new_interaction().save(force_insert=True),
+    }
+    for name, insert in inserts.items():
+        with transaction.atomic():
+            report(f"insert_{name}", median_us(insert, calls))
+            transaction.set_rollback(True)
 
     key = str(fixture["session"])
     cached_db.SessionStore(key).load()  # fills the cache

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groundswell.core.lib.prepared import PreparedLookup
+from groundswell.core.lib.prepared import PreparedInsert, PreparedLookup
 from groundswell.desk import hooks
 from groundswell.desk.choices import InteractionStatus, PromiseKind, PromiseStatus
 from groundswell.desk.models import (
@@ -372,6 +372,10 @@ _INTERACTION_BY_EXTERNAL_ID = PreparedLookup(
 )
 
 
+# A new interaction's INSERT, compiled once per connection.
+_INSERT_INTERACTION = PreparedInsert(Interaction)
+
+
 def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
     source = str(data.get("source") or SOURCE_GROUNDSWELL)
     external_id = str(data.get("external_id") or "")
@@ -396,7 +400,7 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
     if hidden:
         raise out_of_reach()
     if existing is None:
-        interaction.save(force_insert=True)
+        _INSERT_INTERACTION.insert(interaction)
     elif changed:
         interaction.save(update_fields=[*changed, "updated_at"])
     if resolving:

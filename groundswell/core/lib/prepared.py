@@ -43,7 +43,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
+from django.db.models.sql import InsertQuery
 
 MARKER = "\x00groundswell-prepared-key-{}\x00"
 # Integer keys are compiled as ids no row has, within every backend's 32-bit range (Django turns
@@ -75,6 +76,38 @@ def _numbered(sql: str) -> str:
     """Django's `%s` placeholders as PostgreSQL's `$1, $2, …` (and `%%` as `%`)."""
     count = itertools.count(1)
     return re.sub(r"%s|%%", lambda m: "%" if m.group(0) == "%%" else f"${next(count)}", sql)
+
+
+def _server_prepared(
+    connection: BaseDatabaseWrapper,
+    cursor: Any,
+    attribute: str,
+    name: str,
+    compiled: _Compiled,
+) -> str:
+    """`EXECUTE` of a compiled statement, prepared once per PostgreSQL session.
+
+    PostgreSQL plans every statement it is sent; for a lookup joining four or five tables
+    planning takes about 1 ms, several times the execution. A prepared statement is planned
+    for its first few runs, then keeps a generic plan. Preparing is not undone by a
+    rollback; a new connection (after a reconnect) prepares again.
+    """
+    raw = connection.connection
+    state = getattr(connection, attribute, None)
+    if state is None or state[0] is not raw:
+        # Set-up, like a connection's init commands: past Django's query log, so query
+        # counts do not depend on which request came first on a connection.
+        with connection.wrap_database_errors:
+            cursor.cursor.execute(f"PREPARE {name} AS {_numbered(compiled.sql)}")
+        arguments = ", ".join(["%s"] * len(compiled.params))
+        state = (raw, f"EXECUTE {name}({arguments})")
+        setattr(connection, attribute, state)
+    execute: str = state[1]
+    return execute
+
+
+def _prepare_on_server(connection: BaseDatabaseWrapper) -> bool:
+    return connection.vendor == "postgresql" and settings.GROUNDSWELL_PG_PREPARED_STATEMENTS
 
 
 class PreparedLookup[M: Model]:
@@ -185,7 +218,7 @@ class PreparedLookup[M: Model]:
             params[index] = key
         with connection.cursor() as cursor:
             sql = compiled.sql
-            if connection.vendor == "postgresql" and settings.GROUNDSWELL_PG_PREPARED_STATEMENTS:
+            if _prepare_on_server(connection):
                 sql = self._server_prepared(connection, cursor, compiled)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -198,26 +231,9 @@ class PreparedLookup[M: Model]:
     def _server_prepared(
         self, connection: BaseDatabaseWrapper, cursor: Any, compiled: _Compiled
     ) -> str:
-        """`EXECUTE` of the lookup, prepared once per PostgreSQL session.
-
-        PostgreSQL plans every statement it is sent; for a lookup joining four or five tables
-        planning takes about 1 ms, several times the execution. A prepared statement is planned
-        for its first few runs, then keeps a generic plan. Preparing is not undone by a
-        rollback; a new connection (after a reconnect) prepares again.
-        """
-        raw = connection.connection
-        state = getattr(connection, self.server_attribute, None)
-        if state is None or state[0] is not raw:
-            name = self.statement_name
-            # Set-up, like a connection's init commands: past Django's query log, so query
-            # counts do not depend on which request came first on a connection.
-            with connection.wrap_database_errors:
-                cursor.cursor.execute(f"PREPARE {name} AS {_numbered(compiled.sql)}")
-            arguments = ", ".join(["%s"] * len(compiled.params))
-            state = (raw, f"EXECUTE {name}({arguments})")
-            setattr(connection, self.server_attribute, state)
-        execute: str = state[1]
-        return execute
+        return _server_prepared(
+            connection, cursor, self.server_attribute, self.statement_name, compiled
+        )
 
     def _instances(self, row: list[Any]) -> M:
         made: dict[str, Model | None] = {}
@@ -240,3 +256,76 @@ class PreparedLookup[M: Model]:
         if not isinstance(root, self.model):  # pragma: no cover - the root row has its pk
             raise TypeError(f"Expected a {self.model.__name__}")
         return root
+
+
+class PreparedInsert[M: Model]:
+    """Insert one new `M` with every concrete field, the SQL compiled once per connection.
+
+    `Model.save()` builds an `InsertQuery` and compiles it on every call: for the survey
+    answer's dozen columns that is most of the cost of the public survey POST and of a new
+    ingested interaction, while the database takes a tenth of it (figures in
+    docs/performance.md, "Prepared inserts"). `insert(instance)` runs each field's
+    `pre_save` (so `auto_now` and the like behave as in `save()`) and `get_db_prep_save`,
+    executes the kept `INSERT ... RETURNING` and sets the primary key, as `save()` does for a
+    new object. It sends no `pre_save`/`post_save` signals: use it only for models nobody
+    listens to (checked when the insert is first compiled).
+    """
+
+    def __init__(self, model: type[M], *, using: str = DEFAULT_DB_ALIAS) -> None:
+        self.model = model
+        self.using = using
+        pk = model._meta.pk
+        if pk is None:  # pragma: no cover - every concrete model has one
+            raise ImproperlyConfigured(f"{model.__name__} has no primary key")
+        self.pk = pk
+        self.fields = tuple(f for f in model._meta.concrete_fields if f is not pk)
+        self.attribute = f"_groundswell_prepared_{next(_serial)}"
+        self.server_attribute = f"{self.attribute}_server"
+        self.statement_name = f"groundswell_insert_{self.attribute.rsplit('_', 1)[-1]}"
+
+    def _compile(self, connection: BaseDatabaseWrapper, instance: M) -> _Compiled:
+        for signal in (signals.pre_save, signals.post_save):
+            if signal.has_listeners(self.model):
+                raise ImproperlyConfigured(
+                    f"{self.model.__name__} has save signal receivers: use save() instead."
+                )
+        query = InsertQuery(self.model)
+        query.insert_values(list(self.fields), [instance])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [self.pk]
+        statements = compiler.as_sql()
+        if len(statements) != 1 or len(statements[0][1]) != len(self.fields):
+            raise ImproperlyConfigured(f"Cannot prepare the insert of {self.model.__name__}.")
+        sql, params = statements[0]
+        if " RETURNING " not in sql:
+            raise ImproperlyConfigured(f"{connection.vendor} cannot return inserted ids.")
+        return _Compiled(sql, tuple(params), (), lambda rows: [list(r) for r in rows])
+
+    def insert(self, instance: M) -> M:
+        """INSERT `instance` (not saved before) and give it its primary key."""
+        if not instance._state.adding or instance.pk is not None:
+            raise ValueError(f"{instance!r} is already saved.")
+        connection = connections[self.using]
+        params = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+            for field in self.fields
+        ]
+        compiled: _Compiled | None = getattr(connection, self.attribute, None)
+        if compiled is None:
+            compiled = self._compile(connection, instance)
+            setattr(connection, self.attribute, compiled)
+        with connection.cursor() as cursor:
+            sql = compiled.sql
+            if _prepare_on_server(connection):
+                sql = _server_prepared(
+                    connection, cursor, self.server_attribute, self.statement_name, compiled
+                )
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        value = row[0]
+        for converter in self.pk.get_db_converters(connection):
+            value = converter(value, self.pk, connection)
+        setattr(instance, self.pk.attname, value)
+        instance._state.adding = False
+        instance._state.db = self.using
+        return instance

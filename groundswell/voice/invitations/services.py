@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.core.lib import tokens
-from groundswell.core.lib.prepared import PreparedLookup
+from groundswell.core.lib.prepared import PreparedInsert, PreparedLookup
 from groundswell.core.templatetags.moments import day, moment
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
@@ -356,6 +356,10 @@ def _clean_answer(
     return score, comment.strip(), list(dict.fromkeys(reasons))
 
 
+# The first answer's INSERT, compiled once per connection (core/lib/prepared.py).
+_INSERT_RESPONSE = PreparedInsert(Response)
+
+
 def record_response(
     invitation: Invitation,
     *,
@@ -392,16 +396,18 @@ def record_response(
     if existing_response(invitation) is None:
         try:
             with _insert_block():
-                response = Response.objects.create(
-                    invitation=invitation,
-                    kind=survey.kind,
-                    scale=invitation.version.scale,
-                    language=invitation.language,
-                    team_id=invitation.interaction.team_id,
-                    agent_id=invitation.interaction.handled_by_id,
-                    channel=invitation.interaction.channel,
-                    submitted_at=now,
-                    **values,
+                response = _INSERT_RESPONSE.insert(
+                    Response(
+                        invitation=invitation,
+                        kind=survey.kind,
+                        scale=invitation.version.scale,
+                        language=invitation.language,
+                        team_id=invitation.interaction.team_id,
+                        agent_id=invitation.interaction.handled_by_id,
+                        channel=invitation.interaction.channel,
+                        submitted_at=now,
+                        **values,
+                    )
                 )
         except IntegrityError:
             response = None  # another submission won the race: change its answer instead
