@@ -219,6 +219,7 @@ if not PRODUCTION:
 # Email: EMAIL_URL such as smtp+tls://user:pass@mail.example.com:587; development prints mail.
 _email_default = "smtp://localhost:25" if PRODUCTION else "consolemail://"
 _email = env.email_url("EMAIL_URL", default=_email_default)
+_email_timeout = env.int("EMAIL_TIMEOUT", default=10)
 _email_options = {
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
@@ -226,7 +227,7 @@ _email_options = {
     "password": _email.get("EMAIL_HOST_PASSWORD"),
     "use_tls": _email.get("EMAIL_USE_TLS", False),
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
-    "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    "timeout": _email_timeout,
 }
 MAILERS = {
     "default": {
@@ -240,6 +241,18 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Groundswell <groundswell@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long a mail task holds its claim on an email (a survey invitation, a follow-up notice)
+# before the sweep gives the email to another worker: a worker killed mid-send loses nothing,
+# it is resent after the lease. The sweep runs this often too. A send that takes longer than
+# the lease could go out twice, so the lease must leave room for several SMTP timeouts.
+_send_lease = env.int("SEND_LEASE_SECONDS", default=300)
+if _send_lease < 3 * _email_timeout:
+    raise ImproperlyConfigured(
+        f"SEND_LEASE_SECONDS ({_send_lease}) must be at least three times "
+        f"EMAIL_TIMEOUT ({_email_timeout}): a send still waiting on the mail server "
+        "when its lease runs out could go out twice."
+    )
+GROUNDSWELL_SEND_LEASE_SECONDS = _send_lease
 
 # Background tasks: a database queue by default (`manage.py db_worker`); TASKS_BACKEND=rq with
 # REDIS_URL moves them to Redis/RQ to scale out; tests run them immediately.

@@ -50,6 +50,19 @@ def get_person_for(viewer: Person, pk: int, *, action: Action = Action.VIEW_DIRE
     return person
 
 
+def leads_of(team: Team, *, action: Action) -> list[Person]:
+    """Who leads `team` and may do `action` there: its named lead and the team leads among its
+    members, active and able to sign in (what they are told of, they open in Groundswell)."""
+    candidates = (
+        Person.objects.filter(Q(led_teams=team) | Q(team=team, role=Role.TEAM_LEAD))
+        .filter(is_active=True, user__is_active=True)
+        .select_related("department")
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    return [person for person in candidates if can(person, action, team)]
+
+
 def list_departments() -> QuerySet[Department]:
     """Departments with their active headcount and number of teams."""
     return Department.objects.annotate(

@@ -52,7 +52,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
     )
     list_select_related = ("interaction", "customer")
     raw_id_fields = ("interaction", "customer", "version")
-    readonly_fields = ("token_hash",)
+    readonly_fields = ("token_hash", "claimed_at")
 
 
 class FollowUpAttemptInline(admin.TabularInline[FollowUpAttempt, FollowUp]):
@@ -67,3 +67,4 @@ class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
     list_display = ("pk", "team", "owner", "due_at", "status", "outcome")
     list_filter = ("status", "outcome")
     raw_id_fields = ("response", "owner", "closed_by")
+    readonly_fields = ("notice_claimed_at", "notice_sent_at")

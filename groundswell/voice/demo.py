@@ -242,9 +242,11 @@ def _create_survey_data(
                 closed_by_id=leads.get(response.team_id) if closed else None,
             )
         )
-    # Opened the moment the poor answer came in.
+    # Opened the moment the poor answer came in, and the leads told then (the sweep of
+    # notices that never went out must not mail them now).
     for follow_up in follow_ups:
         follow_up.created_at = follow_up.response.submitted_at
+        follow_up.notice_sent_at = follow_up.response.submitted_at
     FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
     return len(responses), len(follow_ups)
 

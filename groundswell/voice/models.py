@@ -123,6 +123,8 @@ class Invitation(models.Model):
     )
     language = models.CharField(max_length=8, default="en")
     send_after = models.DateTimeField()
+    # A mail task's claim (see core/lib/leases.py); `sent_at` once the mail server took it.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -231,6 +233,10 @@ class FollowUp(models.Model):
     closed_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The email telling the team's leads it opened: a mail task's claim (core/lib/leases.py),
+    # and when the mail server took it (or when it turned out there was nobody to tell).
+    notice_claimed_at = models.DateTimeField(null=True, blank=True)
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
     # When it was made; the demo and imports may give the real moment (auto_now_add would not).
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -244,6 +250,8 @@ class FollowUp(models.Model):
             # The dashboard reads the follow-ups that fell due or closed since the last rollup.
             models.Index(fields=["due_at"], name="follow_up_due"),
             models.Index(fields=["closed_at"], name="follow_up_closed"),
+            # The sweep looks for recent follow-ups whose notice has not gone out.
+            models.Index(fields=["notice_sent_at", "created_at"], name="follow_up_notice_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,8 @@ from groundswell.voice.surveys import wording
 
 
 def send_invitation_email(invitation_id: int) -> bool:
-    """Send one invitation with the rating scale as one-click links; False if not sendable."""
+    """Send one invitation with the rating scale as one-click links; False if not sendable
+    (already sent, being sent by another worker, expired or opted out)."""
     claimed = services.claim_for_sending(invitation_id)
     if claimed is None:
         return False
@@ -39,6 +40,9 @@ def send_invitation_email(invitation_id: int) -> bool:
             message.attach_alternative(html, "text/html")
         message.send()
     except Exception:
-        services.unmark_sent(invitation)
+        services.release_claim(invitation)
         raise
+    # Only now, with the message in the mail server's hands, is it sent. Killed before this
+    # line, the worker leaves a claim that runs out and the sweep sends the invitation again.
+    services.mark_sent(invitation)
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groundswell.core.lib import tokens
+from groundswell.core.lib import leases, tokens
 from groundswell.core.lib.prepared import PreparedInsert, PreparedLookup
 from groundswell.core.templatetags.moments import day, moment
 from groundswell.desk.models import Interaction
@@ -34,6 +35,11 @@ from groundswell.voice.surveys import wording
 EDIT_WINDOW = datetime.timedelta(minutes=30)
 COMMENT_MAX_LENGTH = 5000
 KIND_PREFERENCE = (SurveyKind.CSAT, SurveyKind.CES, SurveyKind.NPS)
+# The sweep resends invitations that fell due at most this long ago, this many a run.
+SWEEP_HORIZON = datetime.timedelta(days=1)
+SWEEP_BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationUnavailable(Exception):
@@ -265,29 +271,89 @@ def create_link_invitation(
     return invitation, survey_link(token)
 
 
-def claim_for_sending(invitation_id: int) -> tuple[Invitation, str] | None:
+def claim_for_sending(
+    invitation_id: int, *, now: datetime.datetime | None = None
+) -> tuple[Invitation, str] | None:
     """Claim an unsent, unexpired invitation and give it a fresh link token; None if not ours.
 
-    The token is made here, by the mail task, and only its digest is saved: nothing that the
-    queue or the database keeps (task arguments, results, backups) holds a working link.
+    The claim is a lease (core/lib/leases.py): nobody else may take it until the lease runs
+    out, so a worker killed while sending leaves the invitation to the sweep, never lost. It
+    counts as sent only once the mail server took it (`mark_sent`). The token is made here, by
+    the mail task, and only its digest is saved: nothing that the queue or the database keeps
+    (task arguments, results, backups) holds a working link.
     """
-    now = timezone.now()
+    now = now or timezone.now()
+    if Invitation.objects.filter(pk=invitation_id, customer__is_opted_out=True).exists():
+        return None
     token, token_hash = tokens.new_token()
-    claimed = Invitation.objects.filter(
-        pk=invitation_id,
-        sent_at__isnull=True,
-        expires_at__gt=now,
-        customer__is_opted_out=False,
-    ).update(sent_at=now, token_hash=token_hash)
+    # One UPDATE on the invitation's own columns: PostgreSQL re-checks them on the row it
+    # waited for, so of two workers racing for it one gets it (a condition on a joined table
+    # would be checked against the older row and let both through).
+    claimed = (
+        Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True, expires_at__gt=now)
+        .filter(leases.unclaimed("claimed_at", now))
+        .update(claimed_at=now, token_hash=token_hash)
+    )
     if not claimed:
         return None
     invitation = Invitation.objects.select_related("version__survey", "interaction", "customer")
     return invitation.get(pk=invitation_id), token
 
 
-def unmark_sent(invitation: Invitation) -> None:
-    """Sending failed: let a retry claim the invitation again."""
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+def mark_sent(invitation: Invitation) -> bool:
+    """The mail server took the invitation: it is sent. False when our claim had run out and
+    another worker took it over (both then sent it: the lease was too short for the send)."""
+    sent_at = timezone.now()
+    marked = Invitation.objects.filter(
+        pk=invitation.pk, claimed_at=invitation.claimed_at, sent_at__isnull=True
+    ).update(sent_at=sent_at)
+    if marked:
+        invitation.sent_at = sent_at
+    else:
+        logger.warning(
+            "Invitation %s was sent after its claim ran out (SEND_LEASE_SECONDS too short?).",
+            invitation.pk,
+        )
+    return bool(marked)
+
+
+def release_claim(invitation: Invitation) -> None:
+    """Sending failed: let a retry claim the invitation at once instead of after the lease."""
+    Invitation.objects.filter(
+        pk=invitation.pk, claimed_at=invitation.claimed_at, sent_at__isnull=True
+    ).update(claimed_at=None)
+
+
+def stalled_invitations(now: datetime.datetime) -> list[int]:
+    """Emailed invitations due for longer than a lease that nobody sent or holds.
+
+    Their task was lost (a worker killed mid-send, a queue that was down when they were
+    made, a job abandoned by a dead worker) or failed for good; the sweep enqueues them again.
+    Only those due within `SWEEP_HORIZON` and at most `SWEEP_BATCH` a run: a survey that is
+    a day late is better not sent. Duplicates of a task still waiting in the queue are
+    harmless: the claim lets one of them send.
+    """
+    return list(
+        Invitation.objects.filter(
+            channel=InvitationChannel.EMAIL,
+            sent_at__isnull=True,
+            send_after__gte=now - SWEEP_HORIZON,
+            send_after__lte=now - leases.lease(),
+            expires_at__gt=now,
+            customer__is_opted_out=False,
+        )
+        .filter(leases.unclaimed("claimed_at", now))
+        .order_by("send_after")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+
+
+def resend_stalled_invitations(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue the send of every stalled invitation (see `stalled_invitations`); how many."""
+    stalled = stalled_invitations(now or timezone.now())
+    for invitation_id in stalled:
+        tasks.send_invitation.enqueue(invitation_id)
+    return len(stalled)
 
 
 # The public page ----------------------------------------------------------------------------------
