@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NATIVE_TLS := 1
 export GROUNDSWELL_ENV ?= development
 
-.PHONY: help install pin run serve migrate seed worker scheduler test test-fast check lint fmt typecheck pytest test-postgres test-browser bench clean
+.PHONY: help install pin run serve migrate seed worker scheduler test test-fast check lint fmt typecheck pytest test-postgres test-browser topology bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,7 +67,7 @@ fmt: install ## format and autofix with ruff
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install ## mypy with django-stubs
-	GROUNDSWELL_ENV=test $(VENV)/bin/mypy groundswell tests conftest.py bench
+	GROUNDSWELL_ENV=test $(VENV)/bin/mypy groundswell tests conftest.py bench scripts/topology.py
 
 pytest: install ## migrations check and pytest with coverage (browser tests included), in parallel
 	GROUNDSWELL_ENV=test $(MANAGE) makemigrations --check --dry-run -v 1
@@ -81,6 +81,9 @@ test-postgres: install ## the whole suite against a throw-away PostgreSQL server
 
 test-browser: install ## only the browser journeys in Chromium
 	GROUNDSWELL_ENV=test $(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+topology: install ## PostgreSQL, Redis, gunicorn x4, RQ x2 and an SMTP sink, checked end to end
+	$(PY) scripts/topology.py $(TOPOLOGY_ARGS)
 
 bench: migrate ## run the benchmarks in bench/ (BENCH_SIZE=quick|full)
 	$(PY) bench/run.py --size $${BENCH_SIZE:-quick}

@@ -167,6 +167,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client's address as every request limit reads it (X-Forwarded-For behind PROXY_COUNT
+# proxies). Without it Axes reads REMOTE_ADDR (django-ipware is not installed): behind nginx
+# every client would share the proxy's address, and anyone could lock anyone out.
+AXES_CLIENT_IP_CALLABLE = "groundswell.core.lib.ratelimit.client_address"
 AXES_VERBOSE = False
 
 # Sessions and cookies

@@ -38,6 +38,31 @@ def test_repeated_failures_lock_the_account_for_that_address(client, agent, sett
     assert "_auth_user_id" not in client.session
 
 
+def test_behind_a_proxy_a_lock_holds_for_the_client_address_not_the_proxys(client, agent, settings):
+    """Behind nginx (PROXY_COUNT=1) every request comes from the proxy's address; the client's
+    is in X-Forwarded-For. Found by `make topology`: Axes read the proxy's, so five wrong
+    passwords from anywhere locked the account for everyone."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    login = reverse("login")
+    for _ in range(3):
+        client.post(
+            login,
+            {"username": agent.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+
+    locked = client.post(
+        login, {"username": agent.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    elsewhere = client.post(
+        login, {"username": agent.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.4"
+    )
+
+    assert locked.status_code == 429
+    assert elsewhere.status_code == 302
+
+
 def test_logout_needs_post_and_ends_the_session(agent, client_for):
     client = client_for(agent)
 

@@ -196,3 +196,14 @@ def test_a_comment_minimum_below_the_numeric_minimum_is_refused_at_start() -> No
     )
     assert result.returncode != 0
     assert "MIN_COMMENT_RESPONSES (5) must not be below MIN_AGENT_RESPONSES (10)" in result.stderr
+
+
+def test_a_send_lease_shorter_than_three_smtp_timeouts_is_refused_at_start(production_env):
+    refused = run_manage("check", SEND_LEASE_SECONDS="29", EMAIL_TIMEOUT="10", **production_env)
+    accepted = run_manage("check", SEND_LEASE_SECONDS="30", EMAIL_TIMEOUT="10", **production_env)
+
+    assert refused.returncode != 0
+    assert "SEND_LEASE_SECONDS (29) must be at least three times EMAIL_TIMEOUT (10)" in (
+        refused.stderr
+    )
+    assert accepted.returncode == 0, accepted.stderr
