@@ -202,6 +202,9 @@ class Processes:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
+                for pid in children_of(process.pid):  # an RQ work horse has its own group
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=15)
@@ -549,7 +552,13 @@ def seed(invitations: int) -> Org:
         team_front=front.pk,
         team_back=back.pk,
         leads={"Lena": lena.email, "Theo": theo.email},
-        others={"Ada": ada.email, "Bob": bob.email, "Max": max_.email, "Ann": ann.email},
+        others={
+            "Ada": ada.email,
+            "Bob": bob.email,
+            "Max": max_.email,
+            "Ann": ann.email,
+            "Sam": sam.email,
+        },
         agent=ada.pk,
         api_key=key.secret,
         lockout_login=sam.email,
@@ -1037,7 +1046,7 @@ def mixed_load(
     notices = sink.notices()
     told = Counter(notices[pk] for pk in follow_ups)
     report.figure(
-        "invitation emails: expected / arrived once / twice or more / missing",
+        "survey emails: expected / once / twice+ / missing",
         f"{len(expected)} / {per_customer[1]} / "
         f"{sum(n for k, n in per_customer.items() if k > 1)} / {per_customer[0]}",
     )
@@ -1047,7 +1056,7 @@ def mixed_load(
         f"{dict(per_customer)} (emails: customers)",
     )
     report.figure(
-        "follow-ups: poor answers / opened / leads' emails once",
+        "poor answers / follow-ups / leads' emails once",
         f"{len(poor)} / {len(follow_ups)} / {told[1]}",
     )
     report.check(
@@ -1167,7 +1176,7 @@ def kill_while_sending(
         if mails:
             after = mails[0].at - killed_at
             report.figure(
-                "killed mid-send: the stranded invitation resent after",
+                "killed mid-send: its invitation sent after",
                 f"{after:.1f} s (lease {lease} s, sweep every {lease} s)",
             )
             report.line(
@@ -1271,9 +1280,7 @@ def kill_while_opening(
             notice = [m for m in sink.snapshot() if f"/voice/follow-ups/{opened.pk}/" in m.text]
             if notice:
                 after = notice[0].at - killed_at
-                report.figure(
-                    "killed mid-opening: that follow-up's leads emailed after", f"{after:.1f} s"
-                )
+                report.figure("killed mid-opening: its leads emailed after", f"{after:.1f} s")
                 report.line(
                     f"  the killed worker's follow-up {opened.pk} was opened and its "
                     f"leads emailed {after:.1f} s after the kill"
@@ -1412,6 +1419,13 @@ def run(arguments: argparse.Namespace, report: Report, folder: Path) -> None:
             kill_while_sending(web, sink, org, workers, report, arguments.lease, 24)
         with report.step("SIGKILL an RQ worker while it opens follow-ups"):
             kill_while_opening(web, sink, org, workers, report, arguments.lease, reserved)
+        strays = {name: len(sink.to(address)) for name, address in org.others.items()}
+        report.check(
+            "no email all run to staff who are not Front's leads (agents, Back's lead, the "
+            "manager, the admin)",
+            not any(strays.values()),
+            f"{strays}",
+        )
         report.figure("emails through the sink", str(len(sink.snapshot())))
     except Exception:
         if processes is not None:
@@ -1471,8 +1485,8 @@ def inside(arguments: argparse.Namespace) -> int:
     )
     print("\n==================== topology summary ====================")
     for name, value in report.figures:
-        print(f"  {name:58} {value}")
-    print(f"  {'total time':58} {time.monotonic() - report.started:.0f} s")
+        print(f"  {name:50} {value}")
+    print(f"  {'total time':50} {time.monotonic() - report.started:.0f} s")
     if report.failures:
         print(f"\nFAILED: {len(report.failures)} check(s)")
         for failure in report.failures:
