@@ -74,9 +74,9 @@ def test_the_database_queue_reports_depth_oldest_waiting_task_and_failures(
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
         older = does_nothing.enqueue(PERSONAL)
         newer = does_nothing.enqueue(PERSONAL)
-        later = does_nothing.using(
-            run_after=timezone.now() + datetime.timedelta(hours=1)
-        ).enqueue(PERSONAL)
+        later = does_nothing.using(run_after=timezone.now() + datetime.timedelta(hours=1)).enqueue(
+            PERSONAL
+        )
         _age(older.id, 900)
         _age(newer.id, 60)
         _age(later.id, 3000)  # enqueued long ago, but not due before the next hour
@@ -227,8 +227,9 @@ def test_the_rq_queue_in_a_real_redis_reports_depth_age_and_failures(
     from django_tasks_rq.backend import Job
     from rq import SimpleWorker
 
-    with redis_server(tmp_path) as url, override_settings(
-        TASKS=RQ_QUEUE, RQ_QUEUES={"default": {"URL": url}}
+    with (
+        redis_server(tmp_path) as url,
+        override_settings(TASKS=RQ_QUEUE, RQ_QUEUES={"default": {"URL": url}}),
     ):
         queue = django_rq.get_queue("default", job_class=Job)
         always_fails.enqueue(PERSONAL)
