@@ -216,8 +216,9 @@ def _database_queue(details: bool) -> Queue:
 
 
 def _rq_queue(details: bool) -> Queue:
-    """The RQ queues of the default backend, in Redis: their lengths, the enqueue time of the
-    first job of each, and the failed-job registries (with `details`, every registry)."""
+    """The RQ queues of the default backend, in Redis: their lengths and the jobs scheduled for
+    a moment now past, the enqueue (or due) time of the oldest of them, and the failed-job
+    registries (with `details`, every registry)."""
     import django_rq
     from rq.job import Job
 
@@ -229,18 +230,29 @@ def _rq_queue(details: bool) -> Queue:
     failures: list[Failure] = []
     for name in sorted(backend.queues):
         queue = django_rq.get_queue(name)
-        waiting += queue.count
+        queued = queue.count
         failed += queue.failed_job_registry.count
         first = queue.get_job_ids(0, 1)
         job = Job.fetch(first[0], connection=queue.connection) if first else None
         if job is not None and job.enqueued_at is not None:
             enqueued = _aware(job.enqueued_at)
             oldest = enqueued if oldest is None else min(oldest, enqueued)
+        # Jobs scheduled for a moment now past wait too, until a worker started with
+        # `--with-scheduler` moves them to the queue: without one they would wait forever.
+        scheduled = queue.scheduled_job_registry
+        overdue = queue.connection.zrangebyscore(
+            scheduled.key, 0, now.timestamp(), start=0, num=1, withscores=True
+        )
+        overdue_count = queue.connection.zcount(scheduled.key, 0, now.timestamp())
+        waiting += queued + overdue_count
+        if overdue:
+            due_at = datetime.datetime.fromtimestamp(overdue[0][1], tz=datetime.UTC)
+            oldest = due_at if oldest is None else min(oldest, due_at)
         if not details:
             continue
         registries = {
-            "waiting": queue.count,
-            "scheduled": queue.scheduled_job_registry.count,
+            "waiting": queued + overdue_count,
+            "scheduled": scheduled.count - overdue_count,
             "deferred": queue.deferred_job_registry.count,
             "running": queue.started_job_registry.count,
             "successful": queue.finished_job_registry.count,

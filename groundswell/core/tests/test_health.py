@@ -238,6 +238,11 @@ def test_the_rq_queue_in_a_real_redis_reports_depth_age_and_failures(
         )
         first = does_nothing.enqueue(PERSONAL)
         does_nothing.enqueue(PERSONAL)
+        # Due five minutes ago: it waits until a worker's scheduler moves it to the queue.
+        does_nothing.using(run_after=timezone.now() - datetime.timedelta(seconds=300)).enqueue(
+            PERSONAL
+        )
+        does_nothing.using(run_after=timezone.now() + datetime.timedelta(hours=1)).enqueue(PERSONAL)
         job = Job.fetch(first.id, connection=queue.connection)
         job.enqueued_at = timezone.now() - datetime.timedelta(seconds=900)
         job.save()
@@ -248,16 +253,33 @@ def test_the_rq_queue_in_a_real_redis_reports_depth_age_and_failures(
     body = response.json()
     assert response.status_code == 503
     assert body["queue"]["backend"] == "rq"
-    assert body["queue"]["waiting"] == 2
+    assert body["queue"]["waiting"] == 3
     assert 900 <= body["queue"]["oldest_waiting_seconds"] < 960
     assert body["queue"]["failed"] == 1
-    assert report.queue.by_state["waiting"] == 2
+    assert report.queue.by_state["waiting"] == 3
+    assert report.queue.by_state["scheduled"] == 1
     assert report.queue.by_state["failed"] == 1
     [failure] = report.queue.recent_failures
     assert failure.task == "groundswell.core.tests.tasks.always_fails"
     assert failure.error == "builtins.RuntimeError"
     assert failure.at is not None
     assert PERSONAL not in response.text
+
+
+def test_an_overdue_scheduled_rq_job_counts_from_its_due_time(db: None, tmp_path) -> None:
+    with (
+        redis_server(tmp_path) as url,
+        override_settings(TASKS=RQ_QUEUE, RQ_QUEUES={"default": {"URL": url}}),
+    ):
+        does_nothing.using(run_after=timezone.now() - datetime.timedelta(seconds=700)).enqueue(
+            PERSONAL
+        )
+        report = health.health_report()
+
+    assert report.queue.waiting == 1
+    assert 700 <= (report.queue.oldest_waiting_seconds or 0) < 760
+    assert report.queue_too_old
+    assert not report.ok
 
 
 def test_an_rq_queue_whose_redis_is_gone_fails_the_check(client: Client, db: None) -> None:
