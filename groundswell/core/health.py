@@ -246,7 +246,7 @@ def _rq_queue(details: bool) -> Queue:
         overdue_count = queue.connection.zcount(scheduled.key, 0, now.timestamp())
         waiting += queued + overdue_count
         if overdue:
-            due_at = datetime.datetime.fromtimestamp(overdue[0][1], tz=datetime.UTC)
+            due_at = datetime.datetime.fromtimestamp(float(overdue[0][1]), tz=datetime.UTC)
             oldest = due_at if oldest is None else min(oldest, due_at)
         if not details:
             continue
