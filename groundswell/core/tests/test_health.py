@@ -290,3 +290,18 @@ def test_an_rq_queue_whose_redis_is_gone_fails_the_check(client: Client, db: Non
     queue = response.json()["queue"]
     assert response.status_code == 503
     assert (queue["ok"], queue["error"], queue["waiting"]) == (False, "ConnectionError", None)
+
+
+def test_the_public_failed_count_is_kept_a_minute_and_the_details_read_afresh(db: None) -> None:
+    with override_settings(TASKS=DATABASE_QUEUE):
+        first = does_nothing.enqueue(PERSONAL)
+        DBTaskResult.objects.filter(pk=first.id).update(status="FAILED")
+        assert health.read_queue().failed == 1
+        second = does_nothing.enqueue(PERSONAL)
+        DBTaskResult.objects.filter(pk=second.id).update(status="FAILED")
+
+        cached = health.read_queue()
+        fresh = health.read_queue(details=True)
+
+    assert cached.failed == 1, "counting failures scans the table: not on every public check"
+    assert fresh.failed == 2
