@@ -5,6 +5,7 @@
 docs/configuration.md for every variable.
 """
 
+import copy
 import secrets
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries its request id and every log line of the request names it.
+    "groundswell.core.lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,21 +130,39 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'groundswell.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            # WAL, IMMEDIATE transactions and a busy timeout let the web server and the task
-            # worker share the file: readers never block the writer, writers wait their turn.
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
-            ),
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
+# A read replica for the dashboards' heavy read-only queries (customer-voice figures, pulse
+# results): they ask `core.lib.reporting.reporting_db()` for it, nothing else reads from it, so
+# reads that follow a write stay on the primary. Tests always have the alias, as a mirror of the
+# primary (the same test database), so the suite covers the routing without a second server.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+elif TESTING:
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"])
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+GROUNDSWELL_REPORTING_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database.setdefault("OPTIONS", {}).update(
+            {
+                # WAL, IMMEDIATE transactions and a busy timeout let the web server and the task
+                # worker share the file: readers never block the writer, writers wait their turn.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            }
+        )
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    _database["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction: Django's
+    # server-side cursors (QuerySet.iterator() on PostgreSQL) must be off there.
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
     )
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication
@@ -310,6 +331,13 @@ if TESTING:
 # Every handler redacts the token of personal answer links (/p/<token>/, /s/<token>/): a
 # logged link and its time would tie a person to their answer (docs/anonymity.md). Django's
 # own "django" and "django.server" handlers are replaced here so they redact too.
+# LOG_FORMAT=json writes one JSON object a line (core.logs.JsonFormatter) instead of text, with
+# the request id (core.lib.request_id) of the request a line was written in; gunicorn's access
+# and error logs follow the same variable (core.logs.RedactingGunicornLogger).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+_json_logs = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -323,12 +351,17 @@ LOGGING = {
             "format": "[{server_time}] {message}",
             "style": "{",
         },
+        "json": {"()": "groundswell.core.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_links"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_links"],
+            **({"formatter": "json"} if _json_logs else {}),
+        },
         "django.server": {
             "class": "logging.StreamHandler",
-            "formatter": "django.server",
+            "formatter": "json" if _json_logs else "django.server",
             "filters": ["redact_links"],
         },
         "mail_admins": {
@@ -344,6 +377,14 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# Operations: `/healthz/full` (and `groundswell health`) fails when the oldest task waiting in
+# the queue has waited longer than this many seconds (0: never on age alone).
+GROUNDSWELL_HEALTH_MAX_QUEUE_AGE = env.int("HEALTH_MAX_QUEUE_AGE", default=600)
+if GROUNDSWELL_HEALTH_MAX_QUEUE_AGE < 0:
+    raise ImproperlyConfigured(
+        f"HEALTH_MAX_QUEUE_AGE must be 0 or more seconds, not {GROUNDSWELL_HEALTH_MAX_QUEUE_AGE}."
+    )
 
 # Product settings
 GROUNDSWELL_PAGE_SIZE = 50

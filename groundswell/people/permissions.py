@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     MANAGE_DEPARTMENTS = "departments.manage"
     MANAGE_API_KEYS = "api_keys.manage"
     USE_ADMIN_SITE = "admin_site.use"
+    VIEW_OPERATIONS = "operations.view"
     VIEW_INTERACTIONS = "interactions.view"
     CHANGE_INTERACTIONS = "interactions.change"
     IMPORT_INTERACTIONS = "interactions.import"
@@ -74,6 +75,8 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.MANAGE_DEPARTMENTS: {AD: Scope.ALL},
     Action.MANAGE_API_KEYS: {AD: Scope.ALL},
     Action.USE_ADMIN_SITE: {AD: Scope.ALL},
+    # The health of the databases, caches and task queue, and recent task failures.
+    Action.VIEW_OPERATIONS: {AD: Scope.ALL},
     Action.VIEW_INTERACTIONS: {
         A: Scope.TEAM,
         T: Scope.TEAM,

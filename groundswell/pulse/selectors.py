@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib.reporting import reporting_db
 from groundswell.core.lib.stats import Interval, rounded, whole_points
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
@@ -219,7 +220,7 @@ def campaign_results(
     counts = wave.participations.aggregate(
         invited=Count("pk"), answered=Count("pk", filter=Q(has_completed=True))
     )
-    if not services.is_published(wave):
+    if not _published(wave):
         if can_somewhere(viewer, Action.VIEW_EMPLOYEE_VOICE):
             results.invited, results.answered = counts["invited"], counts["answered"]
         return results
@@ -260,17 +261,27 @@ def _measures(questions: list[Question]) -> list[Measure]:
     return measures
 
 
+def _published(wave: Wave) -> bool:
+    """Published as the copy the results are read from sees it (see `_load`)."""
+    return services.is_published(wave, using=reporting_db())
+
+
 def _load(wave: Wave, minimum: int) -> _WaveData:
+    """A published wave's submissions and answers, from `reporting_db()` (the replica, if
+    any): the heaviest read of the results, and one that never follows a write of its own."""
+    db = reporting_db()
     reversed_ids = set(
-        Question.objects.filter(campaign_id=wave.campaign_id, is_reversed=True).values_list(
-            "pk", flat=True
-        )
+        Question.objects.using(db)
+        .filter(campaign_id=wave.campaign_id, is_reversed=True)
+        .values_list("pk", flat=True)
     )
     groups_of: dict[str, list[GroupKey]] = {}
     counts: dict[GroupKey, int] = defaultdict(int)
     parents: dict[GroupKey, GroupKey | None] = {ORGANISATION: None}
-    for pk, department_id, team_id in Submission.objects.filter(wave=wave).values_list(
-        "pk", "department_id", "team_id"
+    for pk, department_id, team_id in (
+        Submission.objects.using(db)
+        .filter(wave_id=wave.pk)
+        .values_list("pk", "department_id", "team_id")
     ):
         if department_id is None:
             parents[OTHER] = ORGANISATION
@@ -283,9 +294,11 @@ def _load(wave: Wave, minimum: int) -> _WaveData:
         for key in groups_of[str(pk)]:
             counts[key] += 1
     values: dict[str, dict[int, int]] = defaultdict(dict)
-    for submission_id, question_id, value in Answer.objects.filter(
-        submission__wave=wave
-    ).values_list("submission_id", "question_id", "value"):
+    for submission_id, question_id, value in (
+        Answer.objects.using(db)
+        .filter(submission__wave_id=wave.pk)
+        .values_list("submission_id", "question_id", "value")
+    ):
         values[str(submission_id)][question_id] = (
             6 - value if question_id in reversed_ids else value
         )
@@ -390,7 +403,7 @@ def _summarise(
                 )
             )
     previous = _previous_wave(results.campaign, results.wave) if results.wave else None
-    if previous is None or not services.is_published(previous):
+    if previous is None or not _published(previous):
         return
     before = _load(previous, previous.campaign.min_group_size)
     if ORGANISATION in before.hidden or not before.counts.get(ORGANISATION):
@@ -436,7 +449,7 @@ def _trend(
     if enps_question is None:
         return {}
     trend: dict[str, list[TrendPoint]] = {group.label: [] for group in shown}
-    for wave in [wave for wave in waves if services.is_published(wave)]:
+    for wave in [wave for wave in waves if _published(wave)]:
         data = _load(wave, campaign.min_group_size)
         members = _members(data)
         for group in shown:
@@ -467,7 +480,7 @@ def visible_comments(
         return []
     if group.respondents < comment_minimum(results.minimum):
         return []
-    comments = Comment.objects.filter(submission__wave=results.wave)
+    comments = Comment.objects.using(reporting_db()).filter(submission__wave_id=results.wave.pk)
     if team is not None:
         comments = comments.filter(submission__team_id=team.pk)
     elif department is not None:

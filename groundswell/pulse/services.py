@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -504,9 +504,15 @@ def publish_closed_waves(*, campaign: Campaign | None = None) -> int:
     return sum(publish_wave(pk) for pk in set(waves.values_list("pk", flat=True)))
 
 
-def is_published(wave: Wave) -> bool:
-    """Whether a wave's results may be shown: it has closed and every answer is stored."""
-    return not wave_is_open(wave) and not wave.pending_submissions.exists()
+def is_published(wave: Wave, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether a wave's results may be shown: it has closed and every answer is stored.
+
+    Results read from the replica (`using`) ask the replica too: publishing moves every
+    pending answer in one transaction, so a replica that has no pending answer left for the
+    wave holds all of its submissions."""
+    if wave_is_open(wave):
+        return False
+    return not PendingSubmission.objects.using(using).filter(wave_id=wave.pk).exists()
 
 
 Cell = tuple[int | None, int | None, str]

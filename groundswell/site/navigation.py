@@ -64,7 +64,8 @@ UNBUILT_AREAS = (
 
 
 def register_site_entries() -> None:
-    """What the top itself adds: the areas not built yet and the admin site's link."""
+    """What the top itself adds: the areas not built yet, the admin site's link and the
+    operations page's."""
     for area in UNBUILT_AREAS:
         registry.areas.register(area)
     registry.admin_links.register(
@@ -74,6 +75,15 @@ def register_site_entries() -> None:
             "admin:index",
             lambda person: can_somewhere(person, Action.USE_ADMIN_SITE),
             position=30,
+        )
+    )
+    registry.admin_links.register(
+        registry.AdminLink(
+            "operations",
+            _("Operations"),
+            "site:operations",
+            lambda person: can_somewhere(person, Action.VIEW_OPERATIONS),
+            position=40,
         )
     )
 

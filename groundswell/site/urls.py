@@ -6,4 +6,5 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("areas/<slug:slug>/", views.area, name="area"),
+    path("settings/operations/", views.operations, name="operations"),
 ]

@@ -1,9 +1,11 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
-from groundswell.core import registry
+from groundswell.core import health, registry
 from groundswell.people.choices import Role
 from groundswell.people.decorators import person_required
+from groundswell.people.permissions import Action
 from groundswell.people.typing import AuthedRequest
 from groundswell.site.navigation import area_by_slug
 
@@ -28,3 +30,12 @@ def area(request: AuthedRequest, slug: str) -> HttpResponse:
     if Role(request.person.role) not in found.roles:
         raise Http404
     return render(request, "site/area_unavailable.html", {"area": found})
+
+
+@person_required(Action.VIEW_OPERATIONS)
+@never_cache
+def operations(request: AuthedRequest) -> HttpResponse:
+    """For administrators: the health of each part, the task queue's lag, tasks by state and
+    the recent failures (task, error class, time; never a task's arguments)."""
+    report = health.health_report(details=True)
+    return render(request, "site/operations.html", {"report": report})

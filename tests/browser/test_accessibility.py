@@ -86,6 +86,7 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
     "admin": (
         Visit("home", _fixed("/")),
         Visit("API keys page", lambda people: reverse("api_keys:list")),
+        Visit("operations", lambda people: reverse("site:operations")),
         Visit("policies", lambda people: reverse("ideas:policy-list")),
         Visit("we acted", lambda people: reverse("ideas:acted")),
     ),

@@ -7,8 +7,8 @@ wrong follow-up codes from one address, several at a time so both workers answer
 counts what got through.
 
 gunicorn listens on a socket this test opened (`--bind fd://`), so it queues requests from
-the first moment and no port is raced for. The Redis case needs /usr/bin/redis-server: it is
-skipped without one, unless GROUNDSWELL_REQUIRE_REDIS=1 (as in CI), which makes it fail.
+the first moment and no port is raced for. The Redis case needs a redis-server (see
+core/tests/servers.py): skipped without one, unless GROUNDSWELL_REQUIRE_REDIS=1 (as in CI).
 """
 
 import http.client
@@ -25,9 +25,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from groundswell.core.tests.servers import redis_server, require_redis_server
+
 LIMIT = 4
 REQUESTS = 3 * LIMIT
-REDIS_SERVER = "/usr/bin/redis-server"
 PATH = "/api/v1/ideas/follow-up"
 BODY = json.dumps({"code": "ABCD-EFGH-JKMN-PQRS"}).encode()
 HEADERS = {
@@ -140,40 +141,6 @@ def _hammer(port: int, access_log: Path) -> None:
     assert len(workers) == 2, "both workers answered"
 
 
-@contextmanager
-def _redis(tmp_path: Path) -> Iterator[str]:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    redis = subprocess.Popen(  # noqa: S603 - a throw-away redis-server
-        [
-            REDIS_SERVER,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert redis.stdout is not None
-        for line in redis.stdout:  # up once it says so; ends if it exits first
-            if "Ready to accept connections" in line:
-                break
-        else:
-            pytest.fail(f"redis-server did not start on port {port}")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        redis.terminate()
-        redis.wait(timeout=30)
-
-
 def test_a_limit_holds_across_two_workers_with_the_database_cache(migrated, tmp_path):
     database = tmp_path / "db.sqlite3"
     shutil.copy(migrated, database)
@@ -184,13 +151,13 @@ def test_a_limit_holds_across_two_workers_with_the_database_cache(migrated, tmp_
 
 
 def test_a_limit_holds_across_two_workers_with_redis(migrated, tmp_path):
-    if not Path(REDIS_SERVER).exists():
-        if os.environ.get("GROUNDSWELL_REQUIRE_REDIS") == "1":
-            pytest.fail(f"GROUNDSWELL_REQUIRE_REDIS=1 but {REDIS_SERVER} is missing")
-        pytest.skip(f"{REDIS_SERVER} is not installed (apt-get install redis-server)")
+    require_redis_server()
     database = tmp_path / "db.sqlite3"
     shutil.copy(migrated, database)
     access_log = tmp_path / "access.log"
 
-    with _redis(tmp_path) as redis_url, _serve(database, access_log, REDIS_URL=redis_url) as port:
+    with (
+        redis_server(tmp_path) as redis_url,
+        _serve(database, access_log, REDIS_URL=redis_url) as port,
+    ):
         _hammer(port, access_log)

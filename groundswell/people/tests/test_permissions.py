@@ -28,6 +28,7 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.MANAGE_DEPARTMENTS: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.MANAGE_API_KEYS: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.USE_ADMIN_SITE: {A: None, T: None, M: None, E: None, AD: ALL},
+    Action.VIEW_OPERATIONS: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.VIEW_INTERACTIONS: {A: TEAM, T: TEAM, M: DEPT, E: ALL, AD: ALL},
     Action.CHANGE_INTERACTIONS: {A: TEAM, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.IMPORT_INTERACTIONS: {A: None, T: None, M: DEPT, E: None, AD: ALL},

@@ -28,7 +28,7 @@ EXPECTED_SETUP = {
     "team_lead": [],
     "manager": ["import"],
     "executive": [],
-    "admin": ["import", "api-keys", "admin"],
+    "admin": ["import", "api-keys", "admin", "operations"],
 }
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -195,7 +195,11 @@ def _voice_group(
 
 
 def voice_rows(
-    where: Slice, *, per: Per = "day", now: datetime.datetime | None = None
+    where: Slice,
+    *,
+    per: Per = "day",
+    now: datetime.datetime | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> dict[VoiceKey, dict[str, int]]:
     """Survey figures per day (or `per`), team, channel and measure (a kind, with legacy
     effort answers apart), from the live tables.
@@ -203,13 +207,14 @@ def voice_rows(
     Answers count on the day submitted, invitations on the day sent, follow-ups as "due" on
     their due day once that time has passed, and by time to close on the day closed (four
     queries). Answers and closed follow-ups are counted per score and per time band, one COUNT
-    each, then spread over the score and bucket fields.
+    each, then spread over the score and bucket fields. `using`: the dashboard reads from
+    core.lib.reporting.reporting_db(); the refresh from the primary it writes to.
     """
     now = now or timezone.now()
     rows: dict[VoiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VOICE_FIELDS, 0))
     queries: list[QuerySet[Any]] = [
         _voice_group(
-            Response.objects.all(),
+            Response.objects.using(using),
             where,
             per,
             "submitted_at",
@@ -220,7 +225,7 @@ def voice_rows(
             g_score=F("score"),
         ).annotate(n=Count("pk")),
         _voice_group(
-            Invitation.objects.filter(sent_at__isnull=False),
+            Invitation.objects.using(using).filter(sent_at__isnull=False),
             where,
             per,
             "sent_at",
@@ -230,7 +235,7 @@ def voice_rows(
             "version__scale",
         ).annotate(invitations_sent=Count("pk")),
         _voice_group(
-            FollowUp.objects.filter(due_at__lte=now),
+            FollowUp.objects.using(using).filter(due_at__lte=now),
             where,
             per,
             "due_at",
@@ -243,7 +248,7 @@ def voice_rows(
             follow_ups_on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
         ),
         _voice_group(
-            FollowUp.objects.filter(closed_at__isnull=False),
+            FollowUp.objects.using(using).filter(closed_at__isnull=False),
             where,
             per,
             "closed_at",
@@ -261,7 +266,9 @@ def voice_rows(
     return dict(rows)
 
 
-def service_rows(where: Slice, *, per: Per = "day") -> dict[ServiceKey, dict[str, int]]:
+def service_rows(
+    where: Slice, *, per: Per = "day", using: str = DEFAULT_DB_ALIAS
+) -> dict[ServiceKey, dict[str, int]]:
     """Interactions opened and promises settled per day (or `per`), team and channel.
 
     Two queries.
@@ -269,7 +276,11 @@ def service_rows(where: Slice, *, per: Per = "day") -> dict[ServiceKey, dict[str
     rows: dict[ServiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERVICE_FIELDS, 0))
     opened = (
         _narrow(
-            Interaction.objects.all(), where, time="opened_at", team="team_id", channel="channel"
+            Interaction.objects.using(using),
+            where,
+            time="opened_at",
+            team="team_id",
+            channel="channel",
         )
         .values(g_day=_period("opened_at", where, per), g_team=F("team_id"), g_channel=F("channel"))
         .order_by()
@@ -277,7 +288,9 @@ def service_rows(where: Slice, *, per: Per = "day") -> dict[ServiceKey, dict[str
     )
     settled = (
         _narrow(
-            Promise.objects.filter(status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN]),
+            Promise.objects.using(using).filter(
+                status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN]
+            ),
             where,
             time="settled_at",
             team="interaction__team_id",
@@ -300,11 +313,11 @@ def service_rows(where: Slice, *, per: Per = "day") -> dict[ServiceKey, dict[str
     return dict(rows)
 
 
-def agent_rows(where: Slice) -> dict[AgentKey, dict[str, int]]:
+def agent_rows(where: Slice, *, using: str = DEFAULT_DB_ALIAS) -> dict[AgentKey, dict[str, int]]:
     """Answers per week, team, agent, channel and kind (one query); unassigned ones are left out."""
     query = (
         _narrow(
-            Response.objects.filter(agent__isnull=False),
+            Response.objects.using(using).filter(agent__isnull=False),
             where,
             time="submitted_at",
             team="team_id",
@@ -343,8 +356,8 @@ class RefreshResult:
     agent_rows: int = 0
 
 
-def rollup_state() -> VoiceRollupState | None:
-    return VoiceRollupState.objects.order_by("pk").first()
+def rollup_state(*, using: str = DEFAULT_DB_ALIAS) -> VoiceRollupState | None:
+    return VoiceRollupState.objects.using(using).order_by("pk").first()
 
 
 def _first_day_to_refresh(

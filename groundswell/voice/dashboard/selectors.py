@@ -22,6 +22,7 @@ from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Su
 from django.http import Http404
 from django.utils import timezone
 
+from groundswell.core.lib.reporting import reporting_db
 from groundswell.desk.choices import Channel
 from groundswell.people.choices import Role
 from groundswell.people.models import Person, Team
@@ -225,7 +226,10 @@ class VoiceMetrics:
     The whole selection and its breakdowns by team, channel and week come together: one query
     per weekly rollup table sums every grouping, and the days not rolled up yet are read once,
     live, and added to each. Both kinds of rows are shared through the cache by requests that
-    select the same rows (see `cached`), unless `now` is given.
+    select the same rows (see `cached`), unless `now` is given. The rollup state, the rollups
+    and the live days are all read from `reporting_db()` (the replica, if any), so they come
+    from one copy of the data: a replica a moment behind gives figures a moment older, never a
+    rollup state that its rollup rows have not caught up with.
     """
 
     def __init__(
@@ -245,7 +249,8 @@ class VoiceMetrics:
             raise Http404
         self.team_ids = self._team_ids()
         self.only_agent = viewer.pk if Role(viewer.role) == Role.AGENT else None
-        state = rollups.rollup_state()
+        self.db = reporting_db()
+        state = rollups.rollup_state(using=self.db)
         self.state = (state.pk, state.complete_through, state.refreshed_at) if state else None
         through = state.complete_through if state else self.start - ONE_DAY
         # Rolled-up days run from `start` to `rolled_through`; later days are read live.
@@ -297,7 +302,7 @@ class VoiceMetrics:
         One query (two GROUP BYs): the rows by team and channel also give the whole selection
         and the channel breakdown once added up, which is cheap as they are a handful.
         """
-        rows: QuerySet[Any] = model.objects.filter(week__lte=self.rolled_through)
+        rows: QuerySet[Any] = model.objects.using(self.db).filter(week__lte=self.rolled_through)
         rows = self._narrow(rows, "week")
         sums = {name: Sum(name) for name in fields}
         no_week = Value(None, output_field=DateField())
@@ -359,9 +364,11 @@ class VoiceMetrics:
         live = self._live_slice(self.rolled_through + ONE_DAY)
         return LiveRows(
             version=secrets.token_hex(8),
-            voice=rollups.voice_rows(live, per="week", now=self.now),
-            service=rollups.service_rows(live, per="week"),
-            agent=rollups.agent_rows(self._live_slice(self.agent_rolled_through + ONE_DAY)),
+            voice=rollups.voice_rows(live, per="week", now=self.now, using=self.db),
+            service=rollups.service_rows(live, per="week", using=self.db),
+            agent=rollups.agent_rows(
+                self._live_slice(self.agent_rolled_through + ONE_DAY), using=self.db
+            ),
         )
 
     @cached_property
@@ -423,7 +430,8 @@ class VoiceMetrics:
         if self.agent_rolled_through < self.start:
             return []
         rolled = self._narrow(
-            WeeklyAgentRollup.objects.filter(week__lte=self.agent_rolled_through), "week"
+            WeeklyAgentRollup.objects.using(self.db).filter(week__lte=self.agent_rolled_through),
+            "week",
         )
         if self.only_agent is not None:
             rolled = rolled.filter(agent_id=self.only_agent)
@@ -458,18 +466,21 @@ def interactions_by_team(viewer: Person) -> dict[int, int]:
         if can_everywhere(viewer, Action.VIEW_CUSTOMER_VOICE)
         else list(voice_teams(viewer).values_list("pk", flat=True))
     )
-    state = rollups.rollup_state()
+    db = reporting_db()
+    state = rollups.rollup_state(using=db)
     counts: dict[int, int] = defaultdict(int)
     live_from = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     if state is not None:
-        rolled = WeeklyServiceRollup.objects.filter(week__lte=state.complete_through)
+        rolled = WeeklyServiceRollup.objects.using(db).filter(week__lte=state.complete_through)
         if team_ids is not None:
             rolled = rolled.filter(team_id__in=team_ids)
         for row in rolled.values("team_id").order_by().annotate(n=Sum("interactions")):
             counts[row["team_id"]] += row["n"]
         live_from = rollups.day_start(state.complete_through + ONE_DAY)
     live = rollups.service_rows(
-        rollups.Slice(start=live_from, end=timezone.now(), team_ids=team_ids), per="slice"
+        rollups.Slice(start=live_from, end=timezone.now(), team_ids=team_ids),
+        per="slice",
+        using=db,
     )
     for (_day, team, _channel), values in live.items():
         counts[team] += values["interactions"]
