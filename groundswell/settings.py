@@ -422,6 +422,8 @@ if GROUNDSWELL_UPLOAD_RETENTION_HOURS < 1:
     raise ImproperlyConfigured(
         f"UPLOAD_RETENTION_HOURS must be at least 1, not {GROUNDSWELL_UPLOAD_RETENTION_HOURS}."
     )
+# Where `groundswell backup` (and `make backup`) writes its archives unless given a folder.
+GROUNDSWELL_BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 # Password-reset requests per client address and per email address an hour (0: no limit).
