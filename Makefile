@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NATIVE_TLS := 1
 export GROUNDSWELL_ENV ?= development
 
-.PHONY: help install pin run serve migrate seed worker scheduler test test-fast check lint fmt typecheck pytest test-postgres test-browser topology bench clean
+.PHONY: help install pin run serve migrate seed worker scheduler backup restore test test-fast check lint fmt typecheck pytest test-postgres test-browser topology bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,13 @@ worker: migrate ## run the background task worker alone
 
 scheduler: migrate ## run the scheduler of periodic jobs alone (it enqueues them for the worker)
 	@$(MANAGE) scheduler
+
+backup: install ## back up the database and media files into var/backups/ (BACKUP_DIR=... elsewhere)
+	@$(MANAGE) backup $(if $(BACKUP_DIR),"$(BACKUP_DIR)")
+
+restore: install ## restore FILE=var/backups/....tar.gz (stop the site first; YES=1 no question, FORCE=1 over data)
+	@test -n "$(FILE)" || { echo "make restore needs FILE=path/to/groundswell-....tar.gz (make backup writes them into var/backups/)." >&2; exit 2; }
+	@$(MANAGE) restore "$(FILE)" $(if $(YES),--no-input) $(if $(FORCE),--force)
 
 test: install lint typecheck pytest ## lint, format check, mypy, migrations check and the whole suite
 

@@ -19,7 +19,7 @@ from django.db import connections
 from django.utils import timezone
 
 from groundswell.core.backups import archive, media, postgres, sqlite
-from groundswell.core.backups.archive import DATABASE_FILES, Manifest, StoredFile
+from groundswell.core.backups.archive import DATABASE_FILES, BackupError, Manifest, StoredFile
 from groundswell.core.backups.tables import (
     applied_migrations,
     connect,
@@ -54,6 +54,8 @@ def create_backup(
     started = time.monotonic()
     connection = connections[using]
     engine = engine_of(connection.settings_dict)
+    if engine == "sqlite":
+        sqlite.check_source(connection.settings_dict)
     exclude = excluded_tables()
     created_at = now or timezone.now()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -73,6 +75,11 @@ def create_backup(
                 migrations = applied_migrations(connection)
                 live = media.live_uploads(connection, now=created_at)
                 versions = snapshot.versions()
+        if not migrations:
+            raise BackupError(
+                f"The database {connection.settings_dict['NAME']} was never migrated: there is "
+                "nothing to back up. Is DATABASE_URL right?"
+            )
         size, digest = archive.sha256_of(database_file)
         media_root = Path(settings.MEDIA_ROOT)
         files, left_out = media.collect(media_root, live=live)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,16 @@ def file_settings(path: Path) -> dict[str, Any]:
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {}}
 
 
+def check_source(database: Mapping[str, Any]) -> None:
+    """BackupError when the database file to back up does not exist (SQLite would create it)."""
+    name = str(database.get("NAME", ""))
+    if name and "mode=memory" not in name and name != ":memory:" and not Path(name).exists():
+        raise BackupError(
+            f"The SQLite database {name} does not exist: there is nothing to back up. Is "
+            "DATABASE_URL (or GROUNDSWELL_DATA_DIR) right?"
+        )
+
+
 def target_path(database: Mapping[str, Any]) -> Path:
     """The file a restore replaces; BackupError for an in-memory database."""
     name = str(database.get("NAME", ""))
@@ -89,6 +100,7 @@ def install(staged: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         _leave_wal(target)
+        os.chmod(staged, stat.S_IMODE(target.stat().st_mode))  # who may read it stays the same
     for suffix in ("-wal", "-shm", "-journal"):
         # Left by a crash, they would be read as the new file's own; after _leave_wal there are
         # none, unless the old file was gone already.

@@ -15,18 +15,21 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import secrets
 import sqlite3
 import stat
+import subprocess
+import sys
 import tarfile
+import urllib.parse
 from pathlib import Path
 
 import psycopg
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
@@ -59,6 +62,7 @@ from groundswell.voice.tests import factories as voice
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 RESPONDENTS = 40  # a stored order matching the answer order by chance: 1 in 40!
 SECRET = "Only I would say the night rota is unfair"
+REPOSITORY = Path(__file__).resolve().parents[3]  # where manage.py is
 NAME = re.compile(r"groundswell-\d{8}T\d{6}Z-(sqlite|postgresql)(-\d+)?\.tar\.gz")
 
 
@@ -182,7 +186,9 @@ def seed(admin, team, media):
     voice.answers(team, "csat", [5, 4, 2, 5], at=timezone.now())
 
     kept = uploads.store(b"email,name\nkept@example.test,Kept\n", owner="people.person:1", name="a")
-    expired = uploads.store(b"email,name\nold@example.test,Old\n", owner="people.person:1", name="b")
+    expired = uploads.store(
+        b"email,name\nold@example.test,Old\n", owner="people.person:1", name="b"
+    )
     Upload.objects.filter(pk=expired.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=3)
     )
@@ -217,7 +223,8 @@ def test_a_restored_backup_holds_every_table_as_it_was_and_no_link_to_respondent
         before = contents(connection, skip=excluded)
         after = contents(restored, skip=excluded)
         assert after == before  # every table, row for row
-        assert before["pulse_answer"][0] > RESPONDENTS and before["ideas_idea"][0] == 2
+        assert before["pulse_answer"][0] > RESPONDENTS
+        assert before["ideas_idea"][0] == 2
         for table in ("django_session", "axes_accesslog"):
             assert column(connection, f"SELECT COUNT(*) FROM {table}") != [0]  # noqa: S608
             assert column(restored, f"SELECT COUNT(*) FROM {table}") == [0]  # noqa: S608
@@ -228,9 +235,7 @@ def test_a_restored_backup_holds_every_table_as_it_was_and_no_link_to_respondent
             [seeded["open_wave"].pk],
         )
     # The open wave's answers stay sealed, and the key kept apart from the backup opens them.
-    assert [payload["comment"] for payload in sealing.unseal_all(pool, wave="test")] == [
-        SECRET
-    ] * 5
+    assert [payload["comment"] for payload in sealing.unseal_all(pool, wave="test")] == [SECRET] * 5
     assert staged.pending_migrations == []
 
     kept, expired = seeded["uploads"]
@@ -262,7 +267,7 @@ def _assert_no_link_to_respondents(restored, order):
     position = "rowid" if restored.vendor == "sqlite" else "ctid"
     by_position = column(
         restored,
-        "SELECT c.text FROM pulse_submission s JOIN pulse_comment c ON c.submission_id = s.id "
+        "SELECT c.text FROM pulse_submission s JOIN pulse_comment c ON c.submission_id = s.id "  # noqa: S608
         f"ORDER BY s.{position}",
     )
     by_key = column(
@@ -274,7 +279,7 @@ def _assert_no_link_to_respondents(restored, order):
         dict.fromkeys(
             column(
                 restored,
-                "SELECT c.text FROM pulse_answer a JOIN pulse_comment c "
+                "SELECT c.text FROM pulse_answer a JOIN pulse_comment c "  # noqa: S608
                 f"ON c.submission_id = a.submission_id ORDER BY a.{position}",
             )
         )
@@ -468,7 +473,8 @@ def test_the_commands_write_a_private_file_and_restore_it_after_a_yes(
     call_command("restore", str(written), "--database", restore_alias)
 
     out = capsys.readouterr().out
-    assert "It replaces" in out and f"Restored {written}" in out
+    assert "It replaces" in out
+    assert f"Restored {written}" in out
     with connect(connections[restore_alias].settings_dict) as target:
         assert column(target, "SELECT email FROM auth_user") == [admin.email]
     with pytest.raises(CommandError, match="already has data"):
@@ -482,7 +488,8 @@ def test_two_backups_in_one_second_keep_both(tmp_path):
     second = create_backup(directory=tmp_path, now=moment)
 
     assert first.path != second.path
-    assert NAME.fullmatch(first.path.name) and NAME.fullmatch(second.path.name)
+    assert NAME.fullmatch(first.path.name)
+    assert NAME.fullmatch(second.path.name)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [first.path.name, second.path.name]
     )  # no partial or working files either
@@ -585,10 +592,11 @@ def test_a_manifest_naming_a_file_outside_the_media_folder_is_refused(tmp_path):
         "migrations": {},
         "tables": {},
         "excluded": {},
-        "media": {"files": [{"path": "media/../../etc/cron.d/x", "size": 0, "sha256": ""}]},
-        "left_out": {},
+        "media": {
+            "files": [{"path": "media/../../etc/cron.d/x", "size": 0, "sha256": ""}],
+            "left_out": {},
+        },
     }
-    document["media"]["left_out"] = {}
     with pytest.raises(BackupError, match="outside the media folder"):
         Manifest.from_json(json.dumps(document).encode())
     document["format_version"] = 2
@@ -596,3 +604,42 @@ def test_a_manifest_naming_a_file_outside_the_media_folder_is_refused(tmp_path):
         Manifest.from_json(json.dumps(document).encode())
     with pytest.raises(BackupError, match="not valid JSON"):
         Manifest.from_json(gzip.compress(b"{}"))
+
+
+def _database_url(entry):
+    if entry["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{entry['NAME']}"
+    user, password = (urllib.parse.quote(entry[key], safe="") for key in ("USER", "PASSWORD"))
+    return f"postgres://{user}:{password}@{entry['HOST']}:{entry['PORT']}/{entry['NAME']}"
+
+
+@TRANSACTIONAL
+def test_restoring_an_older_backup_migrates_it_unless_told_not_to(
+    admin, fresh_database, restore_alias, tmp_path, capsys
+):
+    backup = create_backup(directory=tmp_path / "backups")
+    older = tmp_path / "older.tar.gz"
+    rewrite_manifest(backup.path, older, lambda manifest: manifest["migrations"]["core"].pop())
+
+    call_command("restore", str(older), "--database", restore_alias, "--no-input", "--no-migrate")
+    assert "predates 1 migrations of this code: run `groundswell migrate`" in (
+        capsys.readouterr().out
+    )
+    # As an operator runs it (migrate needs the target as the site's own database, which the
+    # test harness keeps to its test database).
+    restoring = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "restore", str(older), "--no-input", "--force"],
+        cwd=REPOSITORY,
+        env={
+            **os.environ,
+            "GROUNDSWELL_ENV": "test",
+            "DATABASE_URL": _database_url(fresh_database),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert restoring.returncode == 0, restoring.stderr
+    assert "predates 1 migrations of this code; migrating." in restoring.stdout
