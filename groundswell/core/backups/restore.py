@@ -29,6 +29,7 @@ from groundswell.core.backups.tables import (
     describe_data,
     digest_tables,
     engine_of,
+    excluded_tables,
     migration_gap,
     table_names,
 )
@@ -51,6 +52,7 @@ class StagedRestore:
     pending_migrations: list[str] = dataclasses.field(default_factory=list)
     holds: str | None = None
     applied: bool = False
+    keep_media: bool = False
 
     @property
     def target(self) -> str:
@@ -72,7 +74,14 @@ class StagedRestore:
             sqlite.install(self.staged_database, sqlite.target_path(self.database))
         else:
             postgres.restore(self.staged_database, self.database)
-        media.install(self.staged_media, self.media_root)
+        try:
+            media.install(self.staged_media, self.media_root)
+        except OSError as error:
+            self.keep_media = True
+            raise BackupError(
+                f"The database was restored, but the media files could not be put in place "
+                f"({error}). They are in {self.staged_media}: move them to {self.media_root}."
+            ) from None
         self.applied = True
         if self.engine == "postgresql":
             with connect(self.database) as connection:
@@ -82,7 +91,8 @@ class StagedRestore:
     def discard(self) -> None:
         """Delete whatever staged files are left."""
         self.staged_database.unlink(missing_ok=True)
-        shutil.rmtree(self.staged_media, ignore_errors=True)
+        if not self.keep_media:
+            shutil.rmtree(self.staged_media, ignore_errors=True)
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
 
@@ -198,6 +208,7 @@ def _check_postgres(staged: StagedRestore) -> None:
         with connect(staged.database) as connection:
             staged.holds = describe_data(connection)
             extra = set(table_names(connection)) - set(manifest.tables) - set(manifest.excluded)
+            extra -= set(excluded_tables())  # a cache table here and Redis there, say
     except DatabaseError as error:
         raise BackupError(
             f"Cannot reach {staged.target}: {error}".strip()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.connection import ConnectionDoesNotExist
 
 from groundswell.core.backups.archive import BackupError
 from groundswell.core.backups.backup import create_backup
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         directory = Path(options["directory"] or settings.GROUNDSWELL_BACKUP_DIR)
         try:
             result = create_backup(directory=directory, using=options["database"])
-        except BackupError as error:
+        except (BackupError, ConnectionDoesNotExist) as error:
             raise CommandError(str(error)) from None
         manifest = result.manifest
         engine = "SQLite" if manifest.engine == "sqlite" else "PostgreSQL"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.connection import ConnectionDoesNotExist
 
 from groundswell.core.backups.archive import BackupError
 from groundswell.core.backups.restore import prepare_restore
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                 media_root=Path(settings.MEDIA_ROOT),
                 force=options["force"],
             )
-        except BackupError as error:
+        except (BackupError, ConnectionDoesNotExist) as error:
             raise CommandError(str(error)) from None
         with staged:
             manifest = staged.manifest
