@@ -197,7 +197,9 @@ def write(
     was listed fails the backup rather than leave an archive its manifest does not describe.
     """
     with (
-        gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=6, mtime=0) as packed,
+        # Level 1: a third of level 6's time for a tenth more bytes (a 93 MB SQLite file of the
+        # medium demo: 3.4 s and 33 MB against 12.8 s and 30 MB).
+        gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=1, mtime=0) as packed,
         tarfile.open(fileobj=packed, mode="w|", format=tarfile.PAX_FORMAT) as tar,
     ):
         document = manifest.to_json()

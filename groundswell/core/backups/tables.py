@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import sqlite3
 from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
@@ -94,19 +96,38 @@ def digest_table(connection: BaseDatabaseWrapper, table: str) -> TableDigest:
         order = connection.introspection.get_primary_key_columns(cursor, table) or [
             column.name for column in connection.introspection.get_table_description(cursor, table)
         ]
+    query = f"SELECT * FROM {quote(table)} ORDER BY {', '.join(quote(c) for c in order)}"  # noqa: S608
     digest = hashlib.sha256()
     rows = 0
-    # A server-side cursor on PostgreSQL, so a large table is never held in memory at once.
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM {quote(table)} ORDER BY {', '.join(quote(c) for c in order)}"  # noqa: S608
-        )
+    with _raw_cursor(connection) as cursor:
+        cursor.execute(query)
         while batch := cursor.fetchmany(FETCH):
             for row in batch:
-                values = tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
-                digest.update(repr(values).encode() + b"\n")
-                rows += 1
+                text = repr(row)
+                if "<memory at " in text:  # PostgreSQL's bytea: the bytes, not their address
+                    text = repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row))
+                digest.update(text.encode() + b"\n")
+            rows += len(batch)
     return TableDigest(rows=rows, sha256=digest.hexdigest())
+
+
+@contextlib.contextmanager
+def _raw_cursor(connection: BaseDatabaseWrapper) -> Iterator[Any]:
+    """A cursor that reads rows as the database gives them, without Django's conversions.
+
+    SQLite: a read-only connection of its own to the same file (Django's would parse every
+    date). PostgreSQL: a server-side cursor, so a large table is never held in memory at once.
+    """
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and "mode=memory" not in name and name != ":memory:":
+        database = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            yield database.cursor()
+        finally:
+            database.close()
+    else:
+        with connection.chunked_cursor() as cursor:
+            yield cursor
 
 
 def applied_migrations(connection: BaseDatabaseWrapper) -> dict[str, list[str]]:

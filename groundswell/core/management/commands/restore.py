@@ -7,6 +7,7 @@ pg_restore replaces every table in a single transaction. A backup older than thi
 migrated afterwards; one from newer code is refused. See docs/backup.md.
 """
 
+import time
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         alias = options["database"]
+        started = time.monotonic()
         try:
             staged = prepare_restore(
                 Path(options["file"]),
@@ -62,14 +64,17 @@ class Command(BaseCommand):
                 + (f" ({staged.holds})" if staged.holds else "")
                 + f" and the media files under {staged.media_root}."
             )
-            if not options["no_input"] and not self._confirmed():
-                raise CommandError("Nothing was restored.")
+            if not options["no_input"]:
+                waited = time.monotonic()
+                if not self._confirmed():
+                    raise CommandError("Nothing was restored.")
+                started += time.monotonic() - waited  # the time spent answering is not counted
             connections[alias].close()
             try:
                 staged.apply()
             except BackupError as error:
                 raise CommandError(str(error)) from None
-        self.stdout.write(f"Restored {staged.archive}.")
+        self.stdout.write(f"Restored {staged.archive} in {time.monotonic() - started:.1f} s.")
         self._migrate(staged.pending_migrations, alias, skip=options["no_migrate"])
         self.stdout.write(
             "Run the site with the SECRET_KEY it had when the backup was made (a backup never "
