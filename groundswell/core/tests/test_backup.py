@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -38,7 +39,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from groundswell.core.backups import postgres
+from groundswell.core.backups import archive, media, postgres, tables
 from groundswell.core.backups.archive import BackupError
 from groundswell.core.backups.backup import create_backup
 from groundswell.core.backups.restore import prepare_restore
@@ -464,10 +465,18 @@ def test_the_commands_write_a_private_file_and_restore_it_after_a_yes(
     assert stat.S_IMODE(written.stat().st_mode) == 0o600  # personal data: the owner alone
     assert "Not in the backup: SECRET_KEY" in capsys.readouterr().out
 
-    answers = iter(["no", "yes"])
-    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    with pytest.raises(CommandError, match="Nothing was restored"):
-        call_command("restore", str(written), "--database", restore_alias)
+    answers = iter(["no", EOFError, "yes"])  # EOFError: no terminal to answer from (cron)
+
+    def answer(prompt):
+        given = next(answers)
+        if given is EOFError:
+            raise EOFError
+        return given
+
+    monkeypatch.setattr("builtins.input", answer)
+    for _refusal in range(2):
+        with pytest.raises(CommandError, match="Nothing was restored"):
+            call_command("restore", str(written), "--database", restore_alias)
     with connect(connections[restore_alias].settings_dict) as target:
         assert contents(target) == {} or "auth_user" not in contents(target)
     call_command("restore", str(written), "--database", restore_alias)
@@ -500,7 +509,9 @@ def test_two_backups_in_one_second_keep_both(tmp_path):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's file swap")
 @TRANSACTIONAL
-def test_a_sqlite_database_still_open_elsewhere_is_not_replaced(admin, fresh_database, tmp_path):
+def test_a_sqlite_database_still_open_elsewhere_is_not_replaced(
+    admin, fresh_database, restore_alias, tmp_path
+):
     backup = create_backup(directory=tmp_path / "backups")
     restore(backup.path, fresh_database, tmp_path / "media")
     target = Path(fresh_database["NAME"])
@@ -516,9 +527,51 @@ def test_a_sqlite_database_still_open_elsewhere_is_not_replaced(admin, fresh_dat
             pytest.raises(BackupError, match="is in use: stop the web server"),
         ):
             staged.apply()
+        with pytest.raises(CommandError, match=r"is in use: .* Nothing was changed"):
+            call_command(
+                "restore", str(backup.path), "--database", restore_alias, "--no-input", "--force"
+            )
     finally:
         site.close()
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    assert [p.name for p in target.parent.iterdir() if "restoring" in p.name] == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's integrity check")
+@TRANSACTIONAL
+def test_a_backup_of_an_unsound_sqlite_file_is_refused(admin, fresh_database, tmp_path):
+    backup = create_backup(directory=tmp_path / "backups")
+    unsound = tmp_path / "unsound.tar.gz"
+    garbage = secrets.token_bytes(8192)  # checksums that match it: damaged before it was packed
+    with tarfile.open(backup.path, "r:gz") as old, tarfile.open(unsound, "w:gz") as new:
+        for member in old.getmembers():
+            data = old.extractfile(member).read()
+            if member.name == "manifest.json":
+                document = json.loads(data)
+                document["database"].update(
+                    size=len(garbage), sha256=hashlib.sha256(garbage).hexdigest()
+                )
+                data = json.dumps(document).encode()
+            elif member.name == "database.sqlite3":
+                data = garbage
+            member.size = len(data)
+            new.addfile(member, io.BytesIO(data))
+
+    with pytest.raises(BackupError, match="is not a sound SQLite database"):
+        prepare_restore(unsound, database=fresh_database, media_root=tmp_path / "media")
+    assert not Path(fresh_database["NAME"]).exists()
+
+
+def test_a_request_limit_table_in_the_database_is_left_out(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "groundswell_ratelimit",
+        },
+    }
+    assert "groundswell_ratelimit" in tables.excluded_tables()
+    assert "django_session" in tables.excluded_tables()
 
 
 def test_an_in_memory_database_cannot_be_a_target(tmp_path):
@@ -580,8 +633,6 @@ def test_the_password_reaches_the_tools_in_their_environment_not_their_arguments
 
 
 def test_a_manifest_naming_a_file_outside_the_media_folder_is_refused(tmp_path):
-    from groundswell.core.backups.archive import Manifest
-
     document = {
         "format": "groundswell-backup",
         "format_version": 1,
@@ -598,12 +649,12 @@ def test_a_manifest_naming_a_file_outside_the_media_folder_is_refused(tmp_path):
         },
     }
     with pytest.raises(BackupError, match="outside the media folder"):
-        Manifest.from_json(json.dumps(document).encode())
+        archive.Manifest.from_json(json.dumps(document).encode())
     document["format_version"] = 2
     with pytest.raises(BackupError, match="reads version 1 and older"):
-        Manifest.from_json(json.dumps(document).encode())
+        archive.Manifest.from_json(json.dumps(document).encode())
     with pytest.raises(BackupError, match="not valid JSON"):
-        Manifest.from_json(gzip.compress(b"{}"))
+        archive.Manifest.from_json(gzip.compress(b"{}"))
 
 
 def _database_url(entry):
@@ -643,3 +694,183 @@ def test_restoring_an_older_backup_migrates_it_unless_told_not_to(
     )
     assert restoring.returncode == 0, restoring.stderr
     assert "predates 1 migrations of this code; migrating." in restoring.stdout
+
+
+# What a restore will not overwrite, and archives that are not what they claim -------------------
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite target files")
+@TRANSACTIONAL
+def test_a_file_that_is_not_a_groundswell_database_is_replaced_only_when_forced(admin, tmp_path):
+    backup = create_backup(directory=tmp_path / "backups")
+    foreign = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(foreign) as other:
+        other.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER)")
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("Not a database: someone's notes, at the path DATABASE_URL names.")
+
+    for target, holds in ((foreign, "1 tables and is not a Groundswell"), (notes, "not a SQLite")):
+        entry = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(target)}
+        before = target.read_bytes()
+        with pytest.raises(BackupError, match=f"already has data \\(it (holds |is ){holds}"):
+            prepare_restore(backup.path, database=entry, media_root=tmp_path / "media")
+        assert target.read_bytes() == before
+    restore(
+        backup.path,
+        {"ENGINE": "django.db.backends.sqlite3", "NAME": str(notes)},
+        tmp_path / "m",
+        force=True,
+    )
+    with connect({"ENGINE": "django.db.backends.sqlite3", "NAME": str(notes)}) as restored:
+        assert column(restored, "SELECT email FROM auth_user") == [admin.email]
+
+
+@TRANSACTIONAL
+def test_an_archive_with_more_than_its_manifest_lists_is_refused(admin, fresh_database, tmp_path):
+    backup = create_backup(directory=tmp_path / "backups")
+    padded = tmp_path / "padded.tar.gz"
+    with tarfile.open(backup.path, "r:gz") as old, tarfile.open(padded, "w:gz") as new:
+        for member in old.getmembers():
+            new.addfile(member, old.extractfile(member))
+        extra = tarfile.TarInfo("media/../../../etc/cron.d/groundswell")
+        extra.size = 4
+        new.addfile(extra, io.BytesIO(b"boom"))
+
+    with pytest.raises(BackupError, match="which its manifest does not list"):
+        prepare_restore(padded, database=fresh_database, media_root=tmp_path / "media")
+    assert not (tmp_path / "media").exists()
+
+
+def test_a_missing_file_or_a_folder_is_no_backup(tmp_path):
+    entry = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "target.sqlite3")}
+    with pytest.raises(BackupError, match="no such file"):
+        prepare_restore(tmp_path / "missing.tar.gz", database=entry, media_root=tmp_path / "m")
+    with pytest.raises(BackupError, match="is a folder, not a backup file"):
+        prepare_restore(tmp_path, database=entry, media_root=tmp_path / "m")
+    with pytest.raises(BackupError, match="Backups cover SQLite and PostgreSQL"):
+        prepare_restore(
+            tmp_path, database={"ENGINE": "django.db.backends.mysql"}, media_root=tmp_path / "m"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no staging left behind
+
+
+def test_the_backup_command_names_an_unknown_database(tmp_path):
+    with pytest.raises(CommandError, match="nope"):
+        call_command("backup", str(tmp_path), "--database", "nope")
+
+
+# Media ------------------------------------------------------------------------------------------
+
+
+def test_media_links_and_expired_or_orphaned_uploads_are_left_out(tmp_path):
+    root = tmp_path / "media"
+    (root / "uploads").mkdir(parents=True)
+    (root / "uploads" / "live.bin").write_bytes(b"waiting to be imported")
+    (root / "uploads" / "expired.bin").write_bytes(b"past retention")
+    (root / "uploads" / "orphan.bin").write_bytes(b"no row names it")
+    (root / "logo.txt").write_text("kept")
+    (root / "elsewhere").symlink_to(tmp_path)  # a link out of the media folder
+    (root / "passwd").symlink_to("/etc/passwd")
+
+    files, left_out = media.collect(root, live={"uploads/live.bin"})
+
+    assert [item.path for item in files] == ["media/logo.txt", "media/uploads/live.bin"]
+    assert files[1].sha256 == hashlib.sha256(b"waiting to be imported").hexdigest()
+    assert left_out == {"expired or orphaned uploads": 2, "symbolic links": 2}
+
+
+def test_a_media_file_that_changes_while_it_is_archived_fails_the_backup(tmp_path):
+    changing = tmp_path / "uploads.bin"
+    changing.write_bytes(b"first")
+    listed = archive.StoredFile(
+        path="media/uploads.bin", size=5, sha256=hashlib.sha256(b"first").hexdigest()
+    )
+    manifest = archive.Manifest(
+        created_at=timezone.now(),
+        engine="sqlite",
+        versions={},
+        database=archive.StoredFile(
+            path="database.sqlite3", size=0, sha256=hashlib.sha256(b"").hexdigest()
+        ),
+        migrations={},
+        tables={},
+        excluded={},
+        media=[listed],
+        left_out={},
+    )
+    database = tmp_path / "database.sqlite3"
+    database.write_bytes(b"")
+    changing.write_bytes(b"other")  # same size, other bytes
+
+    with pytest.raises(BackupError, match="changed while it was being backed up"):
+        archive.write(io.BytesIO(), manifest, database=database, media=lambda item: changing)
+    changing.unlink()
+    with pytest.raises(BackupError, match="changed or went away"):
+        archive.write(io.BytesIO(), manifest, database=database, media=lambda item: changing)
+
+
+# PostgreSQL's tools, where they fail ------------------------------------------------------------
+
+
+def test_the_tools_failures_are_told_in_one_line_with_what_to_do():
+    def failing(message):
+        return ["sh", "-c", f"echo 'pg_dump: error: {message}' >&2; exit 1"]
+
+    environment = dict(os.environ)
+    with pytest.raises(BackupError, match="older than the server or the backup") as mismatch:
+        postgres._run(
+            failing("aborting because of server version mismatch"), env=environment, what="pg_dump"
+        )
+    assert str(mismatch.value).startswith("pg_dump failed: pg_dump: error: aborting")
+    with pytest.raises(BackupError, match=r"stop it, then restore\. The restore ran in one"):
+        postgres._run(
+            failing("canceling statement due to lock timeout"),
+            env=environment,
+            what="pg_restore",
+            rolled_back=True,
+        )
+    with pytest.raises(BackupError, match="could not be started"):
+        postgres._run(["/nonexistent/pg_dump"], env=environment, what="pg_dump")
+
+
+@pytest.mark.skipif(shutil.which("pg_restore") is None, reason="needs PostgreSQL's client tools")
+def test_a_dump_pg_restore_cannot_read_is_refused_before_the_database_is_touched(tmp_path):
+    damaged = tmp_path / "database.pgdump"
+    damaged.write_bytes(b"PGDMP" + secrets.token_bytes(64))
+    version = postgres.major_version(postgres.tool("pg_restore"))
+
+    with pytest.raises(BackupError, match=f"install postgresql-client-{version + 1}"):
+        postgres.check_archive(damaged, version + 1)
+    with pytest.raises(BackupError, match="pg_restore failed"):
+        postgres.check_archive(damaged, version)
+    with pytest.raises(BackupError, match="rolled back: the database is as it was"):
+        postgres.restore(damaged, {"NAME": "groundswell_never_created", "HOST": "127.0.0.1"})
+
+
+def test_a_postgresql_backup_needs_a_transaction_of_its_own(db):
+    with pytest.raises(BackupError, match="needs a transaction of its own"):
+        postgres.Snapshot(connection)  # tests run inside one
+
+
+@TRANSACTIONAL
+def test_a_database_that_differs_from_its_manifest_is_refused(admin, fresh_database, tmp_path):
+    backup = create_backup(directory=tmp_path / "backups")
+    tampered = tmp_path / "tampered.tar.gz"
+    rewrite_manifest(
+        backup.path,
+        tampered,
+        lambda manifest: manifest["tables"]["auth_user"].update(rows=2, sha256="0" * 64),
+    )
+
+    if connection.vendor == "sqlite":  # checked on the staged copy, before the swap
+        with pytest.raises(BackupError, match="differs from its manifest in auth_user: the backup"):
+            prepare_restore(tampered, database=fresh_database, media_root=tmp_path / "media")
+        assert not Path(fresh_database["NAME"]).exists()
+    else:  # checked after pg_restore has committed
+        with (
+            prepare_restore(
+                tampered, database=fresh_database, media_root=tmp_path / "media"
+            ) as staged,
+            pytest.raises(BackupError, match=r"restored database differs .* in auth_user"),
+        ):
+            staged.apply()
