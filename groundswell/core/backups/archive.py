@@ -259,6 +259,8 @@ def read(
             f"{path} is damaged or incomplete ({error or type(error).__name__}): it cannot be "
             "restored. Nothing was changed. Copy the backup again, or use another one."
         ) from None
+    except OSError as error:  # a full disk while staging, say
+        raise BackupError(f"Reading {path} failed: {error}. Nothing was changed.") from None
     return Unpacked(manifest=manifest, database=database_into, media=media)
 
 

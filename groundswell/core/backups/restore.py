@@ -123,6 +123,7 @@ def prepare_restore(
         target.parent.mkdir(parents=True, exist_ok=True)
         staged_database = target.parent / f".{target.name}.restoring-{secrets.token_hex(4)}"
     else:
+        postgres.tool("pg_restore")  # before reading what it could not load
         work = Path(tempfile.mkdtemp(prefix="groundswell-restore-"))
         staged_database = work / archive.DATABASE_FILES["postgresql"]
     staged_media = media.staging_folder(media_root)

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         directory = Path(options["directory"] or settings.GROUNDSWELL_BACKUP_DIR)
         try:
             result = create_backup(directory=directory, using=options["database"])
-        except (BackupError, ConnectionDoesNotExist) as error:
+        except (BackupError, ConnectionDoesNotExist, OSError) as error:
             raise CommandError(str(error)) from None
         manifest = result.manifest
         engine = "SQLite" if manifest.engine == "sqlite" else "PostgreSQL"

@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 media_root=Path(settings.MEDIA_ROOT),
                 force=options["force"],
             )
-        except (BackupError, ConnectionDoesNotExist) as error:
+        except (BackupError, ConnectionDoesNotExist, OSError) as error:
             raise CommandError(str(error)) from None
         with staged:
             manifest = staged.manifest
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             connections[alias].close()
             try:
                 staged.apply()
-            except BackupError as error:
+            except (BackupError, OSError) as error:
                 raise CommandError(str(error)) from None
         self.stdout.write(f"Restored {staged.archive} in {time.monotonic() - started:.1f} s.")
         self._migrate(staged.pending_migrations, alias, skip=options["no_migrate"])
