@@ -7,6 +7,8 @@ PY        := $(VENV)/bin/python
 MANAGE    := $(PY) manage.py
 PORT      ?= 8000
 SIZE      ?= small
+# make bench: quick (SQLite, against the ceiling, under 10 minutes) or full (adds PostgreSQL and the peer)
+BENCH_SIZE ?= quick
 # pytest-xdist workers: one per core by default; WORKERS=0 runs the suite in one process.
 WORKERS   ?= auto
 export UV_PYTHON_DOWNLOADS := never
@@ -82,8 +84,8 @@ test-postgres: install ## the whole suite against a throw-away PostgreSQL server
 test-browser: install ## only the browser journeys in Chromium
 	GROUNDSWELL_ENV=test $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
-bench: migrate ## run the benchmarks in bench/ (BENCH_SIZE=quick|full)
-	$(PY) bench/run.py --size $${BENCH_SIZE:-quick}
+bench: install ## run the benchmarks in bench/ on throw-away databases (BENCH_SIZE=quick|full)
+	$(PY) -m bench.run --size $(BENCH_SIZE)
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var .coverage htmlcov

@@ -364,6 +364,10 @@ if GROUNDSWELL_UPLOAD_RETENTION_HOURS < 1:
     raise ImproperlyConfigured(
         f"UPLOAD_RETENTION_HOURS must be at least 1, not {GROUNDSWELL_UPLOAD_RETENTION_HOURS}."
     )
+# The customer-voice dashboard and metrics API share summed rows and the rendered body through
+# the cache (voice/dashboard/selectors.py). Off, every request reads and renders afresh: the
+# benchmark measures the dashboard's cold path this way; sites have no reason to turn it off.
+GROUNDSWELL_METRICS_CACHE = env.bool("METRICS_CACHE", default=True)
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 # Password-reset requests per client address and per email address an hour (0: no limit).

@@ -225,7 +225,7 @@ class VoiceMetrics:
     The whole selection and its breakdowns by team, channel and week come together: one query
     per weekly rollup table sums every grouping, and the days not rolled up yet are read once,
     live, and added to each. Both kinds of rows are shared through the cache by requests that
-    select the same rows (see `cached`), unless `now` is given.
+    select the same rows (see `cached`), unless `now` is given or METRICS_CACHE is off.
     """
 
     def __init__(
@@ -237,7 +237,7 @@ class VoiceMetrics:
     ) -> None:
         self.viewer = viewer
         self.filters = filters
-        self.use_cache = now is None
+        self.use_cache = now is None and settings.GROUNDSWELL_METRICS_CACHE
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
         self.start = rollups.monday(self.today) - datetime.timedelta(weeks=filters.weeks - 1)
