@@ -398,7 +398,8 @@ class Peer(Contestant):
             PEER_SECRET_KEY="peer-bench-only-" + "y" * 40,
             PEER_DATA_DIR=str(self.folder),
             DJANGO_SETTINGS_MODULE="peer_host.settings",
-            PYTHONPATH=str(self.cwd),
+            # its settings read the database URL as the ceiling's do
+            PYTHONPATH=f"{self.cwd}{os.pathsep}{BENCH / 'ceiling'}",
         )
 
     def prepare(self) -> None:

@@ -79,8 +79,8 @@ def make_venv(path: Path, requirements: Sequence[str]) -> Path:
         run([uv, "pip", "install", "-q", "-p", python, *requirements], timeout=1200)
     else:
         run([sys.executable, "-m", "venv", "--clear", path])
-        pip: list[str | Path] = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-        run([*pip, *requirements], timeout=1200)
+        pip: list[str | Path] = [python, "-m", "pip", "install", "-q"]
+        run([*pip, "--disable-pip-version-check", *requirements], timeout=1200)
     ready.write_text(wanted)
     return python
 

@@ -47,7 +47,9 @@ def cells(row: Row) -> tuple[str, ...]:
 def table(rows: list[Row], problems: list[dict[str, str]]) -> str:
     """The figures as a plain-text table, then what could not be measured and why."""
     lines = [HEADER, *(cells(row) for row in rows)]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(HEADER))]
+    if all(row.peer is None for row in rows):  # no peer in this run
+        lines = [line[:-1] for line in lines]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]))]
     right = {2, 3, 7}
     text = [
         "",
