@@ -1,10 +1,11 @@
 """Settings of the ceiling: bare Django with the speed-relevant choices Groundswell makes.
 
-The ceiling is the least code that does Groundswell's hot-path work (bench/ceiling/README.md).
-Everything here that changes speed without being the app's own work is set as
-groundswell/settings.py sets it in production: DEBUG off, the same SQLite PRAGMAs and
-IMMEDIATE transactions, connections kept 600 s with health checks, sessions in the database,
-an in-process cache, and time zones on. The middleware is the list `startproject` writes.
+The ceiling is the least code that does Groundswell's hot-path work (docs/performance.md,
+"How to run the benchmark"). Everything here that changes speed without being the app's own
+work is set as groundswell/settings.py sets it in production: DEBUG off, the same SQLite
+PRAGMAs and IMMEDIATE transactions, connections kept 600 s with health checks, sessions in the
+database, an in-process cache, and time zones on. The middleware is the list `startproject`
+writes.
 
 Environment: CEILING_DATABASE_URL (`sqlite:////abs/path.sqlite3` or
 `postgres://user:password@host:port/name`), CEILING_SECRET_KEY.
