@@ -79,9 +79,14 @@ def table(rows: list[Row], problems: list[dict[str, str]]) -> str:
     return "\n".join(text)
 
 
-def write_json(document: dict[str, Any], path: Path) -> None:
+def write_json(document: dict[str, Any], path: Path, hide: dict[str, str] | None = None) -> None:
+    """Write `document` as JSON; each key of `hide` (a folder of this machine, in an error
+    message) is written as its value instead, so the file can be shared."""
+    text = json.dumps(document, indent=1, sort_keys=False) + "\n"
+    for folder, shown in (hide or {}).items():
+        text = text.replace(json.dumps(folder)[1:-1], shown)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n")
+    path.write_text(text)
 
 
 def attainment(row: Row) -> float | None:

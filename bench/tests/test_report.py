@@ -48,6 +48,18 @@ def test_the_results_file_is_json_with_every_row(tmp_path):
     assert submit["baseline"] == "ceiling:survey_submit"
 
 
+def test_the_results_file_hides_the_folders_of_this_machine(tmp_path):
+    path = tmp_path / "latest.json"
+    work = tmp_path / "work"
+
+    write_json({"problems": [f"gunicorn failed, see {work}/sqlite/server.log"]}, path,
+               hide={str(work): "$GSBENCH_WORK"})  # fmt: skip
+
+    assert json.loads(path.read_text()) == {
+        "problems": ["gunicorn failed, see $GSBENCH_WORK/sqlite/server.log"]
+    }
+
+
 def test_attainment_is_one_on_the_goal_and_more_when_better():
     rows = {row.comparison.profile: row for row in summary()}
 
