@@ -215,8 +215,12 @@ def round_of(run: Run, contestant: Contestant, round_number: int, total_rounds: 
             record(profile, None, {}, f"reset failed: {error}")
         run.problem(db, contestant.name, f"reset before round {round_number}", str(error))
         return
-    servers = list(dict.fromkeys(profile.server for profile in profiles))
-    # reads first, so every round reads the data as seeded; then the writes
+    # Reads first, so every round reads the data as seeded: the servers that only read, then
+    # each server's reads before its writes.
+    servers = sorted(
+        dict.fromkeys(profile.server for profile in profiles),
+        key=lambda name: any(p.writes for p in profiles if p.server == name),
+    )
     ordered = sorted(profiles, key=lambda profile: (servers.index(profile.server), profile.writes))
     for server_name in servers:
         mine = [profile for profile in ordered if profile.server == server_name]
