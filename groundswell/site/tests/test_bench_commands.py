@@ -66,7 +66,7 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
         subject="added by a load",
         opened_at=Interaction.objects.first().opened_at,
     )
-    invitation = Invitation.objects.filter(response__isnull=True).first()
+    invitation = Invitation.objects.filter(response__isnull=True).earliest("pk")
     added = Response.objects.create(
         invitation=invitation,
         kind="nps",
