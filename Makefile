@@ -7,6 +7,8 @@ PY        := $(VENV)/bin/python
 MANAGE    := $(PY) manage.py
 PORT      ?= 8000
 SIZE      ?= small
+# make bench: quick (SQLite, against the ceiling, under 10 minutes) or full (adds PostgreSQL and the peer)
+BENCH_SIZE ?= quick
 # pytest-xdist workers: one per core by default; WORKERS=0 runs the suite in one process.
 WORKERS   ?= auto
 export UV_PYTHON_DOWNLOADS := never
@@ -92,8 +94,8 @@ test-browser: install ## only the browser journeys in Chromium
 topology: install ## PostgreSQL, Redis, gunicorn x4, RQ x2 and an SMTP sink, checked end to end
 	$(PY) scripts/topology.py $(TOPOLOGY_ARGS)
 
-bench: migrate ## run the benchmarks in bench/ (BENCH_SIZE=quick|full)
-	$(PY) bench/run.py --size $${BENCH_SIZE:-quick}
+bench: install ## run the benchmarks in bench/ on throw-away databases (BENCH_SIZE=quick|full)
+	$(PY) -m bench.run --size $(BENCH_SIZE)
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var .coverage htmlcov

@@ -424,6 +424,11 @@ if GROUNDSWELL_UPLOAD_RETENTION_HOURS < 1:
     )
 # Where `groundswell backup` (and `make backup`) writes its archives unless given a folder.
 GROUNDSWELL_BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
+
+# The customer-voice dashboard and metrics API share summed rows and the rendered body through
+# the cache (voice/dashboard/selectors.py). Off, every request reads and renders afresh: the
+# benchmark measures the dashboard's cold path this way; sites have no reason to turn it off.
+GROUNDSWELL_METRICS_CACHE = env.bool("METRICS_CACHE", default=True)
 # Survey answers accepted per client address per minute on the public page (0: no limit).
 GROUNDSWELL_SURVEY_POSTS_PER_MINUTE = env.int("SURVEY_POSTS_PER_MINUTE", default=30)
 # Password-reset requests per client address and per email address an hour (0: no limit).

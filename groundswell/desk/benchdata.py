@@ -1,4 +1,4 @@
-"""The service desk's part of the side-by-side benchmark's data (../shared/bench).
+"""The service desk's part of the side-by-side benchmark's data (bench/harness).
 
 Twelve teams with consecutive ids and N interactions over two years, the same shape the
 ceiling seeds; customer voice adds its invitations and answers (voice/benchdata.py) and the
@@ -35,6 +35,9 @@ SUBJECTS = [
     "Charged twice this month",
 ]
 BATCH = 5_000
+# Every seeded interaction comes from this source with the external id `bench-<n>`, as if
+# imported from a helpdesk, so a load can update them by (source, external id).
+BENCH_SOURCE = "bench"
 
 
 def seed_interactions(
@@ -47,8 +50,9 @@ def seed_interactions(
     span: int,
 ) -> tuple[list[Customer], float]:
     """The bench administrator, `teams` teams, customers enough for `invitations`, and
-    `interactions` interactions opened over the last `span` seconds; refuses to run twice on
-    the same database. Returns the customers and the seconds the bulk inserts took."""
+    `interactions` interactions opened over the last `span` seconds, each with an external id;
+    refuses to run twice on the same database. Returns the customers and the seconds the bulk
+    inserts took."""
     if Interaction.objects.exists():
         raise RuntimeError("The database already holds interactions: benchmark from a fresh one.")
     admin = _bench_admin()
@@ -68,7 +72,7 @@ def seed_interactions(
     started = time.perf_counter()
     for first in range(0, interactions, BATCH):
         rows = []
-        for _ in range(min(BATCH, interactions - first)):
+        for number in range(first, min(first + BATCH, interactions)):
             roll = rng.random()
             status = (
                 InteractionStatus.CLOSED
@@ -89,7 +93,8 @@ def seed_interactions(
                     opened_at=opened,
                     resolved_at=opened + datetime.timedelta(hours=2) if roll < 0.88 else None,
                     handle_time_seconds=rng.randrange(60, 3600),
-                    source="bench",
+                    source=BENCH_SOURCE,
+                    external_id=f"bench-{number}",
                 )
             )
         with transaction.atomic():
@@ -132,6 +137,17 @@ def first_team_id(admin: Person) -> int | None:
 
 def newest_interaction_id() -> int | None:
     return Interaction.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def external_ids(limit: int, rng: random.Random) -> list[str]:
+    """Up to `limit` external ids of seeded interactions, in a random order."""
+    ids = list(
+        Interaction.objects.filter(source=BENCH_SOURCE)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+    )
+    rng.shuffle(ids)
+    return ids[:limit]
 
 
 def delete_interactions_after(baseline: int) -> int:

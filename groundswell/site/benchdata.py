@@ -1,4 +1,4 @@
-"""The side-by-side benchmark's data set (../shared/bench): the desk's interactions and
+"""The side-by-side benchmark's data set (bench/harness): the desk's interactions and
 customer voice's invitations and answers, put together for the `bench_seed`, `bench_fixture`
 and `bench_reset` commands. Never used by the product.
 """
@@ -22,6 +22,8 @@ from groundswell.api.services import create_api_key
 from groundswell.desk import benchdata as desk_bench
 from groundswell.voice import benchdata as voice_bench
 from groundswell.voice.dashboard.rollups import refresh_voice_rollups
+
+ROLLED_UP_WEEKS = 53
 
 
 @dataclass(frozen=True)
@@ -61,14 +63,18 @@ def seed(
     )
     voice_bench.seed_invitations(invitations, customers, tokens_file, now)
     voice_bench.seed_responses(responses, customers, rng)
-    refresh_voice_rollups(since=(now - datetime.timedelta(seconds=span)).date())
+    # The dashboard shows at most 52 weeks: older days are never read, so they are not rolled up
+    # (that halves the seed's rollup time at two years of history).
+    refresh_voice_rollups(since=(now - datetime.timedelta(weeks=ROLLED_UP_WEEKS)).date())
     desk_bench.analyze()
     baseline = desk_bench.newest_interaction_id()
     return BenchSeed(interactions, teams, invitations, seconds, baseline)
 
 
-def fixture() -> dict[str, Any]:
-    """What the load generator needs: an API key, a CSRF secret, a team, a staff session."""
+def fixture(*, external_ids_file: Path | None = None, external_ids: int = 50_000) -> dict[str, Any]:
+    """What the load generator needs: an API key, a CSRF secret, a team, a staff session, the
+    newest seeded ids, and (into `external_ids_file`, one a line) up to `external_ids`
+    external ids of seeded interactions in a random order, for a load that updates them."""
     admin = desk_bench.bench_admin()
     key = create_api_key(actor=admin, name="benchmark", scope=ApiKeyScope.READ_WRITE)
     user = admin.user
@@ -79,21 +85,26 @@ def fixture() -> dict[str, Any]:
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
+    if external_ids_file is not None:
+        chosen = desk_bench.external_ids(external_ids, random.Random(7))  # noqa: S311
+        external_ids_file.write_text("\n".join(chosen) + "\n")
     return {
         "api_key": key.secret,
         "csrf": secrets.token_hex(16),
         "team_id": desk_bench.first_team_id(admin),
         "baseline_interaction_id": desk_bench.newest_interaction_id(),
+        "baseline_response_id": voice_bench.newest_answer_id(),
         "session": session.session_key,
         "list_page_path": "/desk/",
         "dashboard_path": "/voice/dashboard/",
     }
 
 
-def reset(*, baseline: int) -> dict[str, Any]:
-    """Delete what the write loads added, so every round reads the same data."""
+def reset(*, baseline: int, baseline_response: int = 0) -> dict[str, Any]:
+    """Delete what the write loads added (interactions after `baseline`, answers after
+    `baseline_response`), so every round reads the same data."""
     started = time.perf_counter()
-    responses = voice_bench.delete_answers()
+    responses = voice_bench.delete_answers(after=baseline_response)
     interactions = desk_bench.delete_interactions_after(baseline)
     voice_bench.forget_opened()
     desk_bench.vacuum("desk_interaction")

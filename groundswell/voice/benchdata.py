@@ -1,4 +1,4 @@
-"""Customer voice's part of the side-by-side benchmark's data (../shared/bench).
+"""Customer voice's part of the side-by-side benchmark's data (bench/harness).
 
 M unanswered NPS invitations whose plain tokens go to a file for the load generator, and
 answered ones for the dashboard's history, on the desk's bench interactions
@@ -122,10 +122,16 @@ def seed_responses(count: int, customers: list[Customer], rng: random.Random) ->
             Response.objects.bulk_create(answers)
 
 
-def delete_answers() -> int:
-    """Delete every follow-up and answer a write load added; how many answers went."""
+def newest_answer_id() -> int:
+    """The newest answer's id (0 when there is none): answers after it came from a load."""
+    return Response.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def delete_answers(after: int = 0) -> int:
+    """Delete the answers a write load added (those after `after`) and every follow-up; how
+    many answers went. The seeded answers (up to `after`) are the dashboard's history."""
     FollowUp.objects.all().delete()
-    responses, _ = Response.objects.all().delete()
+    responses, _ = Response.objects.filter(pk__gt=after).delete()
     return responses
 
 

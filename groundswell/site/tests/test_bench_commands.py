@@ -1,4 +1,5 @@
-"""The benchmark contract of ../shared/bench/contestants/groundswell.py, on a small data set."""
+"""The commands bench/harness runs against Groundswell (bench_seed, bench_fixture, bench_reset),
+on a small data set."""
 
 import hashlib
 import json
@@ -6,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from groundswell.api.services import authenticate_api_key
 from groundswell.desk.models import Interaction
@@ -23,6 +25,7 @@ def run(*args):
 def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
     tokens_file = tmp_path / "tokens.txt"
 
+    external_ids_file = tmp_path / "external-ids.txt"
     seeded = run(
         "bench_seed",
         "--interactions",
@@ -34,7 +37,7 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
         "--tokens-file",
         str(tokens_file),
     )
-    fixture = run("bench_fixture")
+    fixture = run("bench_fixture", "--external-ids-file", str(external_ids_file))
 
     assert seeded["interactions"] == Interaction.objects.count() == 300
     assert seeded["teams"] == 12
@@ -50,6 +53,12 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
     assert authenticate_api_key(fixture["api_key"]) is not None
     assert fixture["baseline_interaction_id"] == seeded["baseline_interaction_id"]
     assert len(fixture["csrf"]) == 32
+    external_ids = external_ids_file.read_text().split()
+    assert len(external_ids) == len(set(external_ids)) == 300
+    assert set(external_ids) == set(
+        Interaction.objects.filter(source="bench").values_list("external_id", flat=True)
+    ), "every seeded interaction can be updated by (source, external id)"
+    assert fixture["baseline_response_id"] == Response.objects.order_by("-pk").first().pk
 
     Interaction.objects.create(
         team_id=fixture["team_id"],
@@ -57,11 +66,32 @@ def test_seed_fixture_and_reset_follow_the_contract(tmp_path):
         subject="added by a load",
         opened_at=Interaction.objects.first().opened_at,
     )
+    invitation = Invitation.objects.filter(response__isnull=True).earliest("pk")
+    added = Response.objects.create(
+        invitation=invitation,
+        kind="nps",
+        score=9,
+        team_id=fixture["team_id"],
+        channel="email",
+        submitted_at=timezone.now(),
+    )
+    reset = run(
+        "bench_reset",
+        "--baseline",
+        str(fixture["baseline_interaction_id"]),
+        "--baseline-response",
+        str(fixture["baseline_response_id"]),
+    )
+
+    assert reset["deleted_rows"] == 2, "the added interaction and the added answer"
+    assert not Response.objects.filter(pk=added.pk).exists()
+    assert Response.objects.count() == 100, "the seeded answers are the dashboard's history"
+    assert Interaction.objects.count() == 300
+
     reset = run("bench_reset", "--baseline", str(fixture["baseline_interaction_id"]))
 
-    assert reset["deleted_rows"] == 101, "the added interaction and every answer"
+    assert reset["deleted_rows"] == 100, "without --baseline-response, every answer goes"
     assert not Response.objects.exists()
-    assert Interaction.objects.count() == 300
 
 
 def test_seed_refuses_a_database_that_already_has_interactions(tmp_path):

@@ -226,10 +226,10 @@ class VoiceMetrics:
     The whole selection and its breakdowns by team, channel and week come together: one query
     per weekly rollup table sums every grouping, and the days not rolled up yet are read once,
     live, and added to each. Both kinds of rows are shared through the cache by requests that
-    select the same rows (see `cached`), unless `now` is given. The rollup state, the rollups
-    and the live days are all read from `reporting_db()` (the replica, if any), so they come
-    from one copy of the data: a replica a moment behind gives figures a moment older, never a
-    rollup state that its rollup rows have not caught up with.
+    select the same rows (see `cached`), unless `now` is given or METRICS_CACHE is off. The
+    rollup state, the rollups and the live days are all read from `reporting_db()` (the
+    replica, if any), so they come from one copy of the data: a replica a moment behind gives
+    figures a moment older, never a rollup state that its rollup rows have not caught up with.
     """
 
     def __init__(
@@ -241,7 +241,7 @@ class VoiceMetrics:
     ) -> None:
         self.viewer = viewer
         self.filters = filters
-        self.use_cache = now is None
+        self.use_cache = now is None and settings.GROUNDSWELL_METRICS_CACHE
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
         self.start = rollups.monday(self.today) - datetime.timedelta(weeks=filters.weeks - 1)

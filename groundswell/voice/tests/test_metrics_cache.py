@@ -42,6 +42,26 @@ def test_todays_answers_are_shared_for_a_few_seconds(admin: Person, team_alpha: 
     assert _answers(admin) == 3
 
 
+def test_with_the_cache_off_every_reading_is_fresh(
+    admin: Person, team_alpha: Team, client: Client, settings: Any
+) -> None:
+    """METRICS_CACHE=false: what the benchmark's cold dashboard measures."""
+    settings.GROUNDSWELL_METRICS_CACHE = False
+    now = timezone.now() - datetime.timedelta(seconds=1)
+    data.answers(team_alpha, "csat", [4], at=now)
+    assert _answers(admin) == 1
+    data.answers(team_alpha, "csat", [1], at=now)
+    assert _answers(admin) == 2  # not the reading of a moment ago
+    client.force_login(admin.user)
+    url = reverse("voice_dashboard:dashboard")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    assert any("voice_response" in query["sql"] for query in again.captured_queries), (
+        "the second page view reads today's answers again"
+    )
+
+
 def test_a_refresh_is_seen_at_once(admin: Person, team_alpha: Team) -> None:
     now = timezone.now() - datetime.timedelta(seconds=1)
     data.answers(team_alpha, "csat", [5], at=now - 2 * DAY)

@@ -8,10 +8,17 @@ from groundswell.site import benchdata
 
 
 class Command(BaseCommand):
-    help = "Delete interactions after --baseline and every survey answer (between bench rounds)."
+    help = (
+        "Delete interactions after --baseline and survey answers after --baseline-response "
+        "(every answer by default), between bench rounds."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--baseline", type=int, required=True)
+        parser.add_argument("--baseline-response", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json.dumps(benchdata.reset(baseline=options["baseline"])))
+        result = benchdata.reset(
+            baseline=options["baseline"], baseline_response=options["baseline_response"]
+        )
+        self.stdout.write(json.dumps(result))

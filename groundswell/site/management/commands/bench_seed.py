@@ -8,7 +8,7 @@ from groundswell.site import benchdata
 
 
 class Command(BaseCommand):
-    help = "Seed the side-by-side benchmark data set (see ../shared/bench); prints one JSON line."
+    help = "Seed the side-by-side benchmark data set (see bench/harness); prints one JSON line."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--interactions", type=int, default=1_000_000)

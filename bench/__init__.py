@@ -1,0 +1,1 @@
+"""Groundswell's benchmarks: `make bench` runs `python -m bench.run` (see docs/performance.md)."""
