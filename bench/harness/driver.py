@@ -13,6 +13,7 @@ import dataclasses
 import os
 import platform
 import shutil
+import signal
 import sqlite3
 import statistics
 import sys
@@ -372,6 +373,17 @@ def run_database(run: Run, db: str, peer_venv: PeerVenv | None) -> None:
         run.problem(db, "all", "database", str(error))
 
 
+def stop_on_sigterm() -> list[bool]:
+    """Make SIGTERM (a time limit's) interrupt like Ctrl-C, so every `with` block stops what it
+    started (gunicorn, PostgreSQL) on the way out. Returns a list to note the interruption in."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    return []
+
+
 def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -397,8 +409,14 @@ def main(size_name: str, only: set[str] | None = None, results: Path | None = No
         flush=True,
     )
     before = machine()
-    for db in size.databases:
-        run_database(run, db, peer_venv)
+    interrupted = stop_on_sigterm()
+    try:
+        for db in size.databases:
+            run_database(run, db, peer_venv)
+    except KeyboardInterrupt:
+        # Ctrl-C or a time limit's SIGTERM: the servers were stopped on the way out.
+        interrupted.append(True)
+        print("\nInterrupted: what was measured so far follows.", flush=True)
     rows = [row for db in size.databases for row in fig.summarise(run.figures, db)]
     document = {
         "mode": size.name,
@@ -418,6 +436,7 @@ def main(size_name: str, only: set[str] | None = None, results: Path | None = No
         "rows": [row.as_dict() for row in rows],
         "figures": [dataclasses.asdict(figure) for figure in run.figures],
         "problems": run.problems,
+        "interrupted": bool(interrupted),
     }
     print(report.table(rows, run.problems), flush=True)
     if run.wrk_problem:

@@ -50,8 +50,11 @@ def run(
         raise StepFailed(f"cannot start {command[0]}: {error}") from error
     if done.returncode != 0:
         shown = " ".join(str(part) for part in command[1:4])
+        how = f"exited with {done.returncode}"
+        if done.returncode < 0:
+            how = f"was stopped by {signal.Signals(-done.returncode).name} from outside"
         raise StepFailed(
-            f"{Path(str(command[0])).name} {shown} ... exited with {done.returncode}:\n"
+            f"{Path(str(command[0])).name} {shown} ... {how}:\n"
             + tail(done.stdout + "\n" + done.stderr)
         )
     return done.stdout

@@ -1,11 +1,15 @@
-"""The raw CSV baseline on a real SQLite file, the CSV files themselves, and the work dir."""
+"""The raw CSV baseline on a real SQLite file, the CSV files themselves, the work dir, and
+stopping on a time limit."""
 
+import os
+import signal
 import sqlite3
+import time
 
 import pytest
 
 from bench.harness.contestants import CSV_HEADER, ROOT, csv_bodies
-from bench.harness.driver import work_dir
+from bench.harness.driver import stop_on_sigterm, work_dir
 from bench.harness.rawdb import sqlite_executemany
 
 
@@ -53,3 +57,18 @@ def test_the_work_dir_is_never_inside_the_checkout(monkeypatch, tmp_path):
     monkeypatch.setenv("GSBENCH_WORK", str(tmp_path / "bench-work"))
     assert work_dir() == tmp_path / "bench-work"
     assert (tmp_path / "bench-work").is_dir()
+
+
+def sigterm_to_myself():
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)  # the handler runs long before this ends
+
+
+def test_a_time_limits_sigterm_interrupts_like_ctrl_c():
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        stop_on_sigterm()
+        with pytest.raises(KeyboardInterrupt):
+            sigterm_to_myself()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
