@@ -35,7 +35,9 @@ NAVIGATION_BY_ROLE = {
     "team_lead": EVERYONE | LEADERS,
     "manager": EVERYONE | LEADERS | {"Insights", "Import people"},
     "executive": EVERYONE | LEADERS | {"Insights"},
-    "admin": EVERYONE | LEADERS | {"Insights", "Import people", "API keys", "Admin site"},
+    "admin": EVERYONE
+    | LEADERS
+    | {"Insights", "Import people", "API keys", "Operations", "Admin site"},
 }
 
 
