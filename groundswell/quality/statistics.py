@@ -653,7 +653,7 @@ def fisher_interval(
     return Interval(math.tanh(centre - margin), math.tanh(centre + margin), level)
 
 
-def _verdict(
+def verdict_for(
     coefficient: float, interval: Interval | None, n: int, minimum_n: int, meaningful: float
 ) -> Verdict:
     if n < minimum_n or interval is None:
@@ -667,10 +667,17 @@ def _verdict(
     return Verdict.UNCLEAR
 
 
-def _sentence(label: str, verdict: Verdict, evidence: str, n: int, minimum_n: int) -> str:
+def _sentence(
+    label: str, kind: MeasureKind, verdict: Verdict, evidence: str, n: int, minimum_n: int
+) -> str:
+    if kind == "handle_time" and verdict in (Verdict.PREDICTS, Verdict.PREDICTS_LOWER):
+        more = "more" if verdict == Verdict.PREDICTS else "less"
+        return f"Longer contacts go with {more} satisfied customers ({evidence})."
     return {
         Verdict.PREDICTS: f"{label} predicts satisfaction ({evidence}).",
-        Verdict.PREDICTS_LOWER: f"{label} goes with lower satisfaction ({evidence}).",
+        Verdict.PREDICTS_LOWER: (
+            f"A higher score on {label} goes with less satisfied customers ({evidence})."
+        ),
         Verdict.DOES_NOT_PREDICT: f"{label} does not predict satisfaction ({evidence}).",
         Verdict.UNCLEAR: (
             f"{label}: not clear yet whether it predicts satisfaction; the interval is too "
@@ -721,7 +728,7 @@ def _associate(
             p_value=p,
             n=n,
             verdict=verdict,
-            sentence=_sentence(label, verdict, evidence, n, minimum_n),
+            sentence=_sentence(label, kind, verdict, evidence, n, minimum_n),
         )
 
     if n < 3:
@@ -736,7 +743,7 @@ def _associate(
     else:
         coefficient, p = (float(v) for v in scipy_stats.spearmanr(x, y))
         interval = fisher_interval(coefficient, n, level=level)
-    verdict = _verdict(coefficient, interval, n, minimum_n, meaningful)
+    verdict = verdict_for(coefficient, interval, n, minimum_n, meaningful)
     return result(coefficient, interval, p, verdict)
 
 
@@ -908,11 +915,7 @@ def handle_time_trap(
     if long_share is None:
         sentence = f"No contact took longer than {duration(target)}; there is nothing to judge."
         return HandleTimeTrap(target, source, None, other_share, False, sentence)
-    others = (
-        f"against {_share_text(other_share)} of the shorter ones"
-        if other_share is not None
-        else "and there are no shorter contacts to compare with"
-    )
+    target_words = duration(target) + (" (the 75th percentile)" if source != "given" else "")
     if long_share.n < minimum_n:
         return HandleTimeTrap(
             target,
@@ -920,22 +923,27 @@ def handle_time_trap(
             long_share,
             other_share,
             False,
-            f"Too few contacts took longer than {duration(target)} to judge a handle-time "
-            f"target (n={long_share.n}; at least {minimum_n} needed).",
+            f"Too few contacts took longer than {target_words} to judge a handle-time target "
+            f"(n={long_share.n}; at least {minimum_n} needed).",
         )
+    others = (
+        f"against {_share_text(other_share)} of the shorter ones"
+        if other_share is not None
+        else "and no contact was shorter to compare with"
+    )
     reach = long_share.interval.high if long_share.interval else long_share.value
     punishes = other_share is None or reach >= other_share.value
     rated_highly = int((long & high).sum())
     if punishes:
         sentence = (
-            f"A handle-time target of {duration(target)} would punish good service: customers "
-            f"rated {rated_highly} of the longer contacts {rated}, "
-            f"{_share_text(long_share)}, {others}. Agents pushed to finish sooner would be "
-            "marked down on the very contacts customers valued."
+            f"A handle-time target of {target_words} would punish good service: customers "
+            f"rated {_share_text(long_share)} of the contacts longer than that {rated}, "
+            f"{others}. Agents pushed to finish sooner would be marked down on "
+            f"{rated_highly} contacts that customers valued."
         )
     else:
         sentence = (
-            f"Contacts longer than {duration(target)} were rated {rated} less often: "
+            f"Contacts longer than {target_words} were rated {rated} less often: "
             f"{_share_text(long_share)}, {others}. A target there matches what customers say, "
             f"though {rated_highly} long contacts still pleased the customer."
         )
@@ -954,37 +962,39 @@ def audit_summary(audit: MetricAudit) -> tuple[str, ...]:
     """The audit's findings as a few plain sentences for a manager, most useful first."""
     if audit.interactions == 0:
         return ("No reviewed contact has a customer answer yet, so nothing can be audited.",)
-    by_verdict: dict[Verdict, list[Association]] = {verdict: [] for verdict in Verdict}
+    criteria: dict[Verdict, list[Association]] = {verdict: [] for verdict in Verdict}
     for item in audit.measures:
-        by_verdict[item.verdict].append(item)
+        if item.kind == "criterion":
+            criteria[item.verdict].append(item)
     lines = [
         f"This audit compares the reviews of {audit.interactions} contacts with what their "
         "customers said."
     ]
-    if found := by_verdict[Verdict.DOES_NOT_PREDICT]:
+    if found := criteria[Verdict.DOES_NOT_PREDICT]:
+        them = "it" if len(found) == 1 else "them"
         lines.append(
-            f"Scoring {_names(found)} rewards nothing customers notice: "
+            f"Scoring {_names(found)} rewards nothing customers notice. "
             + " ".join(item.sentence for item in found)
-            + " Reword, retrain or drop them."
+            + f" Reword {them}, coach on {them} differently or drop {them}."
         )
-    if found := by_verdict[Verdict.PREDICTS_LOWER]:
+    if found := criteria[Verdict.PREDICTS_LOWER]:
         lines.append(
-            f"Higher {_names(found)} goes with less satisfied customers: "
-            + " ".join(item.sentence for item in found)
+            " ".join(item.sentence for item in found)
+            + " Check what reviewers reward there: it may penalise what customers want."
         )
-    if found := by_verdict[Verdict.PREDICTS]:
+    if found := criteria[Verdict.PREDICTS]:
+        verb = "predicts" if len(found) == 1 else "predict"
+        lines.append(f"{_names(found)} {verb} satisfaction: behaviours worth rewarding.")
+    if found := criteria[Verdict.NO_VARIATION]:
         lines.append(
-            f"{_names(found)} {'predicts' if len(found) == 1 else 'predict'} satisfaction: "
-            "these are the behaviours worth rewarding."
+            f"Every review gave the same score on {_names(found)}, so the audit cannot tell "
+            "whether customers value it."
         )
-    if found := by_verdict[Verdict.NO_VARIATION]:
-        lines.append(
-            f"{_names(found)} never varied, so it says nothing about what customers value."
-        )
-    if found := by_verdict[Verdict.UNCLEAR]:
+    if found := criteria[Verdict.UNCLEAR]:
         lines.append(f"Not clear yet, more reviews needed: {_names(found)}.")
-    if found := by_verdict[Verdict.TOO_FEW]:
+    if found := criteria[Verdict.TOO_FEW]:
         lines.append(f"Too few reviews to judge (n<{audit.minimum_n}): {_names(found)}.")
+    lines.extend(item.sentence for item in audit.measures if item.kind != "criterion")
     if audit.handle_time is not None:
         lines.append(audit.handle_time.sentence)
     return tuple(lines)
@@ -1030,13 +1040,16 @@ class AuditChart:
 
 def audit_chart(audit: MetricAudit) -> AuditChart:
     """The data of the audit's chart: one bar per measure, axis from -limit to +limit, where the
-    limit is the largest interval end rounded up to a tenth (at least 0.3, at most 1)."""
+    limit is the largest interval end rounded up to a tick (ticks every 0.1 up to 0.5, every 0.2
+    beyond; the limit at least 0.3, at most 1)."""
     shown = [item for item in audit.measures if item.coefficient is not None]
     ends = [abs(item.coefficient) for item in shown if item.coefficient is not None]
     ends += [
         abs(v) for item in shown if item.interval for v in (item.interval.low, item.interval.high)
     ]
     limit = min(1.0, max(0.3, math.ceil(max(ends, default=0.0) * 10 - 1e-9) / 10))
+    step = 0.1 if limit <= 0.5 else 0.2
+    limit = min(1.0, math.ceil(limit / step - 1e-9) * step)
 
     def x(value: float) -> float:
         return float(round_half_away(50 + 50 * max(-limit, min(limit, value)) / limit, 2))
@@ -1063,7 +1076,6 @@ def audit_chart(audit: MetricAudit) -> AuditChart:
                 value_x=x(item.coefficient),
             )
         )
-    step = 0.1 if limit <= 0.5 else 0.25 if limit <= 0.8 else 0.5
     count = round(limit / step)
     ticks = tuple(
         ChartTick(value=i * step, x=x(i * step), label=_figure(i * step).rstrip("0").rstrip("."))
