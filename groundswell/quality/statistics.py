@@ -363,6 +363,9 @@ def calibration_results(
         raise NoPairableValuesError("A calibration needs at least one criterion to compare.")
     if resamples < 1:
         raise QualityStatisticsError(f"resamples must be at least 1, not {resamples}.")
+    for name, keys in (("reviewer", reviewers), ("interaction", interactions)):
+        if len(set(keys)) != len(keys):
+            raise MismatchedScoresError(f"Each {name} may appear only once in a calibration.")
     prepared = []
     scored_by = np.zeros(len(reviewers), dtype=bool)
     for item in criteria:
@@ -383,7 +386,8 @@ def calibration_results(
         )
 
     units = len(interactions)
-    weights = _generator(seed).multinomial(units, np.full(units, 1 / units), size=resamples)
+    draws = _generator(seed).multinomial(units, np.full(units, 1 / units), size=resamples)
+    weights = draws.astype(np.float64)  # for the matrix products (BLAS works on floats)
     agreements = []
     boot_alphas = np.full((len(prepared), resamples), np.nan)
     boot_weights = np.zeros((len(prepared), resamples))
@@ -397,7 +401,7 @@ def calibration_results(
                 scale=criterion.item.scale,
                 agreement=agreement,
                 needs_rewording=agreement.alpha is not None and agreement.alpha < reword_below,
-                note=_missing_alpha_note(criterion, agreement),
+                note=_missing_alpha_note(agreement),
             )
         )
     agreed = _agreed_scores(prepared, interactions)
@@ -411,7 +415,7 @@ def calibration_results(
 
 
 def _criterion_agreement(
-    criterion: _Criterion, weights: npt.NDArray[np.int64], level: float
+    criterion: _Criterion, weights: FloatArray, level: float
 ) -> tuple[Agreement, FloatArray, FloatArray]:
     scale = criterion.item.scale
     units = int(criterion.pairable.sum())
@@ -438,12 +442,12 @@ def _criterion_agreement(
     boot = _alphas(coincidences, scale.level)
     interval, undefined = _percentile_interval(boot, level)
     pairable_per_unit = np.where(criterion.pairable, criterion.counts.sum(axis=1), 0)
-    boot_pairable = (weights @ pairable_per_unit).astype(np.float64)
+    boot_pairable = weights @ pairable_per_unit.astype(np.float64)
     agreement = Agreement(alpha, interval, units, pairable_values, resamples, undefined, method)
     return agreement, boot, boot_pairable
 
 
-def _missing_alpha_note(criterion: _Criterion, agreement: Agreement) -> str:
+def _missing_alpha_note(agreement: Agreement) -> str:
     if agreement.alpha is not None:
         return ""
     if agreement.units == 0:
@@ -467,32 +471,37 @@ def _overall(
     )
     defined = [item.agreement for item in agreements if item.agreement.alpha is not None]
     units = max((item.agreement.units for item in agreements), default=0)
-    pairable = sum(item.agreement.pairable_values for item in agreements)
     if not defined:
+        pairable = sum(item.agreement.pairable_values for item in agreements)
         return Agreement(None, None, units, pairable, resamples, resamples, method)
     total = sum(item.pairable_values for item in defined)
-    alpha = sum(item.alpha * item.pairable_values for item in defined if item.alpha) / total
+    alpha = sum((item.alpha or 0.0) * item.pairable_values for item in defined) / total
     usable = ~np.isnan(boot_alphas)
     weight = np.where(usable, boot_weights, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         sums = (np.where(usable, boot_alphas, 0.0) * weight).sum(axis=0)
         overall = sums / weight.sum(axis=0)
     interval, undefined = _percentile_interval(np.asarray(overall, dtype=np.float64), level)
-    return Agreement(alpha, interval, units, pairable, resamples, undefined, method)
+    return Agreement(alpha, interval, units, total, resamples, undefined, method)
 
 
-def _agreed_value(scores: FloatArray, scale: Scale) -> tuple[float | None, bool]:
-    if scores.size == 0:
-        return None, False
-    if scale.level == "nominal":
-        domain = np.array(scale.values)
-        counts = (scores[:, np.newaxis] == domain[np.newaxis, :]).sum(axis=0)
-        best = np.flatnonzero(counts == counts.max())
-        return float(domain[best[0]]), best.size > 1  # ties: the first (lower) value
-    ordered = np.sort(scores)
-    middle = (ordered.size - 1) // 2  # the lower median
-    tied = ordered.size % 2 == 0 and ordered[middle] != ordered[middle + 1]
-    return float(ordered[middle]), bool(tied)
+def _agreed_values(criterion: _Criterion) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Per interaction: the agreed score (NaN where nobody scored) and whether a tie decided."""
+    domain = np.array(criterion.item.scale.values)
+    given = criterion.counts.sum(axis=1)
+    if criterion.item.scale.level == "nominal":
+        top = criterion.counts.max(axis=1, keepdims=True)
+        at_top = criterion.counts == top
+        # argmax takes the first of the most frequent values: ties go to the lower one.
+        values = domain[np.argmax(at_top, axis=1)]
+        tied = at_top.sum(axis=1) > 1
+    else:
+        ordered = np.sort(criterion.matrix, axis=0)  # NaN sorts last
+        middle = np.maximum(given - 1, 0) // 2  # the lower median
+        values = ordered[middle, np.arange(ordered.shape[1])]
+        above = ordered[np.minimum(middle + 1, ordered.shape[0] - 1), np.arange(ordered.shape[1])]
+        tied = (given % 2 == 0) & (given > 0) & (values != above)
+    return np.where(given > 0, values, np.nan), tied & (given > 0)
 
 
 def _agreed_scores(
@@ -500,15 +509,20 @@ def _agreed_scores(
 ) -> dict[Key, list[AgreedScore]]:
     agreed: dict[Key, list[AgreedScore]] = {}
     for criterion in prepared:
-        rows = []
-        for column, interaction in enumerate(interactions):
-            scores = criterion.matrix[:, column]
-            scores = scores[~np.isnan(scores)]
-            value, tied = _agreed_value(scores, criterion.item.scale)
-            rows.append(
-                AgreedScore(interaction, criterion.item.criterion, value, int(scores.size), tied)
+        values, tied = _agreed_values(criterion)
+        given = criterion.counts.sum(axis=1)
+        agreed[criterion.item.criterion] = [
+            AgreedScore(
+                interaction=interaction,
+                criterion=criterion.item.criterion,
+                value=None if np.isnan(value) else float(value),
+                n=int(n),
+                is_tied=bool(is_tied),
             )
-        agreed[criterion.item.criterion] = rows
+            for interaction, value, n, is_tied in zip(
+                interactions, values.tolist(), given.tolist(), tied.tolist(), strict=True
+            )
+        ]
     return agreed
 
 
@@ -580,7 +594,7 @@ class AuditRow:
     score (None: not scored or N/A), the overall QA score and the handle time in seconds."""
 
     satisfaction: float | None
-    scores: Mapping[Key, Score]
+    scores: Mapping[str, Score]
     qa_score: float | None = None
     handle_time: float | None = None
 
@@ -766,15 +780,15 @@ def _numbers(rows: Sequence[AuditRow], name: str, read: Callable[[AuditRow], Sco
     return column
 
 
-def _score_of(criterion: Key) -> Callable[[AuditRow], Score]:
+def _score_of(criterion: str) -> Callable[[AuditRow], Score]:
     return lambda row: row.scores.get(criterion)
 
 
 def metric_audit(
     rows: Sequence[AuditRow],
     *,
-    scales: Mapping[Key, Scale],
-    labels: Mapping[Key, str] | None = None,
+    scales: Mapping[str, Scale],
+    labels: Mapping[str, str] | None = None,
     minimum_n: int = MINIMUM_N,
     satisfied_from: float = SATISFIED_FROM,
     handle_time_target: float | None = None,
@@ -784,8 +798,8 @@ def metric_audit(
     """Each criterion's, the QA score's and handle time's association with satisfaction, and
     where a handle-time target would punish good service.
 
-    `scales` names each criterion's scale (its keys are the criteria audited, in order);
-    `labels` gives their display names. Raises `InvalidAuditDataError` for a score outside its
+    `scales` names each criterion's scale, keyed by text (a name, or an id as text); its keys
+    are the criteria audited, in order; `labels` gives their display names. Raises `InvalidAuditDataError` for a score outside its
     scale, a criterion without a scale, a satisfaction, QA score or handle time that is not a
     finite number (or a negative handle time), or a target that is not a positive number.
     """

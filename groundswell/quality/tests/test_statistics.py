@@ -365,6 +365,11 @@ def test_a_matrix_of_the_wrong_shape_is_named() -> None:
         )
 
 
+def test_a_reviewer_listed_twice_is_named() -> None:
+    with pytest.raises(qs.MismatchedScoresError, match="Each reviewer may appear only once"):
+        one("clear", ONE_TO_FIVE, [[1, 2], [1, 2]], ["ann", "ann"])
+
+
 def test_every_error_is_a_value_error() -> None:
     for error in (
         qs.TooFewReviewersError,
