@@ -67,7 +67,7 @@ Metric audit (issue 14, item 7)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -761,27 +761,22 @@ def _associate(
     return result(coefficient, interval, p, verdict)
 
 
-def _numbers(rows: Sequence[AuditRow], name: str, read: Callable[[AuditRow], Score]) -> FloatArray:
-    """One column of the audit as floats, NaN where empty; an error names a bad row."""
-    column = np.full(len(rows), np.nan)
-    for index, row in enumerate(rows):
-        value = read(row)
-        if value is None:
-            continue
+def _numbers(values: Sequence[Score], name: str) -> FloatArray:
+    """One column of the audit as floats, NaN where empty; an error names the first bad row."""
+    try:
+        column = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+    except (TypeError, ValueError):
+        column = None
+    if column is not None and not np.isinf(column).any():
+        return column
+    for index, value in enumerate(values):  # the slow way, only to name the row
         try:
-            number = float(value)
+            number = math.nan if value is None else float(value)
         except (TypeError, ValueError):
-            number = math.nan
-        if math.isnan(number) and isinstance(value, float):
-            continue  # NaN is a blank as well
-        if not math.isfinite(number):
+            number = math.inf
+        if math.isinf(number):
             raise InvalidAuditDataError(f"Row {index + 1}: the {name} {value!r} is not a number.")
-        column[index] = number
-    return column
-
-
-def _score_of(criterion: str) -> Callable[[AuditRow], Score]:
-    return lambda row: row.scores.get(criterion)
+    raise InvalidAuditDataError(f"The {name} column has a value that is not a number.")
 
 
 def metric_audit(
@@ -799,15 +794,16 @@ def metric_audit(
     where a handle-time target would punish good service.
 
     `scales` names each criterion's scale, keyed by text (a name, or an id as text); its keys
-    are the criteria audited, in order; `labels` gives their display names. Raises `InvalidAuditDataError` for a score outside its
-    scale, a criterion without a scale, a satisfaction, QA score or handle time that is not a
-    finite number (or a negative handle time), or a target that is not a positive number.
+    are the criteria audited, in order; `labels` gives their display names. Raises
+    `InvalidAuditDataError` for a score outside its scale, a criterion without a scale, a
+    satisfaction, QA score or handle time that is not a finite number (or a negative handle
+    time), or a target that is not a positive number.
     """
     labels = labels or {}
-    satisfaction = _numbers(rows, "satisfaction", lambda row: row.satisfaction)
+    satisfaction = _numbers([row.satisfaction for row in rows], "satisfaction")
     measures = []
     for criterion, scale in scales.items():
-        scores = _numbers(rows, f"criterion {criterion!r}", _score_of(criterion))
+        scores = _numbers([row.scores.get(criterion) for row in rows], f"criterion {criterion!r}")
         outside = ~np.isnan(scores) & ~np.isin(scores, np.array(scale.values))
         if outside.any():
             index = int(np.flatnonzero(outside)[0])
@@ -832,8 +828,8 @@ def metric_audit(
     if unknown:
         names = ", ".join(sorted(repr(key) for key in unknown))
         raise InvalidAuditDataError(f"No scale given for the criteria {names}.")
-    qa = _numbers(rows, "QA score", lambda row: row.qa_score)
-    handle = _numbers(rows, "handle time", lambda row: row.handle_time)
+    qa = _numbers([row.qa_score for row in rows], "QA score")
+    handle = _numbers([row.handle_time for row in rows], "handle time")
     if (handle < 0).any():
         index = int(np.flatnonzero(handle < 0)[0])
         raise InvalidAuditDataError(f"Row {index + 1}: the handle time cannot be negative.")
