@@ -14,6 +14,10 @@ quality_calibration_cold    the first calibration in the process (numpy, scipy a
 quality_calibration_p50     the median of `--runs` such calibrations, each on fresh scores.
 quality_audit_<rows>_p50    the metric audit of `--audit-rows` reviews (12 criteria, the QA
                             score, handle time and the handle-time trap), median of 5 runs.
+
+With --compare-loop, also the way the bootstrap is not done: 1,000 calls of
+`krippendorff.alpha` on resampled interactions for one 1-to-5 criterion
+(quality_bootstrap_loop_one_criterion), beside the whole vectorised calibration above.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+import krippendorff
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,6 +81,21 @@ def calibrate(criteria: list[CriterionScores]) -> float:
     return elapsed
 
 
+def bootstrap_loop(criterion: CriterionScores, resamples: int = 1000) -> float:
+    """One criterion's bootstrap the slow way: krippendorff.alpha once per resample."""
+    matrix = np.asarray(criterion.scores, dtype=float)
+    domain = np.array(criterion.scale.values)
+    counts = (matrix.T[:, :, None] == domain[None, None, :]).sum(axis=1)
+    rng = np.random.default_rng(0)
+    started = time.perf_counter()
+    for _ in range(resamples):
+        units = rng.integers(0, INTERACTIONS, INTERACTIONS)
+        krippendorff.alpha(
+            value_counts=counts[units], value_domain=domain, level_of_measurement="ordinal"
+        )
+    return (time.perf_counter() - started) * 1000
+
+
 def audit_rows(rng: np.random.Generator, count: int) -> list[AuditRow]:
     rows = []
     handle = rng.gamma(4, 120, count)
@@ -104,12 +124,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="calibrations to time")
     parser.add_argument("--audit-rows", type=int, default=2000, help="reviews in the audit")
+    parser.add_argument("--compare-loop", action="store_true", help="time the naive bootstrap")
     options = parser.parse_args()
     rng = np.random.default_rng(2026)
     cold = calibrate(calibration_data(rng))
     report("quality_calibration_cold", cold)
     warm = statistics.median(calibrate(calibration_data(rng)) for _ in range(options.runs))
     report("quality_calibration_p50", warm)
+    if options.compare_loop:
+        report("quality_bootstrap_loop_one_criterion", bootstrap_loop(calibration_data(rng)[1]))
     scales = {f"c{index}": ONE_TO_FIVE if index % 2 else YES_NO for index in range(CRITERIA)}
     rows = audit_rows(rng, options.audit_rows)
     times = []
