@@ -363,7 +363,12 @@ def calibration_results(
         raise NoPairableValuesError("A calibration needs at least one criterion to compare.")
     if resamples < 1:
         raise QualityStatisticsError(f"resamples must be at least 1, not {resamples}.")
-    for name, keys in (("reviewer", reviewers), ("interaction", interactions)):
+    named: tuple[tuple[str, Sequence[Key]], ...] = (
+        ("reviewer", reviewers),
+        ("interaction", interactions),
+        ("criterion", [item.criterion for item in criteria]),
+    )
+    for name, keys in named:
         if len(set(keys)) != len(keys):
             raise MismatchedScoresError(f"Each {name} may appear only once in a calibration.")
     prepared = []

@@ -118,6 +118,19 @@ def test_systematic_disagreement_is_below_zero() -> None:
     assert results.criteria[0].needs_rewording
 
 
+def test_a_numpy_matrix_is_read_like_nested_lists() -> None:
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in KRIPPENDORFF_2011])
+    from_numpy = one("c", ONE_TO_FIVE, matrix, OBSERVERS)
+    from_lists = one("c", ONE_TO_FIVE, KRIPPENDORFF_2011, OBSERVERS)
+    assert from_numpy.criteria == from_lists.criteria
+    assert from_numpy.agreed == from_lists.agreed
+
+
+def test_scale_labels() -> None:
+    assert [YES_NO.label(v) for v in YES_NO.values] == ["no", "yes"]
+    assert ONE_TO_FIVE.label(4.0) == "4"
+
+
 def test_booleans_and_nan_are_read_as_yes_no_and_blank() -> None:
     as_bools = one("c", YES_NO, [[True, False, True, True], [True, False, False, math.nan]])
     as_numbers = one("c", YES_NO, [[1, 0, 1, 1], [1, 0, 0, NA]])
@@ -368,6 +381,15 @@ def test_a_matrix_of_the_wrong_shape_is_named() -> None:
 def test_a_reviewer_listed_twice_is_named() -> None:
     with pytest.raises(qs.MismatchedScoresError, match="Each reviewer may appear only once"):
         one("clear", ONE_TO_FIVE, [[1, 2], [1, 2]], ["ann", "ann"])
+
+
+def test_a_criterion_listed_twice_is_named() -> None:
+    with pytest.raises(qs.MismatchedScoresError, match="Each criterion may appear only once"):
+        calibration_results(
+            [CriterionScores("clear", YES_NO, [[1], [1]])] * 2,
+            reviewers=["ann", "ben"],
+            interactions=["i1"],
+        )
 
 
 def test_every_error_is_a_value_error() -> None:
