@@ -757,8 +757,11 @@ def _associate(
         return result(None, None, None, verdict)
     if binary:
         coefficient, p = (float(v) for v in scipy_stats.pointbiserialr(x, y))
-        low, high = scipy_stats.pearsonr(x, y).confidence_interval(confidence_level=level)
-        interval: Interval | None = Interval(float(low), float(high), level) if n >= 4 else None
+        interval: Interval | None = None
+        if n >= 4:  # the Fisher interval needs n - 3 > 0
+            pearson = scipy_stats.pearsonr(x, y)
+            low, high = pearson.confidence_interval(confidence_level=level)
+            interval = Interval(float(low), float(high), level)
     else:
         coefficient, p = (float(v) for v in scipy_stats.spearmanr(x, y))
         interval = fisher_interval(coefficient, n, level=level)

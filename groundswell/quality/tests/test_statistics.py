@@ -453,6 +453,15 @@ def test_point_biserial_for_yes_no_criteria_worked_by_hand() -> None:
     assert 0 < owns.p_value < 1
 
 
+def test_three_pairs_give_a_coefficient_without_an_interval() -> None:
+    rows = [AuditRow(satisfaction=s, scores={"owns": o}) for s, o in [(5, 1), (2, 0), (4, 1)]]
+    owns = metric_audit(rows, scales={"owns": YES_NO}).measures[0]
+    assert owns.coefficient is not None
+    assert owns.interval is None
+    assert owns.verdict == Verdict.TOO_FEW
+    assert owns.n == 3
+
+
 def test_fisher_interval_needs_four_pairs() -> None:
     assert qs.fisher_interval(0.5, 3) is None
     interval = qs.fisher_interval(0.0, 103)
