@@ -718,3 +718,64 @@ def test_chart_lists_measures_without_a_coefficient_apart() -> None:
 )
 def test_durations_in_words(seconds, words) -> None:
     assert qs.duration(seconds) == words
+
+
+def association(measure, verdict, kind="criterion"):
+    return qs.Association(
+        measure=measure,
+        label=measure,
+        kind=kind,
+        method="Spearman's rho",
+        symbol="rho",
+        coefficient=0.2,
+        interval=Interval(0.1, 0.3),
+        p_value=0.01,
+        n=40,
+        verdict=verdict,
+        sentence=f"{measure} sentence.",
+    )
+
+
+def test_the_summary_has_a_line_for_every_kind_of_finding() -> None:
+    audit = qs.MetricAudit(
+        measures=(
+            association("Rushes the customer", Verdict.PREDICTS_LOWER),
+            association("Greets", Verdict.NO_VARIATION),
+            association("Offers more", Verdict.UNCLEAR),
+            association("Checks the account", Verdict.UNCLEAR),
+            association("Keeps the promise", Verdict.TOO_FEW),
+            association("Overall QA score", Verdict.DOES_NOT_PREDICT, kind="qa_score"),
+        ),
+        handle_time=None,
+        interactions=40,
+        minimum_n=30,
+        satisfied_from=4,
+    )
+    assert qs.audit_summary(audit) == (
+        "This audit compares the reviews of 40 contacts with what their customers said.",
+        "Rushes the customer sentence. Check what reviewers reward there: it may penalise what "
+        "customers want.",
+        "Every review gave the same score on Greets, so the audit cannot tell whether customers "
+        "value it.",
+        "Not clear yet, more reviews needed: Offers more and Checks the account.",
+        "Too few reviews to judge (n<30): Keeps the promise.",
+        "Overall QA score sentence.",
+    )
+
+
+def test_overall_alpha_is_missing_when_no_criterion_has_one() -> None:
+    results = calibration_results(
+        [CriterionScores("greets", YES_NO, [[1, 1], [1, 1]])],
+        reviewers=["ann", "ben"],
+        interactions=["i1", "i2"],
+    )
+    assert results.overall.alpha is None
+    assert results.overall.interval is None
+    assert results.overall.pairable_values == 4
+    with pytest.raises(KeyError):
+        results.agreed_score("i3", "greets")
+
+
+def test_handle_times_and_answers_must_pair_up() -> None:
+    with pytest.raises(qs.InvalidAuditDataError, match="must pair up"):
+        qs.handle_time_trap([100.0, 200.0], [5])
