@@ -23,7 +23,7 @@ Calibration (issue 14, item 6)
       (criteria on yes/no and 1-to-5 scales have different distance metrics, so their
       disagreements cannot be pooled into one coincidence matrix).
     * n: units are the interactions with at least two scores on the criterion; pairable values
-      are the scores in them (Krippendorff's n..).
+      are the scores in them (Krippendorff's n).
     * A criterion whose alpha is below `reword_below` (default 0.667, Krippendorff's lowest
       acceptable level for tentative conclusions) is flagged for rewording.
     * Agreed score: the mode for yes/no, the median for 1 to 5, over the scores given. Ties go
