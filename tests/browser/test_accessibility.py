@@ -43,7 +43,7 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
             "person profile",
             lambda people: reverse("people:person-detail", args=[people["team_lead"].pk]),
         ),
-        Visit("area not available yet", lambda people: reverse("site:area", args=["quality"])),
+        Visit("area not available yet", lambda people: reverse("site:area", args=["recognition"])),
         Visit("interactions", lambda people: reverse("desk:interaction-list")),
         Visit("new interaction", lambda people: reverse("desk:interaction-create")),
         Visit("voice dashboard", lambda people: reverse("voice_dashboard:dashboard")),
