@@ -49,7 +49,14 @@ class DisputeAdmin(admin.ModelAdmin[Dispute]):
 
 @admin.register(ScoreChange)
 class ScoreChangeAdmin(admin.ModelAdmin[ScoreChange]):
-    list_display = ["review", "criterion", "changed_by", "changed_at", "value_before", "value_after"]
+    list_display = [
+        "review",
+        "criterion",
+        "changed_by",
+        "changed_at",
+        "value_before",
+        "value_after",
+    ]
     raw_id_fields = ["review", "criterion", "dispute", "changed_by"]
 
 

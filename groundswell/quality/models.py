@@ -61,7 +61,10 @@ class Scorecard(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="scorecards", verbose_name=_("department")
+        Department,
+        on_delete=models.PROTECT,
+        related_name="scorecards",
+        verbose_name=_("department"),
     )
     team = models.ForeignKey(
         Team,
@@ -170,7 +173,9 @@ class Criterion(models.Model):
         verbose_name_plural = "criteria"
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="criterion_unique_key"),
-            models.CheckConstraint(condition=models.Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="criterion_weight_positive"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(is_critical=True, is_bonus=True),
                 name="criterion_not_critical_and_bonus",
@@ -211,9 +216,7 @@ class ReviewerGrant(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.CASCADE, related_name="quality_grants", verbose_name=_("team")
     )
-    granted_by = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    granted_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -321,9 +324,7 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 class Review(models.Model):
     """One reviewer's scores of one interaction on one scorecard version."""
 
-    version = models.ForeignKey(
-        ScorecardVersion, on_delete=models.PROTECT, related_name="reviews"
-    )
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="reviews")
     interaction = models.ForeignKey(
         Interaction, on_delete=models.PROTECT, related_name="quality_reviews"
     )
@@ -373,7 +374,8 @@ class Review(models.Model):
                 name="calibration_review_once",
             ),
             models.CheckConstraint(
-                condition=models.Q(status=ReviewStatus.DRAFT) | models.Q(submitted_at__isnull=False),
+                condition=models.Q(status=ReviewStatus.DRAFT)
+                | models.Q(submitted_at__isnull=False),
                 name="review_submitted_has_time",
             ),
         ]
@@ -578,9 +580,7 @@ class ScoreChange(models.Model):
     dispute = models.ForeignKey(
         Dispute, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
     )
-    changed_by = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    changed_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     value_before = models.SmallIntegerField(null=True, blank=True)
     value_after = models.SmallIntegerField(null=True, blank=True)
@@ -653,10 +653,10 @@ class RootCause(models.Model):
         Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The open door's entry that a process or policy cause created.
-    idea = models.ForeignKey(Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    recorded_by = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, related_name="+"
+    idea = models.ForeignKey(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    recorded_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     # Set when the `problems` app takes a product cause up.
     taken_up_at = models.DateTimeField(null=True, blank=True)
