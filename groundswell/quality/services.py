@@ -387,9 +387,10 @@ def save_review(
         locked.status = ReviewStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         fields += ["score", "weighted_score", "is_failed", "status", "submitted_at"]
-        QueueItem.objects.filter(interaction=locked.interaction, done_at__isnull=True).filter(
-            reviewer=actor
-        ).update(review=locked, done_at=locked.submitted_at)
+        if not locked.is_self_review:  # the queue asks for someone else's eyes
+            QueueItem.objects.filter(interaction=locked.interaction, done_at__isnull=True).update(
+                review=locked, done_at=locked.submitted_at
+            )
     locked.save(update_fields=fields)
     return locked
 
