@@ -32,7 +32,9 @@ def test_manager_cannot_grant_outside_their_department(manager, outsider, team_i
     with pytest.raises(PermissionDenied):
         services.grant_reviewer(actor=manager, person=agent, team=team_invoices)
     with pytest.raises(PermissionDenied):
-        services.grant_reviewer(actor=manager, person=outsider, team=manager.department.teams.first())
+        services.grant_reviewer(
+            actor=manager, person=outsider, team=manager.department.teams.first()
+        )
 
 
 def test_admin_grants_anywhere(admin, outsider, team_alpha):

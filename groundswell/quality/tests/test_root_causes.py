@@ -17,9 +17,7 @@ def failed(team_lead, interaction, score):
     return score(team_lead, interaction, {"Takes ownership": 0})
 
 
-def test_policy_cause_files_policy_friction_in_the_open_door(
-    team_lead, failed, scorecard, admin
-):
+def test_policy_cause_files_policy_friction_in_the_open_door(team_lead, failed, scorecard, admin):
     policy = PolicyFactory.create(owner=admin, name="Refund approval")
 
     cause = services.record_root_cause(
