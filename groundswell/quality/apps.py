@@ -12,7 +12,7 @@ class QualityConfig(AppConfig):
 
         from groundswell.core import registry
         from groundswell.people.choices import EVERYONE
-        from groundswell.quality import tasks
+        from groundswell.quality import home, tasks
 
         # Filling the queue is idempotent (one queue item per interaction, counted per week),
         # so running it every day only adds what the day brought.
@@ -31,3 +31,5 @@ class QualityConfig(AppConfig):
                 position=60,
             )
         )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)

@@ -314,9 +314,12 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         return self.filter(status__in=DONE_STATUSES)
 
     def visible_to(self, person: Person) -> ReviewQuerySet:
-        """Reviews `person` may read: of the teams in their quality reach, of their own work,
-        and those they wrote. Calibration reviews are left to the calibration's own rules."""
-        mine = models.Q(agent=person) | models.Q(reviewer=person)
+        """Reviews `person` may read: of the teams in their quality reach or that they were
+        granted to review, of their own work, and those they wrote. Calibration reviews are
+        left to the calibration's own rules (blind until everyone has submitted)."""
+        granted = ReviewerGrant.objects.active().filter(person=person).values("team_id")
+        # A granted reviewer reads the reviews of the team they review (to decide disputes).
+        mine = models.Q(agent=person) | models.Q(reviewer=person) | models.Q(team__in=granted)
         readable = restrict(self, person, Action.VIEW_QUALITY, team="team", also=mine)
         return readable.filter(calibration__isnull=True)
 

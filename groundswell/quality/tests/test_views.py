@@ -454,3 +454,26 @@ def test_reflection_is_the_agents_and_the_outcome_the_coaches(role, org, client_
         if role in ("agent", "executive", "other_agent", "outsider")
         else 404
     )
+
+
+def test_a_granted_reviewer_reads_and_decides_disputes_of_their_team(
+    manager, other_agent, client_for, dispute
+):
+    services.grant_reviewer(actor=manager, person=other_agent, team=dispute.review.team)
+    client = client_for(other_agent)
+
+    home = client.get(reverse("quality:home"))
+    page = client.get(reverse("quality:review-detail", args=[dispute.review_id]))
+    prefix = f"d{dispute.pk}"
+    decided = client.post(
+        reverse("quality:dispute-decide", args=[dispute.pk]),
+        {f"{prefix}-decision": "reject", f"{prefix}-value": "", f"{prefix}-note": "It stands."},
+    )
+
+    assert "Takes ownership" in home.text
+    assert page.status_code == 200
+    assert "Decide: Takes ownership" in page.text
+    assert decided.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.REJECTED
+    assert dispute.decided_by == other_agent
