@@ -81,6 +81,10 @@ class ReviewForm(forms.Form):
         return initial
 
 
+class PickForm(forms.Form):
+    interaction = forms.IntegerField(label=_("Interaction number"), min_value=1)
+
+
 class ReviewFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *ReviewStatus.choices], required=False

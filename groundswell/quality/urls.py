@@ -6,6 +6,7 @@ app_name = "quality"
 urlpatterns = [
     path("", reviews.home, name="home"),
     path("reviews/", reviews.review_list, name="review-list"),
+    path("interactions/review/", reviews.review_pick, name="review-pick"),
     path("interactions/<int:pk>/review/", reviews.review_start, name="review-start"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
     path("reviews/<int:pk>/score/", reviews.review_score, name="review-score"),

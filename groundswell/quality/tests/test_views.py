@@ -477,3 +477,40 @@ def test_a_granted_reviewer_reads_and_decides_disputes_of_their_team(
     dispute.refresh_from_db()
     assert dispute.status == DisputeStatus.REJECTED
     assert dispute.decided_by == other_agent
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_picking_an_interaction_by_number_per_role(role, org, client_for, interaction, scorecard):
+    response = client_for(org[role]).post(
+        reverse("quality:review-pick"), {"interaction": interaction.pk}
+    )
+
+    expected = expect(
+        role,
+        [
+            (("agent", "team_lead", "manager", "admin"), 302),
+            (("executive",), 403),
+            (("other_agent", "outsider"), 404),
+        ],
+    )
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url == reverse(
+            "quality:review-score", args=[Review.objects.get(reviewer=org[role]).pk]
+        )
+
+
+def test_picking_without_a_number_says_so(team_lead, client_for):
+    response = client_for(team_lead).post(
+        reverse("quality:review-pick"), {"interaction": "x"}, follow=True
+    )
+
+    assert "Give the interaction&#x27;s number." in response.text
+
+
+def test_no_scorecard_in_use_is_explained(team_lead, client_for, interaction):
+    response = client_for(team_lead).post(
+        reverse("quality:review-start", args=[interaction.pk]), follow=True
+    )
+
+    assert "No scorecard is in use for Alpha." in response.text

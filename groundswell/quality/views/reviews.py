@@ -22,6 +22,7 @@ from groundswell.quality.choices import DisputeStatus
 from groundswell.quality.forms import (
     DecideForm,
     DisputeForm,
+    PickForm,
     ReviewFilterForm,
     ReviewForm,
     RootCauseForm,
@@ -54,6 +55,17 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     template = "quality/partials/review_results.html" if partial else "quality/review_list.html"
     return render(request, template, {"filters": filters, "page": page})
+
+
+@person_required(Action.VIEW_QUALITY)
+@require_POST
+def review_pick(request: AuthedRequest) -> HttpResponse:
+    """Review an interaction by its number (from the helpdesk or the desk's page)."""
+    form = PickForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the interaction's number."))
+        return redirect("quality:home")
+    return review_start(request, form.cleaned_data["interaction"])
 
 
 @person_required(Action.VIEW_QUALITY)
