@@ -367,7 +367,10 @@ def save_review(
         row.fraction = None if row.value is None else fraction_of(criteria[pk], row.value)
         row.comment = answer.comment.strip()
         row.full_clean(exclude=["review", "criterion"])
-        row.save()
+        if row.pk is None:
+            row.save(force_insert=True)
+        else:
+            row.save(update_fields=["is_na", "value", "fraction", "comment"])
         existing[pk] = row
     locked.comment = comment.strip()
     fields = ["comment", "updated_at"]
@@ -744,5 +747,8 @@ def set_queue_rule(*, actor: Person, team: Team, **values: Any) -> QueueRule:
         setattr(rule, name, value)
     rule.updated_by = actor
     rule.full_clean()
-    rule.save()
+    if rule.pk is None:
+        rule.save(force_insert=True)
+    else:
+        rule.save(update_fields=[*values, "updated_by", "updated_at"])
     return rule

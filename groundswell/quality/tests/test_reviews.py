@@ -241,3 +241,24 @@ def test_concurrent_opens_and_submits_store_one_review(team_lead, agent, team_al
     assert outcomes.count("already") == count - 1
     assert Review.objects.count() == 1
     assert CriterionScore.objects.count() == len(criteria)
+
+
+def test_team_lead_cannot_review_someone_who_outranks_them(
+    team_lead, manager, team_alpha, scorecard
+):
+    """The rank rule: a manager who took a contact in the lead's team is not the lead's to score."""
+    managers_contact = resolved_interaction(team_alpha, manager)
+
+    with pytest.raises(PermissionDenied):
+        services.open_review(actor=team_lead, interaction=managers_contact)
+
+
+def test_a_granted_agent_reviews_agents_only(
+    manager, other_agent, team_alpha, team_lead, scorecard
+):
+    services.grant_reviewer(actor=manager, person=other_agent, team=team_alpha)
+
+    with pytest.raises(PermissionDenied):
+        services.open_review(
+            actor=other_agent, interaction=resolved_interaction(team_alpha, team_lead)
+        )
