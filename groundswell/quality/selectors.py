@@ -223,6 +223,14 @@ def get_review_to_score(viewer: Person, pk: int) -> Review:
     return review
 
 
+def get_dispute_for(viewer: Person, pk: int) -> Dispute:
+    """A dispute on a review `viewer` may read; 404 otherwise (who decides is the service's)."""
+    dispute = Dispute.objects.visible_to(viewer).select_related("criterion").filter(pk=pk).first()
+    if dispute is None:
+        raise Http404(_("No such dispute."))
+    return dispute
+
+
 @dataclass(frozen=True)
 class InteractionContext:
     """What a reviewer sees beside the scores: the contact as it happened, and the customer."""

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +28,7 @@ from groundswell.quality.forms import (
     RootCauseForm,
     add_errors,
 )
-from groundswell.quality.models import Dispute, Review
+from groundswell.quality.models import Review
 
 
 @person_required(Action.VIEW_QUALITY)
@@ -181,11 +181,7 @@ def review_dispute(request: AuthedRequest, pk: int) -> HttpResponse:
 @person_required(Action.VIEW_QUALITY)
 @require_POST
 def dispute_decide(request: AuthedRequest, pk: int) -> HttpResponse:
-    dispute = (
-        Dispute.objects.visible_to(request.person).select_related("criterion").filter(pk=pk).first()
-    )
-    if dispute is None:
-        raise Http404(_("No such dispute."))
+    dispute = selectors.get_dispute_for(request.person, pk)
     form = DecideForm(request.POST, criterion=dispute.criterion, prefix=f"d{dispute.pk}")
     if form.is_valid():
         try:
