@@ -514,3 +514,47 @@ def test_no_scorecard_in_use_is_explained(team_lead, client_for, interaction):
     )
 
     assert "No scorecard is in use for Alpha." in response.text
+
+
+def test_the_reviewer_sees_the_customers_own_answer_and_the_promises(
+    team_lead, agent, team_alpha, client_for, scorecard
+):
+    from groundswell.desk.choices import PromiseStatus
+    from groundswell.voice.tests.factories import answers, promise
+
+    (answer,) = answers(team_alpha, "csat", [2], at=timezone.now(), agent=agent)
+    answer.comment = "Nobody called me back."
+    answer.save(update_fields=["comment"])
+    contact = answer.invitation.interaction
+    promise(contact, PromiseStatus.BROKEN, settled_at=timezone.now())
+    client = client_for(team_lead)
+    client.post(reverse("quality:review-start", args=[contact.pk]))
+
+    page = client.get(reverse("quality:review-score", args=[Review.objects.get().pk])).text
+
+    assert "Nobody called me back." in page
+    assert "1 made, 0 kept, 1 broken" in page
+
+
+def test_calibration_reviews_stay_out_of_the_review_pages(
+    manager, team_lead, interaction, scorecard, client_for
+):
+    from groundswell.quality.models import Calibration
+
+    calibration = Calibration.objects.create(
+        name="June", version=scorecard.versions.get(), department=manager.department
+    )
+    blind = Review.objects.create(
+        version=scorecard.versions.get(),
+        interaction=interaction,
+        team=interaction.team,
+        agent=interaction.handled_by,
+        reviewer=team_lead,
+        calibration=calibration,
+    )
+
+    listed = client_for(manager).get(reverse("quality:review-list")).text
+    detail = client_for(manager).get(reverse("quality:review-detail", args=[blind.pk]))
+
+    assert interaction.subject not in listed
+    assert detail.status_code == 404
