@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "groundswell.voice",
     "groundswell.ideas",
     "groundswell.pulse",
+    "groundswell.quality",
     "groundswell.api",
     "groundswell.site",  # the top: home page, navigation, the API's routers, the demo
 ]
@@ -438,6 +439,10 @@ GROUNDSWELL_PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", def
 GROUNDSWELL_IDEA_SUBMITS_PER_ADDRESS = env.int("IDEA_SUBMITS_PER_ADDRESS", default=30)
 # Wrong follow-up codes per client address in 15 minutes before the door pauses.
 GROUNDSWELL_FOLLOW_UP_FAILURES = env.int("FOLLOW_UP_FAILURES", default=10)
+# Quality reviews: days an agent has to dispute a submitted review, a score below which a review
+# counts as poor (root causes may be recorded), and days a queued review is due in by default.
+GROUNDSWELL_QUALITY_DISPUTE_DAYS = env.int("QUALITY_DISPUTE_DAYS", default=7)
+GROUNDSWELL_QUALITY_POOR_SCORE = env.int("QUALITY_POOR_SCORE", default=70)
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

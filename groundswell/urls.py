@@ -20,6 +20,7 @@ urlpatterns = [
     path("voice/dashboard/", include("groundswell.voice.dashboard.urls")),
     path("voice/", include("groundswell.voice.urls")),
     path("pulse/", include("groundswell.pulse.urls")),
+    path("quality/", include("groundswell.quality.urls")),
     path("p/", include(pulse_answer_patterns)),
     path("settings/api-keys/", include("groundswell.api.urls")),
     path("admin/", admin.site.urls),

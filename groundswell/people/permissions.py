@@ -63,6 +63,16 @@ class Action(enum.StrEnum):
     ACT_ON_EMPLOYEE_VOICE = "employee_voice.act"
     MANAGE_PULSES = "pulses.manage"
     SET_ANONYMITY_MINIMUM = "pulses.set_minimum"
+    VIEW_QUALITY = "quality.view"
+    REVIEW_QUALITY = "quality.review"
+    SELF_REVIEW = "quality.self_review"
+    DISPUTE_REVIEWS = "quality.dispute"
+    COACH = "quality.coach"
+    MANAGE_REVIEW_QUEUE = "quality.queue"
+    GRANT_QUALITY_REVIEWERS = "quality.grant_reviewers"
+    MANAGE_SCORECARDS = "quality.scorecards"
+    CALIBRATE = "quality.calibrate"
+    ANALYSE_QUALITY = "quality.analyse"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -124,6 +134,28 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.ACT_ON_EMPLOYEE_VOICE: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_PULSES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.SET_ANONYMITY_MINIMUM: {AD: Scope.ALL},
+    # Quality reviews: an agent reads the reviews of their own work, a lead their teams', a
+    # manager their department's; executives read everywhere and change nothing.
+    Action.VIEW_QUALITY: {
+        A: Scope.SELF,
+        T: Scope.TEAM,
+        M: Scope.DEPARTMENT,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    # Reviewing others' work. A manager may also grant the quality reviewer capability to
+    # anyone in reach for chosen teams (quality.ReviewerGrant), which adds to this row.
+    Action.REVIEW_QUALITY: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    # Reviewing one's own interactions (marked as a self-review) and disputing one's reviews.
+    Action.SELF_REVIEW: {A: Scope.SELF, T: Scope.SELF},
+    Action.DISPUTE_REVIEWS: {A: Scope.SELF, T: Scope.SELF},
+    Action.COACH: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_REVIEW_QUEUE: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.GRANT_QUALITY_REVIEWERS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_SCORECARDS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.CALIBRATE: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    # Quality dashboards and the metric audit.
+    Action.ANALYSE_QUALITY: {M: Scope.DEPARTMENT, E: Scope.ALL, AD: Scope.ALL},
 }
 
 # How senior each role is. Nobody acts on a person who ranks at or above them; admins are the

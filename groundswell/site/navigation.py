@@ -19,13 +19,6 @@ from groundswell.people.permissions import Action, can_somewhere
 
 UNBUILT_AREAS = (
     Area(
-        "quality",
-        _("Quality"),
-        _("Behaviour scorecards, reviews, calibration and coaching."),
-        EVERYONE,
-        position=60,
-    ),
-    Area(
         "recognition",
         _("Recognition"),
         _("Kudos tied to our values, customer compliments and heroes."),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from groundswell.people.models import Person
 from tests.browser.helpers import LOGIN_PATH, fill_login_form, login, upload_people_csv
@@ -43,7 +43,7 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
             "person profile",
             lambda people: reverse("people:person-detail", args=[people["team_lead"].pk]),
         ),
-        Visit("area not available yet", lambda people: reverse("site:area", args=["quality"])),
+        Visit("area not available yet", lambda people: reverse("site:area", args=["recognition"])),
         Visit("interactions", lambda people: reverse("desk:interaction-list")),
         Visit("new interaction", lambda people: reverse("desk:interaction-create")),
         Visit("voice dashboard", lambda people: reverse("voice_dashboard:dashboard")),
@@ -51,6 +51,9 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         Visit("submit an idea", lambda people: reverse("ideas:idea-create")),
         Visit("anonymous follow-up", lambda people: reverse("ideas:follow-up")),
         Visit("employee voice", lambda people: reverse("pulse:campaign-list")),
+        Visit("quality", lambda people: reverse("quality:home")),
+        Visit("quality reviews", lambda people: reverse("quality:review-list")),
+        Visit("coaching", lambda people: reverse("quality:coaching-list")),
         Visit("refused page", lambda people: reverse("people:import"), status=403),
         Visit("password change", lambda people: reverse("password_change")),
     ),
@@ -66,6 +69,11 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         ),
         Visit("follow-ups", lambda people: reverse("voice:follow-up-list")),
         Visit("actions on employee voice", lambda people: reverse("pulse:action-list")),
+        Visit("review queue", lambda people: reverse("quality:queue")),
+        Visit(
+            "review queue rule",
+            lambda people: reverse("quality:queue-rule", args=[people["agent"].team_id]),
+        ),
     ),
     "manager": (
         Visit("home", _fixed("/")),
@@ -78,6 +86,9 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         Visit("import page", lambda people: reverse("people:import")),
         Visit("interaction import", lambda people: reverse("desk:import")),
         Visit("new pulse campaign", lambda people: reverse("pulse:campaign-create")),
+        Visit("scorecards", lambda people: reverse("quality:scorecard-list")),
+        Visit("new scorecard", lambda people: reverse("quality:scorecard-create")),
+        Visit("quality reviewers", lambda people: reverse("quality:grants")),
     ),
     "executive": (
         Visit("home", _fixed("/")),
@@ -175,3 +186,55 @@ def test_import_preview_with_a_bad_row_has_no_serious_accessibility_violations(
     page.locator(".row-error").wait_for()
 
     assert_accessible(blocking_violations(axe, page, "manager / import preview with errors"))
+
+
+def test_quality_review_pages_have_no_serious_accessibility_violations(
+    page: Page, axe: Axe, people: People
+) -> None:
+    """Scoring beside the interaction, the review with a dispute to decide, coaching."""
+    import datetime
+
+    from django.utils import timezone
+
+    from groundswell.quality import services
+    from groundswell.quality.tests.factories import criteria_of, make_scorecard
+    from groundswell.quality.tests.factories import resolved_interaction as contact
+
+    agent, lead, manager = people["agent"], people["team_lead"], people["manager"]
+    scorecard = make_scorecard(manager, manager.department)
+    criteria = criteria_of(scorecard)
+    draft = services.open_review(actor=lead, interaction=contact(agent.team, agent))
+    review = services.open_review(actor=lead, interaction=contact(agent.team, agent))
+    answers = {c.pk: services.ScoreInput(value=1) for c in criteria.values()}
+    services.save_review(actor=lead, review=review, scores=answers, submit=True)
+    services.raise_dispute(
+        actor=agent, review=review, criterion=criteria["Takes ownership"], reason="I did."
+    )
+    session = services.plan_coaching(
+        actor=lead,
+        agent=agent,
+        focus_keys=[criteria["Takes ownership"].key],
+        planned_for=timezone.now(),
+        follow_up_on=timezone.localdate() + datetime.timedelta(days=7),
+        reviews=[review],
+    )
+    findings = []
+
+    login(page, lead)
+    for name, path in (
+        ("score a review", reverse("quality:review-score", args=[draft.pk])),
+        ("coaching session", reverse("quality:coaching-detail", args=[session.pk])),
+    ):
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, name
+        findings += blocking_violations(axe, page, f"team lead / {name}")
+    page.context.clear_cookies()
+    login(page, manager)
+    page.goto(reverse("quality:review-detail", args=[review.pk]))
+    expect(page.get_by_role("heading", name="Decide: Takes ownership")).to_be_visible()
+    findings += blocking_violations(axe, page, "manager / review with a dispute to decide")
+    page.goto(reverse("quality:scorecard-detail", args=[scorecard.pk]))
+    findings += blocking_violations(axe, page, "manager / scorecard")
+
+    assert_accessible(findings)

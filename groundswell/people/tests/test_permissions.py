@@ -18,7 +18,7 @@ from groundswell.people.permissions import (
 from groundswell.people.tests.factories import PersonFactory
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
-ALL, DEPT, TEAM = Scope.ALL, Scope.DEPARTMENT, Scope.TEAM
+ALL, DEPT, TEAM, SELF = Scope.ALL, Scope.DEPARTMENT, Scope.TEAM, Scope.SELF
 
 EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.VIEW_DIRECTORY: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
@@ -45,6 +45,16 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.ACT_ON_EMPLOYEE_VOICE: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.MANAGE_PULSES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
     Action.SET_ANONYMITY_MINIMUM: {A: None, T: None, M: None, E: None, AD: ALL},
+    Action.VIEW_QUALITY: {A: SELF, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.REVIEW_QUALITY: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.SELF_REVIEW: {A: SELF, T: SELF, M: None, E: None, AD: None},
+    Action.DISPUTE_REVIEWS: {A: SELF, T: SELF, M: None, E: None, AD: None},
+    Action.COACH: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_REVIEW_QUEUE: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.GRANT_QUALITY_REVIEWERS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_SCORECARDS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.CALIBRATE: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.ANALYSE_QUALITY: {A: None, T: None, M: DEPT, E: ALL, AD: ALL},
 }
 CELLS = [(action, role, scope) for action, row in EXPECTED.items() for role, scope in row.items()]
 

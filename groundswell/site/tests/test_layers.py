@@ -27,7 +27,7 @@ def test_the_layers_hold():
     result = lint_imports(REPO)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
 
 
 def copy_package(tmp_path: Path) -> Path:
@@ -52,6 +52,20 @@ def test_an_upward_import_breaks_the_layers(tmp_path):
 
     assert result.returncode == 1
     assert "groundswell.desk is not allowed to import groundswell.voice" in result.stdout
+
+
+def test_quality_may_not_import_pulse(tmp_path):
+    """Anonymity: quality sits above pulse in the stack, yet may never read employee voice."""
+    root = copy_package(tmp_path)
+    selectors = root / "groundswell" / "quality" / "selectors.py"
+    selectors.write_text(
+        selectors.read_text() + "\n\ndef _probe():\n    from groundswell.pulse import models\n"
+    )
+
+    result = lint_imports(root)
+
+    assert result.returncode == 1
+    assert "quality never imports pulse (anonymity) BROKEN" in result.stdout
 
 
 def test_core_may_import_no_app(tmp_path):

@@ -80,6 +80,18 @@ def answers_shown_about(viewer: Person, interaction: Interaction) -> set[int]:
     return set(responses_shown_to(viewer, about).values_list("pk", flat=True))
 
 
+def answers_for_review(interaction: Interaction) -> list[Response]:
+    """The customer's own answers about one interaction, for a quality reviewer scoring it.
+
+    The caller has decided that its viewer may review this interaction as a whole (quality's
+    reviewer scope): a review sets the agent's work beside what the customer said about that
+    very contact, so the dashboard's minimum, which is about judging an agent on too few
+    answers in aggregate, does not apply here."""
+    return list(
+        Response.objects.filter(invitation__interaction=interaction).order_by("submitted_at")
+    )
+
+
 def list_responses(
     viewer: Person,
     *,

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QualityConfig(AppConfig):
+    name = "groundswell.quality"
+    verbose_name = "Quality"
+    label = "quality"
+
+    def ready(self) -> None:
+        import datetime
+
+        from groundswell.core import registry
+        from groundswell.people.choices import EVERYONE
+        from groundswell.quality import home, tasks
+
+        # Filling the queue is idempotent (one queue item per interaction, counted per week),
+        # so running it every day only adds what the day brought.
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "quality_fill_review_queue", tasks.fill_review_queues, datetime.timedelta(days=1)
+            )
+        )
+        registry.areas.register(
+            registry.Area(
+                "quality",
+                _("Quality"),
+                _("Behaviour scorecards, reviews, calibration and coaching."),
+                EVERYONE,
+                "quality:home",
+                position=60,
+            )
+        )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)
