@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "groundswell.voice",
     "groundswell.ideas",
     "groundswell.pulse",
+    "groundswell.recognition",
     "groundswell.api",
     "groundswell.site",  # the top: home page, navigation, the API's routers, the demo
 ]
@@ -438,6 +439,12 @@ GROUNDSWELL_PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", def
 GROUNDSWELL_IDEA_SUBMITS_PER_ADDRESS = env.int("IDEA_SUBMITS_PER_ADDRESS", default=30)
 # Wrong follow-up codes per client address in 15 minutes before the door pauses.
 GROUNDSWELL_FOLLOW_UP_FAILURES = env.int("FOLLOW_UP_FAILURES", default=10)
+# Recognition: a customer answer at or above these (with a comment) becomes a compliment for
+# the agent (CES on the 1-7 agreement scale: 6 is "agree"); kudos one person may give an hour.
+GROUNDSWELL_COMPLIMENT_CSAT = env.int("COMPLIMENT_CSAT", default=5)
+GROUNDSWELL_COMPLIMENT_NPS = env.int("COMPLIMENT_NPS", default=9)
+GROUNDSWELL_COMPLIMENT_CES = env.int("COMPLIMENT_CES", default=6)
+GROUNDSWELL_KUDOS_PER_HOUR = env.int("KUDOS_PER_HOUR", default=30)
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("voice/", include("groundswell.voice.urls")),
     path("pulse/", include("groundswell.pulse.urls")),
     path("p/", include(pulse_answer_patterns)),
+    path("recognition/", include("groundswell.recognition.urls")),
     path("settings/api-keys/", include("groundswell.api.urls")),
     path("admin/", admin.site.urls),
 ]

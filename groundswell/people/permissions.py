@@ -63,6 +63,10 @@ class Action(enum.StrEnum):
     ACT_ON_EMPLOYEE_VOICE = "employee_voice.act"
     MANAGE_PULSES = "pulses.manage"
     SET_ANONYMITY_MINIMUM = "pulses.set_minimum"
+    USE_RECOGNITION = "recognition.use"
+    MODERATE_RECOGNITION = "recognition.moderate"
+    APPROVE_RECOGNITION = "recognition.approve"
+    MANAGE_VALUES = "recognition.values"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -124,6 +128,12 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.ACT_ON_EMPLOYEE_VOICE: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_PULSES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.SET_ANONYMITY_MINIMUM: {AD: Scope.ALL},
+    # Recognition: everyone thanks, nominates and reads the feed; leads and managers hide
+    # reported kudos and approve compliments and heroes where they lead; admins keep the values.
+    Action.USE_RECOGNITION: {A: Scope.ALL, T: Scope.ALL, M: Scope.ALL, E: Scope.ALL, AD: Scope.ALL},
+    Action.MODERATE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.APPROVE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_VALUES: {AD: Scope.ALL},
 }
 
 # How senior each role is. Nobody acts on a person who ranks at or above them; admins are the

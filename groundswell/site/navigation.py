@@ -26,13 +26,6 @@ UNBUILT_AREAS = (
         position=60,
     ),
     Area(
-        "recognition",
-        _("Recognition"),
-        _("Kudos tied to our values, customer compliments and heroes."),
-        EVERYONE,
-        position=70,
-    ),
-    Area(
         "learning",
         _("Learning"),
         _("Hiring for attitude, onboarding with a buddy, courses and refreshers."),

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecognitionConfig(AppConfig):
+    name = "groundswell.recognition"
+    verbose_name = "Recognition"
+    label = "recognition"
+
+    def ready(self) -> None:
+        from groundswell.core import registry
+        from groundswell.people.choices import EVERYONE
+        from groundswell.people.demo import DEMO_STEPS
+        from groundswell.recognition import home
+        from groundswell.recognition.demo import RECOGNITION
+        from groundswell.recognition.services import compliment_from_response
+        from groundswell.voice import hooks as voice_hooks
+
+        # A customer's top answer with a comment becomes a compliment card for the agent.
+        voice_hooks.on_response_recorded(compliment_from_response)
+        DEMO_STEPS.register(RECOGNITION)
+        registry.areas.register(
+            registry.Area(
+                "recognition",
+                _("Recognition"),
+                _("Kudos tied to our values, customer compliments and heroes."),
+                EVERYONE,
+                "recognition:feed",
+                position=70,
+            )
+        )
+        for panel in home.PANELS:
+            registry.home_panels.register(panel)
