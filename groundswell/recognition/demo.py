@@ -149,14 +149,14 @@ def _compliments(ctx: DemoContext, values: list[Value]) -> int:
     """Cards for the latest top answers with a comment; older ones approved by the lead."""
     answers = list(
         Response.objects.filter(is_compliment=True, agent__isnull=False)
-        .select_related("team")
+        .select_related("team", "agent")
         .order_by("-submitted_at")[:COMPLIMENTS]
     )
     recent = ctx.now - datetime.timedelta(days=5)
     cards = Compliment.objects.bulk_create(
         Compliment(
             response=answer,
-            agent_id=answer.agent_id,
+            agent=answer.agent,
             team=answer.team,
             department_id=answer.team.department_id,
             received_at=answer.submitted_at,

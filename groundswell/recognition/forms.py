@@ -21,7 +21,7 @@ from groundswell.recognition.models import (
 )
 
 
-class _ValuesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class _ValuesField(forms.ModelMultipleChoiceField[Value]):
     """Accepts any value, so a retired one sent anyway gets the service's clear error; offers
     only current ones."""
 
@@ -35,7 +35,7 @@ class _ValuesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
 
 def _offer(field: forms.Field, choices: list[tuple[Any, str]]) -> None:
-    field.widget.choices = choices  # type: ignore[attr-defined]
+    field.widget.choices = choices
 
 
 class _RecognitionForm(forms.Form):

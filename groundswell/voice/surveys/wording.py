@@ -77,14 +77,13 @@ REASON_LABELS: dict[str, Promise] = {
 
 # Default poor-answer thresholds, at or below (CES 2.0: disagreeing, 1 to 3, is poor).
 DEFAULT_POOR_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 3, SurveyKind.NPS: 6}
+
+
 # A comment with a score at or above this is a compliment (CES 2.0: agreeing); the site
 # sets them (COMPLIMENT_CSAT, COMPLIMENT_CES, COMPLIMENT_NPS in settings.py).
 def compliment_threshold(kind: str) -> int:
-    return {
-        SurveyKind.CSAT: settings.GROUNDSWELL_COMPLIMENT_CSAT,
-        SurveyKind.CES: settings.GROUNDSWELL_COMPLIMENT_CES,
-        SurveyKind.NPS: settings.GROUNDSWELL_COMPLIMENT_NPS,
-    }[kind]
+    setting = {"csat": "COMPLIMENT_CSAT", "ces": "COMPLIMENT_CES", "nps": "COMPLIMENT_NPS"}[kind]
+    return int(getattr(settings, f"GROUNDSWELL_{setting}"))
 
 
 # The legacy effort scale runs the other way: effort e says as much as agreement 8 - e.
