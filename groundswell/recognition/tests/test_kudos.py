@@ -228,7 +228,7 @@ def test_thanking_a_team_reaches_its_members(org, give, team_alpha):
     assert not visible(org["outsider"], kudos)
 
 
-# Moderation -----------------------------------------------------------------------------------------
+# Moderation ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
