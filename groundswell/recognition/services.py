@@ -227,6 +227,42 @@ def moderate_kudos(*, actor: Person, kudos: Kudos, hide: bool, reason: str = "")
     return kudos
 
 
+SWEEP_HORIZON = datetime.timedelta(days=1)
+SWEEP_BATCH = 500
+
+
+def finish_stalled_work(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Enqueue again what a dead worker (or a queue that was down) left: kudos emails nobody
+    sent or holds, and compliments of the last day that have no card, once older than a lease.
+    Returns how many of each; a duplicate does its work once (the claim, the one-to-one)."""
+    from groundswell.core.lib import leases
+    from groundswell.recognition import tasks
+
+    now = now or timezone.now()
+    since, until = now - SWEEP_HORIZON, now - leases.lease()
+    unsent = list(
+        Kudos.objects.filter(
+            notice_sent_at__isnull=True, created_at__gte=since, created_at__lte=until
+        )
+        .filter(leases.unclaimed("notice_claimed_at", now))
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for kudos_id in unsent:
+        tasks.send_kudos_notice.enqueue(kudos_id)
+    missing = list(
+        Response.objects.filter(
+            is_compliment=True,
+            agent__isnull=False,
+            submitted_at__gte=since,
+            submitted_at__lte=until,
+            compliment=None,
+        ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for response_id in missing:
+        tasks.record_compliment.enqueue(response_id)
+    return len(unsent), len(missing)
+
+
 # Customer compliments ------------------------------------------------------------------------
 
 

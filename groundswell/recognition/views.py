@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action
+from groundswell.people.permissions import Action, can_everywhere
 from groundswell.people.typing import AuthedRequest
 from groundswell.recognition import selectors, services
 from groundswell.recognition.choices import Feed
@@ -340,8 +340,11 @@ def hero_month(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @person_required(Action.USE_RECOGNITION)
 def value_list(request: AuthedRequest) -> HttpResponse:
-    values = selectors.list_values(include_retired=True)
-    return render(request, "recognition/value_list.html", {"values": values})
+    context = {
+        "values": selectors.list_values(include_retired=True),
+        "may_manage": can_everywhere(request.person, Action.MANAGE_VALUES),
+    }
+    return render(request, "recognition/value_list.html", context)
 
 
 @person_required(Action.MANAGE_VALUES)

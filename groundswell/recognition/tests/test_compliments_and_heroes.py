@@ -273,3 +273,21 @@ def test_only_an_approved_hero_becomes_hero_of_the_month(org, nomination):
             month=timezone.localdate(),
             team=org["agent"].team,
         )
+
+
+def test_the_sweep_makes_the_card_a_lost_task_never_made(
+    agent, team_alpha, django_capture_on_commit_callbacks, monkeypatch
+):
+    class QueueDown:
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("queue down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "record_compliment", QueueDown())
+        response = answer(agent, team_alpha, django_capture_on_commit_callbacks)
+    Response.objects.filter(pk=response.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+
+    assert services.finish_stalled_work() == (0, 1)
+    assert Compliment.objects.filter(response=response).exists()

@@ -301,3 +301,18 @@ def test_a_teams_manager_who_is_not_their_lead_gets_no_private_kudos(give, team_
     kudos = give(stranger, recipient=agent, is_private=True)
 
     assert visible(stranger, kudos)
+
+
+def test_the_sweep_sends_what_a_dead_worker_left(other_agent, agent, give):
+    import datetime
+
+    from django.utils import timezone
+
+    kudos = give(other_agent, recipient=agent)  # its on-commit enqueue never ran
+    Kudos.objects.filter(pk=kudos.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+
+    assert services.finish_stalled_work() == (1, 0)
+    assert len(mail.outbox) == 1
+    assert services.finish_stalled_work() == (0, 0)
