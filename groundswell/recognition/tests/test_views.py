@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groundswell.recognition import services
 from groundswell.recognition.models import Compliment, HeroNomination, Kudos, Value
@@ -320,21 +321,25 @@ def test_nominating_a_hero_from_the_page(org, client_for, respect):
 
 
 def test_choosing_hero_of_the_month_from_the_page(org, client_for, respect):
+    this_month = timezone.localdate().strftime("%Y-%m")
     hero = services.nominate_hero(
         actor=org["other_agent"], nominee=org["agent"], story="Saved the day.", values=[respect]
     )
     services.decide_hero(actor=org["team_lead"], nomination=hero, approve=True)
 
     response = client_for(org["team_lead"]).post(
-        reverse("recognition:hero-month", args=[hero.pk]), {"place": "team", "month": "2026-12"}
+        reverse("recognition:hero-month", args=[hero.pk]), {"place": "team", "month": this_month}
     )
     refused = client_for(org["agent"]).post(
-        reverse("recognition:hero-month", args=[hero.pk]), {"place": "team", "month": "2026-12"}
+        reverse("recognition:hero-month", args=[hero.pk]), {"place": "team", "month": this_month}
     )
 
     assert response.status_code == 302
     assert refused.status_code == 403
-    assert hero.months.get().month.isoformat() == "2026-12-01"
+    assert hero.months.get().month.isoformat() == f"{this_month}-01"
+    listed = client_for(org["outsider"]).get(reverse("recognition:hero-list"))
+    assert listed.status_code == 200
+    assert "Alpha:" in listed.text
 
 
 def test_opting_out_from_the_preferences_page(org, client_for, give):
