@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "groundswell.ideas",
     "groundswell.pulse",
     "groundswell.quality",
+    "groundswell.recognition",
     "groundswell.api",
     "groundswell.site",  # the top: home page, navigation, the API's routers, the demo
 ]
@@ -443,6 +444,12 @@ GROUNDSWELL_FOLLOW_UP_FAILURES = env.int("FOLLOW_UP_FAILURES", default=10)
 # counts as poor (root causes may be recorded), and days a queued review is due in by default.
 GROUNDSWELL_QUALITY_DISPUTE_DAYS = env.int("QUALITY_DISPUTE_DAYS", default=7)
 GROUNDSWELL_QUALITY_POOR_SCORE = env.int("QUALITY_POOR_SCORE", default=70)
+# Recognition: a customer answer at or above these (with a comment) becomes a compliment for
+# the agent (CES on the 1-7 agreement scale: 6 is "agree"); kudos one person may give an hour.
+GROUNDSWELL_COMPLIMENT_CSAT = env.int("COMPLIMENT_CSAT", default=5)
+GROUNDSWELL_COMPLIMENT_NPS = env.int("COMPLIMENT_NPS", default=9)
+GROUNDSWELL_COMPLIMENT_CES = env.int("COMPLIMENT_CES", default=6)
+GROUNDSWELL_KUDOS_PER_HOUR = env.int("KUDOS_PER_HOUR", default=30)
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

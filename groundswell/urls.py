@@ -22,6 +22,7 @@ urlpatterns = [
     path("pulse/", include("groundswell.pulse.urls")),
     path("quality/", include("groundswell.quality.urls")),
     path("p/", include(pulse_answer_patterns)),
+    path("recognition/", include("groundswell.recognition.urls")),
     path("settings/api-keys/", include("groundswell.api.urls")),
     path("admin/", admin.site.urls),
 ]

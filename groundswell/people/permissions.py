@@ -73,6 +73,10 @@ class Action(enum.StrEnum):
     MANAGE_SCORECARDS = "quality.scorecards"
     CALIBRATE = "quality.calibrate"
     ANALYSE_QUALITY = "quality.analyse"
+    USE_RECOGNITION = "recognition.use"
+    MODERATE_RECOGNITION = "recognition.moderate"
+    APPROVE_RECOGNITION = "recognition.approve"
+    MANAGE_VALUES = "recognition.values"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -156,6 +160,12 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.CALIBRATE: {M: Scope.DEPARTMENT, AD: Scope.ALL},
     # Quality dashboards and the metric audit.
     Action.ANALYSE_QUALITY: {M: Scope.DEPARTMENT, E: Scope.ALL, AD: Scope.ALL},
+    # Recognition: everyone thanks, nominates and reads the feed; leads and managers hide
+    # reported kudos and approve compliments and heroes where they lead; admins keep the values.
+    Action.USE_RECOGNITION: {A: Scope.ALL, T: Scope.ALL, M: Scope.ALL, E: Scope.ALL, AD: Scope.ALL},
+    Action.MODERATE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.APPROVE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_VALUES: {AD: Scope.ALL},
 }
 
 # How senior each role is. Nobody acts on a person who ranks at or above them; admins are the

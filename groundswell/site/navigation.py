@@ -19,13 +19,6 @@ from groundswell.people.permissions import Action, can_somewhere
 
 UNBUILT_AREAS = (
     Area(
-        "recognition",
-        _("Recognition"),
-        _("Kudos tied to our values, customer compliments and heroes."),
-        EVERYONE,
-        position=70,
-    ),
-    Area(
         "learning",
         _("Learning"),
         _("Hiring for attitude, onboarding with a buddy, courses and refreshers."),

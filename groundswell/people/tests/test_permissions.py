@@ -55,6 +55,10 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.MANAGE_SCORECARDS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
     Action.CALIBRATE: {A: None, T: None, M: DEPT, E: None, AD: ALL},
     Action.ANALYSE_QUALITY: {A: None, T: None, M: DEPT, E: ALL, AD: ALL},
+    Action.USE_RECOGNITION: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
+    Action.MODERATE_RECOGNITION: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.APPROVE_RECOGNITION: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_VALUES: {A: None, T: None, M: None, E: None, AD: ALL},
 }
 CELLS = [(action, role, scope) for action, row in EXPECTED.items() for role, scope in row.items()]
 

@@ -22,6 +22,7 @@ from groundswell.core.templatetags.moments import day, moment
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can
+from groundswell.voice import hooks
 from groundswell.voice.choices import (
     InvitationChannel,
     SurveyKind,
@@ -477,10 +478,14 @@ def record_response(
                 )
         except IntegrityError:
             response = None  # another submission won the race: change its answer instead
+    changed = response is None
     if response is None:
         response = _change_response(invitation, values, now)
     if response.is_poor:
         transaction.on_commit(partial(follow_up_tasks.open_follow_up.enqueue, response.pk))
+    # The apps above hear of compliments, and of changed answers (one may stop being one).
+    if response.is_compliment or changed:
+        transaction.on_commit(partial(hooks.response_recorded, response), robust=True)
     return response
 
 

@@ -7,6 +7,7 @@ administrator writes in a new version is shown as written.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -76,8 +77,15 @@ REASON_LABELS: dict[str, Promise] = {
 
 # Default poor-answer thresholds, at or below (CES 2.0: disagreeing, 1 to 3, is poor).
 DEFAULT_POOR_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 2, SurveyKind.CES: 3, SurveyKind.NPS: 6}
-# A comment with a score at or above this is a compliment (CES 2.0: agreeing strongly).
-COMPLIMENT_THRESHOLD: dict[str, int] = {SurveyKind.CSAT: 5, SurveyKind.CES: 6, SurveyKind.NPS: 9}
+
+
+# A comment with a score at or above this is a compliment (CES 2.0: agreeing); the site
+# sets them (COMPLIMENT_CSAT, COMPLIMENT_CES, COMPLIMENT_NPS in settings.py).
+def compliment_threshold(kind: str) -> int:
+    setting = {"csat": "COMPLIMENT_CSAT", "ces": "COMPLIMENT_CES", "nps": "COMPLIMENT_NPS"}[kind]
+    return int(getattr(settings, f"GROUNDSWELL_{setting}"))
+
+
 # The legacy effort scale runs the other way: effort e says as much as agreement 8 - e.
 EFFORT_MIRROR = 8
 
@@ -115,7 +123,7 @@ def is_compliment(kind: str, scale_name: str, score: int, comment: str) -> bool:
     if not comment.strip():
         return False
     view = favourable_view(scale_name or current_scale(kind), score)
-    return view >= COMPLIMENT_THRESHOLD[kind]
+    return view >= compliment_threshold(kind)
 
 
 def translated(text: str) -> str:

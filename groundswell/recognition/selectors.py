@@ -1,0 +1,277 @@
+"""Reads for recognition, shared by the pages and the API, always scoped to the viewer."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from groundswell.people.models import Person, Team
+from groundswell.people.permissions import (
+    Action,
+    can,
+    can_everywhere,
+    departments_in_scope,
+    restrict,
+    teams_in_scope,
+)
+from groundswell.recognition.choices import REACTION_SYMBOLS, Feed, Reaction, ReviewStatus
+from groundswell.recognition.models import (
+    Compliment,
+    HeroNomination,
+    HeroOfTheMonth,
+    Kudos,
+    KudosComment,
+    KudosReport,
+    Preference,
+    Value,
+)
+from groundswell.recognition.services import may_approve
+
+
+def list_values(*, include_retired: bool = False) -> QuerySet[Value]:
+    values = Value.objects.all()
+    return values if include_retired else values.current()
+
+
+def _with_details(kudos: QuerySet[Kudos]) -> QuerySet[Kudos]:
+    """What a kudos card shows, in a fixed number of queries whatever the page holds."""
+    return kudos.select_related("giver", "recipient", "team").prefetch_related(
+        "values",
+        "reactions",
+        Prefetch("comments", queryset=KudosComment.objects.select_related("author")),
+    )
+
+
+def _my_teams(viewer: Person) -> list[int]:
+    """The viewer's team and the teams they lead."""
+    ids = set(Team.objects.filter(lead=viewer).values_list("pk", flat=True))
+    if viewer.team_id is not None:
+        ids.add(viewer.team_id)
+    return sorted(ids)
+
+
+def list_kudos(viewer: Person, feed: str = Feed.COMPANY) -> QuerySet[Kudos]:
+    """A feed, newest first: everyone's public kudos, my teams', or those given or received by
+    me (private and hidden ones, and those to people who left, included: my history)."""
+    visible = Kudos.objects.visible_to(viewer)
+    if feed == Feed.ME:
+        mine = Q(giver=viewer) | Q(recipient=viewer)
+        if viewer.team_id is not None:
+            mine |= Q(recipient__isnull=True, team_id=viewer.team_id)
+        chosen = visible.filter(mine)
+    elif feed == Feed.TEAM:
+        chosen = visible.in_feed().filter(team_id__in=_my_teams(viewer))
+    else:
+        chosen = visible.in_feed()
+    return _with_details(chosen)
+
+
+def get_kudos_for(viewer: Person, pk: int) -> Kudos:
+    """One kudos `viewer` may read, with what its card shows; 404 otherwise."""
+    kudos = _with_details(Kudos.objects.visible_to(viewer)).filter(pk=pk).first()
+    if kudos is None:
+        raise Http404
+    return kudos
+
+
+@dataclass(frozen=True)
+class ReactionTally:
+    kind: str
+    label: str
+    symbol: str
+    count: int
+    mine: bool
+
+
+@dataclass(frozen=True)
+class KudosCard:
+    """A kudos as the feed shows it to one viewer."""
+
+    kudos: Kudos
+    reactions: list[ReactionTally]
+    may_moderate: bool
+    is_mine: bool
+
+
+@dataclass(frozen=True)
+class ModerationReach:
+    """Where a viewer moderates kudos, read once for a whole page of cards."""
+
+    everywhere: bool
+    teams: frozenset[int]
+    departments: frozenset[int]
+
+    def covers(self, kudos: Kudos) -> bool:
+        if self.everywhere:
+            return True
+        if kudos.team_id is not None:
+            return kudos.team_id in self.teams
+        return kudos.department_id in self.departments
+
+
+def moderation_reach(viewer: Person) -> ModerationReach:
+    action = Action.MODERATE_RECOGNITION
+    if can_everywhere(viewer, action):
+        return ModerationReach(True, frozenset(), frozenset())
+    teams = frozenset(teams_in_scope(viewer, action).values_list("pk", flat=True))
+    return ModerationReach(False, teams, frozenset(departments_in_scope(viewer, action) or ()))
+
+
+def cards(viewer: Person, kudos_list: Iterable[Kudos]) -> list[KudosCard]:
+    """The cards of kudos fetched through `list_kudos` or `get_kudos_for`: one query for the
+    viewer's moderation reach, none per card."""
+    reach = moderation_reach(viewer)
+    return [_card(viewer, kudos, reach) for kudos in kudos_list]
+
+
+def _card(viewer: Person, kudos: Kudos, reach: ModerationReach) -> KudosCard:
+    counts: Counter[str] = Counter()
+    mine: set[str] = set()
+    for reaction in kudos.reactions.all():
+        counts[reaction.kind] += 1
+        if reaction.person_id == viewer.pk:
+            mine.add(reaction.kind)
+    tallies = [
+        ReactionTally(kind, str(label), REACTION_SYMBOLS[kind], counts[kind], kind in mine)
+        for kind, label in Reaction.choices
+    ]
+    return KudosCard(kudos, tallies, reach.covers(kudos), kudos.giver_id == viewer.pk)
+
+
+def reports_to_moderate(viewer: Person) -> QuerySet[Kudos]:
+    """Reported kudos with open reports in the teams `viewer` moderates, oldest report first."""
+    reported = restrict(
+        Kudos.objects.all(),
+        viewer,
+        Action.MODERATE_RECOGNITION,
+        team="team",
+        department="department",
+    ).filter(reports__status="open")
+    return (
+        _with_details(reported)
+        .annotate(open_reports=Count("reports", filter=Q(reports__status="open"), distinct=True))
+        .order_by("created_at")
+    )
+
+
+def open_reports_of(kudos: Kudos) -> QuerySet[KudosReport]:
+    return kudos.reports.filter(status="open").select_related("reporter")
+
+
+# Compliments ----------------------------------------------------------------------------------
+
+
+def _compliments(queryset: QuerySet[Compliment]) -> QuerySet[Compliment]:
+    return queryset.select_related(
+        "agent", "team", "response__invitation__customer", "response__invitation__interaction"
+    ).prefetch_related("values")
+
+
+def list_compliments(viewer: Person, *, which: str = "shown") -> QuerySet[Compliment]:
+    """ "shown": approved compliments on display; "mine": the viewer's own, every status;
+    "to_review": those waiting for the viewer's approval."""
+    visible = Compliment.objects.visible_to(viewer)
+    if which == "mine":
+        return _compliments(visible.filter(agent=viewer))
+    if which == "to_review":
+        waiting = restrict(
+            visible, viewer, Action.APPROVE_RECOGNITION, team="team", department="department"
+        )
+        return _compliments(waiting.filter(status=ReviewStatus.PENDING).exclude(agent=viewer))
+    return _compliments(visible.in_feed())
+
+
+def get_compliment_for(viewer: Person, pk: int) -> Compliment:
+    compliment = _compliments(Compliment.objects.visible_to(viewer)).filter(pk=pk).first()
+    if compliment is None:
+        raise Http404
+    return compliment
+
+
+def customer_shown(compliment: Compliment) -> str:
+    """The customer as the card names them: initials unless the approver chose the name."""
+    customer = compliment.response.invitation.customer
+    name = (customer.name if customer is not None else "").strip()
+    if not name:
+        return "A customer"
+    if compliment.show_customer_name:
+        return name
+    return " ".join(f"{part[0].upper()}." for part in name.split())
+
+
+def may_review(viewer: Person, compliment: Compliment) -> bool:
+    return compliment.status == ReviewStatus.PENDING and may_approve(viewer, compliment.agent)
+
+
+# Heroes -------------------------------------------------------------------------------------------
+
+
+def _heroes(queryset: QuerySet[HeroNomination]) -> QuerySet[HeroNomination]:
+    return queryset.select_related(
+        "nominee", "nominated_by", "team", "department"
+    ).prefetch_related("values")
+
+
+def hall_of_fame(viewer: Person) -> QuerySet[HeroNomination]:
+    """Approved heroes on display, latest decision first."""
+    return _heroes(HeroNomination.objects.visible_to(viewer).hall_of_fame()).order_by(
+        "-decided_at", "-pk"
+    )
+
+
+def heroes_to_decide(viewer: Person) -> QuerySet[HeroNomination]:
+    """Nominations waiting for `viewer`'s decision: in their scope, of people they outrank."""
+    waiting = restrict(
+        HeroNomination.objects.filter(status=ReviewStatus.PENDING),
+        viewer,
+        Action.APPROVE_RECOGNITION,
+        team="team",
+        department="department",
+    ).exclude(nominee=viewer)
+    return _heroes(waiting).order_by("created_at")
+
+
+def my_nominations(viewer: Person) -> QuerySet[HeroNomination]:
+    return _heroes(HeroNomination.objects.filter(nominated_by=viewer))
+
+
+def get_hero_for(viewer: Person, pk: int) -> HeroNomination:
+    hero = _heroes(HeroNomination.objects.visible_to(viewer)).filter(pk=pk).first()
+    if hero is None:
+        raise Http404
+    return hero
+
+
+def may_decide(viewer: Person, hero: HeroNomination) -> bool:
+    return hero.status == ReviewStatus.PENDING and may_approve(viewer, hero.nominee)
+
+
+def heroes_of_the_month(viewer: Person, month: datetime.date) -> QuerySet[HeroOfTheMonth]:
+    """The month's heroes per team and department that `viewer` may see."""
+    shown = HeroNomination.objects.visible_to(viewer).values("pk")
+    return (
+        HeroOfTheMonth.objects.filter(month=month.replace(day=1), nomination__in=shown)
+        .select_related("nomination__nominee", "team", "department")
+        .order_by("department__name", "team__name")
+    )
+
+
+def places_to_choose_for(viewer: Person, hero: HeroNomination) -> dict[str, object]:
+    """Where `viewer` may make `hero` hero of the month: its team, its department, or neither."""
+    places: dict[str, object] = {}
+    if hero.status != ReviewStatus.APPROVED:
+        return places
+    if hero.team is not None and can(viewer, Action.APPROVE_RECOGNITION, hero.team):
+        places["team"] = hero.team
+    if can(viewer, Action.APPROVE_RECOGNITION, hero.department):
+        places["department"] = hero.department
+    return places
+
+
+def preference_of(person: Person) -> Preference:
+    return Preference.objects.filter(person=person).first() or Preference(person=person)

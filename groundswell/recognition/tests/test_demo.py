@@ -1,0 +1,43 @@
+"""The demo's recognition: values, months of kudos with uneven reach, compliments and heroes."""
+
+from django.db.models import Count
+
+from groundswell.people.models import Person
+from groundswell.recognition.choices import ReviewStatus
+from groundswell.recognition.models import Compliment, HeroNomination, Kudos, Value
+
+
+def test_the_demo_has_values_and_months_of_kudos_with_uneven_reach(small_demo, db):
+    kudos = Kudos.objects.all()
+    oldest = kudos.order_by("created_at").first()
+    thanked = set(kudos.exclude(recipient=None).values_list("recipient", flat=True))
+    active = set(Person.objects.active().values_list("pk", flat=True))
+    counts = sorted(
+        kudos.exclude(recipient=None)
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+
+    assert set(Value.objects.values_list("slug", flat=True)) == {
+        "respect",
+        "growth",
+        "trust",
+        "working-together",
+        "keeping-promises",
+    }
+    assert 250 <= kudos.count() <= 400
+    assert oldest is not None
+    assert small_demo.counts["kudos"] == kudos.count()
+    newest = kudos.order_by("-created_at").first()
+    assert newest is not None
+    assert (newest.created_at - oldest.created_at).days >= 150
+    assert active - thanked, "some people are never thanked"
+    assert counts[-1] >= 4 * counts[len(counts) // 2], "a few people get most of the thanks"
+    assert not kudos.filter(values=None).exists()
+
+
+def test_the_demo_has_compliments_and_heroes(small_demo, db):
+    assert Compliment.objects.filter(status=ReviewStatus.APPROVED).exists()
+    assert HeroNomination.objects.filter(status=ReviewStatus.APPROVED).exists()
+    assert HeroNomination.objects.filter(status=ReviewStatus.PENDING).exists()

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from groundswell.recognition import views
+
+app_name = "recognition"
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("kudos/new/", views.kudos_create, name="kudos-create"),
+    path("kudos/<int:pk>/", views.kudos_detail, name="kudos-detail"),
+    path("kudos/<int:pk>/react/", views.kudos_react, name="kudos-react"),
+    path("kudos/<int:pk>/comment/", views.kudos_comment, name="kudos-comment"),
+    path("kudos/<int:pk>/report/", views.kudos_report, name="kudos-report"),
+    path("kudos/<int:pk>/moderate/", views.kudos_moderate, name="kudos-moderate"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("compliments/", views.compliment_list, name="compliment-list"),
+    path("compliments/<int:pk>/", views.compliment_detail, name="compliment-detail"),
+    path("compliments/<int:pk>/review/", views.compliment_review, name="compliment-review"),
+    path("heroes/", views.hero_list, name="hero-list"),
+    path("heroes/nominate/", views.hero_create, name="hero-create"),
+    path("heroes/<int:pk>/", views.hero_detail, name="hero-detail"),
+    path("heroes/<int:pk>/decide/", views.hero_decide, name="hero-decide"),
+    path("heroes/<int:pk>/month/", views.hero_month, name="hero-month"),
+    path("values/", views.value_list, name="value-list"),
+    path("values/new/", views.value_edit, name="value-create"),
+    path("values/<int:pk>/edit/", views.value_edit, name="value-edit"),
+    path("preferences/", views.preferences, name="preferences"),
+]
