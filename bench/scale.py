@@ -55,6 +55,20 @@ RESULTS = ROOT / "bench" / "results" / "scale.json"
 CHART = ROOT / "docs" / "bench-scale.svg"
 DASHBOARD_STEPS = (100_000, 1_000_000, 10_000_000)
 PEOPLE_STEPS = (1_000, 10_000, 100_000)
+# For loading millions of rows fast on a throw-away server whose data can be lost: no flush to
+# disk, fewer checkpoints. Reads (what is timed) do not depend on them; the results file lists
+# every setting. 1 GB of shared buffers holds the 10M step's hot indexes. Autovacuum is off
+# so it never runs during a timing: each step ends with VACUUM ANALYZE instead.
+LOAD_SETTINGS = {
+    "shared_buffers": "1GB",  # a production server's would be larger still
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_wal_size": "8GB",
+    "checkpoint_timeout": "30min",
+    "maintenance_work_mem": "256MB",
+    "autovacuum": "off",
+}
 FLAT = 1.5  # a curve is flat when p50 at the top step is at most this times the bottom's
 DASHBOARD_GOAL_MS = 50.0
 
@@ -95,6 +109,11 @@ class Curve:
         }
 
 
+def curve_from(data: dict[str, Any]) -> Curve:
+    points = [Point(**point) for point in data["points"]]
+    return Curve(data["name"], data["label"], data["unit"], points, data.get("failure", ""))
+
+
 class Clock:
     """Progress lines with the time since the start."""
 
@@ -112,8 +131,7 @@ def stream(command: list[str], env: dict[str, str], clock: Clock) -> dict[str, A
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     lines: list[str] = []
-    assert process.stdout is not None
-    for line in process.stdout:
+    for line in process.stdout or []:
         lines.append(line.rstrip("\n"))
         if line.startswith("  "):
             clock.say(line.strip())
@@ -196,8 +214,10 @@ def dashboard_curve(
         for size in steps:
             clock.say(f"dashboard: grow to {size:,} interactions")
             grown = site.data(f"grow_interactions({size})", clock)
-            clock.say(f"dashboard: {grown['added']:,} interactions added in {grown['seconds']} s;"
-                      f" refresh the rollups from {since} (manage.py refresh_voice_rollups)")  # fmt: skip
+            clock.say(
+                f"dashboard: {grown['added']:,} interactions added in {grown['seconds']} s;"
+                f" refresh the rollups from {since} (manage.py refresh_voice_rollups)"
+            )
             started = time.monotonic()
             site.manage("refresh_voice_rollups", f"--since={since}")
             clock.say(f"dashboard: rollups refreshed in {time.monotonic() - started:.0f} s; "
@@ -294,6 +314,19 @@ def table(curves: list[Curve]) -> str:
     return "\n".join(lines)
 
 
+def merged(path: Path, new: list[dict[str, Any]], run: dict[str, Any]) -> list[dict[str, Any]]:
+    """`new` curves, and the curves of an earlier results file that this run did not measure
+    (a run with --only keeps the other part's), each with the run it came from."""
+    for curve in new:
+        curve["run"] = {name: run[name] for name in ("command", "date", "seconds")}
+    try:
+        earlier = json.loads(path.read_text()).get("curves", [])
+    except (OSError, ValueError):
+        earlier = []
+    names = {curve["name"] for curve in new}
+    return [curve for curve in earlier if curve.get("name") not in names] + new
+
+
 def chart(curves: list[Curve], path: Path) -> str:
     try:
         import matplotlib
@@ -374,7 +407,7 @@ def main() -> None:
     settings: dict[str, str] = {}
     clock.say(f"{os.cpu_count()} CPUs; work folder {work}; starting a throw-away PostgreSQL")
     try:
-        with stop_on_sigterm(), Cluster(work) as cluster:
+        with stop_on_sigterm(), Cluster(work, LOAD_SETTINGS) as cluster:
             settings = cluster.settings()
             clock.say(f"PostgreSQL {settings.get('server_version')} on port {cluster.port}")
             if options.only in (None, "people") and people_steps:
@@ -386,7 +419,7 @@ def main() -> None:
     except StepFailed as error:
         clock.say(f"stopped: {error}")
     print(table(curves), flush=True)
-    payload = {
+    payload: dict[str, Any] = {
         "command": "python -m bench.scale " + " ".join(sys.argv[1:]),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "seconds": round(time.monotonic() - clock.started),
@@ -395,16 +428,18 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "postgresql": settings,
-        },  # fmt: skip
+        },
         "method": "gunicorn (2 sync workers, production settings) and wrk at c=1 after a "
         "warm-up; the dashboard with METRICS_CACHE=false",
         "curves": [curve.as_dict() for curve in curves],
     }
     options.results.parent.mkdir(parents=True, exist_ok=True)
+    payload["curves"] = merged(options.results, payload["curves"], payload)
     options.results.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"Results: {options.results}")
-    if curves:
-        print(chart(curves, options.chart))
+    every = [curve_from(data) for data in payload["curves"]]
+    if every:
+        print(chart(every, options.chart))
 
 
 if __name__ == "__main__":

@@ -29,12 +29,61 @@ CYCLE = 20
 OPEN_INVITATIONS = 4
 ANSWERED = 5
 SPAN_DAYS = 730
-FIRST_NAMES = ["Ada", "Ben", "Chloe", "Dev", "Ema", "Finn", "Grace", "Hugo", "Iris", "Jon",
-               "Kira", "Leo", "Maya", "Nia", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tess"]  # fmt: skip
-LAST_NAMES = ["Smith", "Jones", "Brown", "Taylor", "Wilson", "Evans", "Thomas", "Roberts",
-              "Walker", "Wright", "Green", "Hall", "Wood", "Clarke", "Hughes", "Khan",
-              "Patel", "Murphy", "Kelly", "Price", "Lewis", "Young", "King", "Hill", "Scott",
-              "Baker", "Adams", "Mitchell", "Turner", "Carter", "Moore"]  # fmt: skip
+FIRST_NAMES = [
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ema",
+    "Finn",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "Jon",
+    "Kira",
+    "Leo",
+    "Maya",
+    "Nia",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tess",
+]
+LAST_NAMES = [
+    "Smith",
+    "Jones",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Evans",
+    "Thomas",
+    "Roberts",
+    "Walker",
+    "Wright",
+    "Green",
+    "Hall",
+    "Wood",
+    "Clarke",
+    "Hughes",
+    "Khan",
+    "Patel",
+    "Murphy",
+    "Kelly",
+    "Price",
+    "Lewis",
+    "Young",
+    "King",
+    "Hill",
+    "Scott",
+    "Baker",
+    "Adams",
+    "Mitchell",
+    "Turner",
+    "Carter",
+    "Moore",
+]
 DEPARTMENTS = 10
 TEAM_SIZE = 20
 ANSWER_SHARE = 0.6
@@ -49,7 +98,7 @@ def _emit(result: dict[str, Any]) -> None:
 def _sql(statement: str, params: list[Any] | tuple[Any, ...] = ()) -> int:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def _scalar(statement: str, params: list[Any] | tuple[Any, ...] = ()) -> Any:
@@ -71,6 +120,13 @@ def _session(user: Any) -> str:
 # ---------------------------------------------------------------- customer voice (dashboard)
 
 
+def _skip_foreign_key_checks() -> None:
+    """For this transaction, no foreign-key trigger: every id written here is taken from the
+    referenced table in the same statement, and queuing millions of deferred checks would take
+    most of the load's time (needs the throw-away cluster's superuser)."""
+    _sql("SET LOCAL session_replication_role = replica")
+
+
 def grow_interactions(target: int) -> None:
     """Add interactions (with their invitations and answers) until there are `target`."""
     from groundswell.desk.benchdata import BENCH_SOURCE, SUBJECTS, bench_admin, first_team_id
@@ -84,15 +140,15 @@ def grow_interactions(target: int) -> None:
     before = _scalar("SELECT coalesce(max(id), 0) FROM desk_interaction")
     admin = bench_admin()
     first_team = first_team_id(admin)
-    teams = list(
-        admin.department.teams.order_by("pk").values_list("pk", flat=True)  # type: ignore[attr-defined]
-    )
+    teams = list(admin.department.teams.order_by("pk").values_list("pk", flat=True))
     version = _nps_version()
     customer = _scalar("SELECT min(id) FROM desk_customer")
     if first_team is None or customer is None:
         raise RuntimeError("Run bench_seed with zero rows first: no bench teams or customer.")
     now = timezone.now()
     with transaction.atomic():
+        _skip_foreign_key_checks()
+        _sql("SET LOCAL work_mem = '256MB'")  # sort the new rows in memory
         added = _sql(
             """
             INSERT INTO desk_interaction (channel, status, subject, topics, opened_at,
@@ -107,7 +163,8 @@ def grow_interactions(target: int) -> None:
                    (%s::bigint[])[1 + (n * 31) %% %s]
             FROM (SELECT n, random() AS r,
                          %s - random() * interval '1 day' * %s AS opened
-                  FROM generate_series(%s, %s) AS n) AS rows
+                  FROM generate_series(%s::bigint, %s::bigint) AS n) AS rows
+            ORDER BY opened
             """,
             [SUBJECTS, BENCH_SOURCE, now, now, teams, len(teams), now, SPAN_DAYS, have,
              target - 1],
@@ -131,35 +188,39 @@ def grow_interactions(target: int) -> None:
             flush=True,
         )
         step = time.perf_counter()
+        invitations_before = _scalar("SELECT coalesce(max(id), 0) FROM voice_invitation")
+        _sql(
+            """
+            INSERT INTO voice_invitation (token_hash, channel, language, send_after, sent_at,
+                expires_at, created_at, customer_id, interaction_id, version_id)
+            SELECT encode(sha256(('scale-done-' || id)::text::bytea), 'hex'), 'email', 'en',
+                   opened_at, opened_at, opened_at + interval '14 days', opened_at, %s, id, %s
+            FROM desk_interaction
+            WHERE id >= %s AND id %% %s >= %s AND id %% %s < %s
+            ORDER BY id
+            """,
+            [customer, version.pk, lowest, CYCLE, OPEN_INVITATIONS, CYCLE,
+             OPEN_INVITATIONS + ANSWERED],
+        )  # fmt: skip
         answered = _sql(
             """
-            WITH chosen AS (
-                SELECT id, team_id, channel, opened_at FROM desk_interaction
-                WHERE id >= %s AND id %% %s >= %s AND id %% %s < %s
-            ), sent AS (
-                INSERT INTO voice_invitation (token_hash, channel, language, send_after,
-                    sent_at, expires_at, created_at, customer_id, interaction_id, version_id)
-                SELECT encode(sha256(('scale-done-' || id)::text::bytea), 'hex'), 'email', 'en',
-                       opened_at, opened_at, opened_at + interval '14 days', opened_at, %s, id,
-                       %s
-                FROM chosen
-                RETURNING id, interaction_id
-            )
             INSERT INTO voice_response (kind, score, comment, reasons, language, channel,
                 is_poor, is_compliment, submitted_at, updated_at, agent_id, invitation_id,
                 team_id, scale)
             SELECT 'nps', s.score, CASE WHEN random() < 0.2 THEN 'Quick and friendly' ELSE '' END,
-                   '[]'::jsonb, 'en', c.channel, s.score <= 6, false,
-                   least(c.opened_at + interval '3 hours', %s),
-                   least(c.opened_at + interval '3 hours', %s), NULL, sent.id, c.team_id, %s
-            FROM sent JOIN chosen AS c ON c.id = sent.interaction_id
+                   '[]'::jsonb, 'en', i.channel, s.score <= 6, false,
+                   least(i.opened_at + interval '3 hours', %s),
+                   least(i.opened_at + interval '3 hours', %s), NULL, v.id, i.team_id, %s
+            FROM voice_invitation AS v JOIN desk_interaction AS i ON i.id = v.interaction_id
             CROSS JOIN LATERAL (
                 SELECT least(10, greatest(0, round(7.5 + 2.2 * sqrt(-2 * ln(1 - random()))
                        * cos(2 * pi() * random()))))::smallint AS score
+                WHERE v.id IS NOT NULL
             ) AS s
+            WHERE v.id > %s
+            ORDER BY v.id
             """,
-            [lowest, CYCLE, OPEN_INVITATIONS, CYCLE, OPEN_INVITATIONS + ANSWERED, customer,
-             version.pk, now, now, version.scale],
+            [now, now, version.scale, invitations_before],
         )  # fmt: skip
         print(
             f"  answered invitations: +{answered:,} in {time.perf_counter() - step:.0f} s",
@@ -231,6 +292,7 @@ def grow_people(target: int) -> None:
         return
     now = timezone.now()
     with transaction.atomic():
+        _skip_foreign_key_checks()
         teams_have = _scalar("SELECT count(*) FROM people_team WHERE slug LIKE 'scale-team-%%'")
         teams_need = -(-target // TEAM_SIZE)
         _sql(
