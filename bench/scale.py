@@ -120,7 +120,8 @@ class Curve:
 
 
 def curve_from(data: dict[str, Any]) -> Curve:
-    points = [Point(**point) for point in data["points"]]
+    fields = set(Point.__dataclass_fields__)
+    points = [Point(**{k: v for k, v in point.items() if k in fields}) for point in data["points"]]
     return Curve(data["name"], data["label"], data["unit"], points, data.get("failure", ""))
 
 
@@ -339,16 +340,28 @@ def table(curves: list[Curve]) -> str:
 
 
 def merged(path: Path, new: list[dict[str, Any]], run: dict[str, Any]) -> list[dict[str, Any]]:
-    """`new` curves, and the curves of an earlier results file that this run did not measure
-    (a run with --only keeps the other part's), each with the run it came from."""
-    for curve in new:
-        curve["run"] = {name: run[name] for name in ("command", "date", "seconds")}
+    """`new` curves merged into an earlier results file's: a point measured now replaces the
+    point of the same size, the others (and curves not measured now, as with --only) stay.
+    Every point names the run it came from."""
+    this_run = {name: run[name] for name in ("command", "date")}
     try:
-        earlier = json.loads(path.read_text()).get("curves", [])
+        earlier = {c["name"]: c for c in json.loads(path.read_text()).get("curves", [])}
     except (OSError, ValueError):
-        earlier = []
-    names = {curve["name"] for curve in new}
-    return [curve for curve in earlier if curve.get("name") not in names] + new
+        earlier = {}
+    for curve in new:
+        for point in curve["points"]:
+            point["run"] = this_run
+        before = earlier.get(curve["name"])
+        if before is not None:
+            sizes = {point["size"] for point in curve["points"]}
+            kept = [point for point in before["points"] if point["size"] not in sizes]
+            curve["points"] = sorted(kept + curve["points"], key=lambda point: point["size"])
+            first, last = curve["points"][0]["p50_ms"], curve["points"][-1]["p50_ms"]
+            ratio = last / first if len(curve["points"]) > 1 and first > 0 else None
+            curve["ratio_top_bottom_p50"] = None if ratio is None else round(ratio, 2)
+            curve["flat"] = None if ratio is None else ratio <= FLAT
+        earlier[curve["name"]] = curve
+    return list(earlier.values())
 
 
 def chart(curves: list[Curve], path: Path) -> str:
