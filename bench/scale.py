@@ -388,7 +388,8 @@ def chart(curves: list[Curve], path: Path) -> str:
         axis.set_ylabel("ms (p50 solid, p95 dashed)")
         axis.set_ylim(bottom=0)
         axis.set_title(title)
-        axis.legend(fontsize=7)
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(fontsize=7)
         axis.grid(alpha=0.3)
     figure.tight_layout()
     figure.savefig(path, format=path.suffix.lstrip("."), metadata={"Date": None})

@@ -335,11 +335,13 @@ def pulse_campaign() -> None:
     """
     from groundswell.people.models import Department, Person
     from groundswell.pulse.choices import CampaignKind, CampaignStatus
-    from groundswell.pulse.models import Campaign, Wave
+    from groundswell.pulse.models import Answer, Campaign, Wave
     from groundswell.pulse.services import create_campaign
 
     started = time.perf_counter()
     admin = Person.objects.get(email=ADMIN_EMAIL)
+    # Answers protect their questions: they go first (one DELETE), then the campaign cascades.
+    Answer.objects.filter(question__campaign__created_by=admin).delete()
     Campaign.objects.filter(created_by=admin).delete()
     now = timezone.now()
     with transaction.atomic():
