@@ -386,7 +386,11 @@ def chart(curves: list[Curve], path: Path) -> str:
         axis.set_xscale("log")
         axis.set_xlabel(unit)
         axis.set_ylabel("ms (p50 solid, p95 dashed)")
-        axis.set_ylim(bottom=0)
+        figures = [p.p95_ms for c in curves if c.unit == unit for p in c.points if p.p50_ms > 0]
+        if figures and max(figures) > 30 * min(figures):
+            axis.set_yscale("log")  # seconds beside tens of milliseconds
+        else:
+            axis.set_ylim(bottom=0)
         axis.set_title(title)
         if axis.get_legend_handles_labels()[0]:
             axis.legend(fontsize=7)
