@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NATIVE_TLS := 1
 export GROUNDSWELL_ENV ?= development
 
-.PHONY: help install pin run serve migrate seed worker scheduler backup restore test test-fast check lint fmt typecheck pytest test-postgres test-browser topology bench clean
+.PHONY: help install pin run serve migrate seed worker scheduler backup restore test test-fast check lint fmt typecheck pytest test-postgres test-browser topology bench bench-scale clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -96,6 +96,9 @@ topology: install ## PostgreSQL, Redis, gunicorn x4, RQ x2 and an SMTP sink, che
 
 bench: install ## run the benchmarks in bench/ on throw-away databases (BENCH_SIZE=quick|full)
 	$(PY) -m bench.run --size $(BENCH_SIZE)
+
+bench-scale: install ## growth curves on a throw-away PostgreSQL to 10M interactions and 100k people (SCALE_ARGS=--top 1000000 ...; about 30 min)
+	$(PY) -m bench.scale $(SCALE_ARGS)
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var .coverage htmlcov

@@ -111,9 +111,9 @@ function done(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     'GSB_RESULT {"requests":%d,"seconds":%.3f,"ids_used":%d,' ..
-    '"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
+    '"p50_ms":%.3f,"p90_ms":%.3f,"p95_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
     '"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},"statuses":{%s}}\n',
     summary.requests, summary.duration / 1e6, used_ids,
-    percentile(50), percentile(90), percentile(99), ms(summary.requests > 0 and latency.max or 0),
+    percentile(50), percentile(90), percentile(95), percentile(99), ms(summary.requests > 0 and latency.max or 0),
     errors.connect, errors.read, errors.write, errors.timeout, table.concat(parts, ",")))
 end

@@ -59,6 +59,7 @@ class Measurement:
     socket_errors: dict[str, int] = field(default_factory=dict)
     ids_used: int = 0
     tool: str = "wrk"
+    p95_ms: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -89,6 +90,7 @@ def parse_wrk_output(text: str) -> Measurement:
                 p50_ms=float(data["p50_ms"]),
                 p90_ms=float(data["p90_ms"]),
                 p99_ms=float(data["p99_ms"]),
+                p95_ms=float(data.get("p95_ms", 0.0)),
                 statuses={int(status): int(count) for status, count in data["statuses"].items()},
                 # a timeout is also counted as a read error by wrk: report it once
                 socket_errors={
@@ -198,6 +200,7 @@ def run_sequential(
         p50_ms=statistics.median(times) * 1000,
         p90_ms=percentile(times, 0.9) * 1000,
         p99_ms=percentile(times, 0.99) * 1000,
+        p95_ms=percentile(times, 0.95) * 1000,
         statuses=statuses,
         ids_used=len(ids[:count]),
         tool="python",

@@ -39,7 +39,8 @@ def server_programs() -> Path | None:
 class Cluster:
     """A PostgreSQL server of our own under `parent`; a context manager."""
 
-    def __init__(self, parent: Path):
+    def __init__(self, parent: Path, server_settings: dict[str, str] | None = None):
+        """`server_settings`: extra `-c name=value` settings for the server (none by default)."""
         programs = server_programs()
         if programs is None:
             raise StepFailed(PG_MISSING)
@@ -48,6 +49,7 @@ class Cluster:
         self.data = self.folder / "data"
         self.port = free_port()
         self.as_user: list[str] = []
+        self.server_settings = dict(server_settings or {})
         if os.geteuid() == 0:
             try:
                 owner = pwd.getpwnam("postgres")
@@ -67,6 +69,7 @@ class Cluster:
             "initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--no-sync"
         )
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        options += "".join(f" -c {name}={value}" for name, value in self.server_settings.items())
         log = str(self.folder / "server.log")
         try:
             self._pg("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
@@ -99,8 +102,10 @@ class Cluster:
 
     def settings(self) -> dict[str, str]:
         """The server settings that matter for speed, for the results file."""
-        names = ("server_version", "shared_buffers", "synchronous_commit", "fsync")
+        names = ("server_version", "shared_buffers", "synchronous_commit", "fsync",
+                 *self.server_settings)  # fmt: skip
         found = {}
+        names = tuple(dict.fromkeys(names))
         for name in names:
             command = [str(self.programs / "psql"), "-h", "127.0.0.1", "-p", str(self.port)]
             command += ["-U", USER, "-d", "postgres", "-qAtX", "-c", f"SHOW {name}"]

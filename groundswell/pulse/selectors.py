@@ -240,7 +240,7 @@ def campaign_results(
     if ORGANISATION not in data.hidden and data.counts.get(ORGANISATION):
         results.invited, results.answered = counts["invited"], counts["answered"]
         _summarise(results, data, members[ORGANISATION], questions)
-    results.trend = _trend(viewer, campaign, waves, enps_question, allowed, results.groups)
+    results.trend = _trend(campaign, waves, enps_question, results.groups, loaded={wave.pk: data})
     results.suppression_notes = suppression_notes.explain(
         viewer, campaign, data.counts, data.parents, data.hidden, labels, department, team
     )
@@ -438,19 +438,22 @@ def _previous_wave(campaign: Campaign, wave: Wave) -> Wave | None:
 
 
 def _trend(
-    viewer: Person,
     campaign: Campaign,
     waves: list[Wave],
     enps_question: int | None,
-    allowed: object,
     shown: list[GroupResult],
+    *,
+    loaded: dict[int, _WaveData],
 ) -> dict[str, list[TrendPoint]]:
-    """eNPS per wave for the organisation and each group shown, suppressed per wave."""
+    """eNPS per wave for the organisation and each group shown, suppressed per wave.
+
+    `loaded`: waves already read by the caller (the one shown), not read a second time.
+    """
     if enps_question is None:
         return {}
     trend: dict[str, list[TrendPoint]] = {group.label: [] for group in shown}
     for wave in [wave for wave in waves if _published(wave)]:
-        data = _load(wave, campaign.min_group_size)
+        data = loaded.get(wave.pk) or _load(wave, campaign.min_group_size)
         members = _members(data)
         for group in shown:
             scores = [

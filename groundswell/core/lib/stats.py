@@ -12,6 +12,7 @@ Shares and net scores are in per cent and points (0..100, -100..100) and left un
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -99,11 +100,15 @@ class Reliability:
 # --- Quantiles --------------------------------------------------------------------------------
 
 
+# scipy's quantile functions cost about a millisecond a call (argument checks, broadcasting),
+# and a dashboard asks for the same few dozens of them on every view: they are remembered.
+@functools.lru_cache(maxsize=64)
 def z_critical(level: float = LEVEL) -> float:
     """The two-sided standard normal quantile: 1.959963... for 95%."""
     return float(scipy_stats.norm.ppf(0.5 + level / 2))
 
 
+@functools.lru_cache(maxsize=4096)
 def t_critical(degrees_of_freedom: float, level: float = LEVEL) -> float:
     """The two-sided Student t quantile for any (also fractional) degrees of freedom."""
     if degrees_of_freedom <= 0:

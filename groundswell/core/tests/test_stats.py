@@ -17,6 +17,16 @@ def test_normal_and_t_quantiles_match_printed_tables() -> None:
     assert stats.t_critical(100) == pytest.approx(1.984, abs=5e-4)
 
 
+def test_quantiles_are_remembered_per_argument() -> None:
+    """The dashboard asks for the same quantiles on every view: each is computed once."""
+    stats.t_critical.cache_clear()
+    first = stats.t_critical(12)
+    assert stats.t_critical(12) == first
+    assert stats.t_critical(12, 0.9) == pytest.approx(1.782, abs=5e-4)  # not the 95% one
+    info = stats.t_critical.cache_info()
+    assert (info.hits, info.misses) == (1, 2)
+
+
 @pytest.mark.parametrize(
     ("successes", "n", "low", "high"),
     [

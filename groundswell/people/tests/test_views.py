@@ -127,6 +127,25 @@ def test_the_directory_takes_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
+def test_the_directory_team_filter_offers_teams_by_slug_and_keeps_the_choice(
+    org, client_for, team_alpha, team_beta
+):
+    """The team filter is written without a template per option (thousands of teams in a
+    large organisation); it still offers every team by slug with its department and narrows."""
+    PersonFactory.create(team=team_beta, full_name="Bea Beta")
+    client = client_for(org["admin"])
+
+    response = client.get(reverse("people:person-list"), {"team": team_alpha.slug})
+
+    html = response.text
+    department = team_alpha.department.name
+    assert f'<option value="{team_alpha.slug}" selected>{team_alpha.name} ({department})' in html
+    assert f'<option value="{team_beta.slug}">{team_beta.name} (' in html
+    assert '<option value="">All teams</option>' in html
+    assert "Bea Beta" not in html
+    assert {person.team_id for person in response.context["page"]} == {team_alpha.pk}
+
+
 def test_former_staff_are_listed_only_for_those_who_manage_them(org, client_for, team_alpha):
     PersonFactory.create(team=team_alpha, full_name="Fay Former", is_active=False)
 
