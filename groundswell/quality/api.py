@@ -2,7 +2,6 @@
 import of past reviews. Every route reads and writes through the same selectors and services
 as the pages, so the same permission rules apply."""
 
-
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
