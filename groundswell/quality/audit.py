@@ -87,15 +87,17 @@ def audit_rows(
     answers = Response.objects.filter(
         kind=CSAT, invitation__interaction_id__in=list(picked)
     ).order_by("submitted_at", "pk")
-    for interaction, value in answers.values_list("invitation__interaction_id", "score"):
-        satisfaction.setdefault(interaction, float(value))
+    for answered, value in answers.values_list("invitation__interaction_id", "score"):
+        if answered is not None:
+            satisfaction.setdefault(answered, float(value))
     review_ids = {pk for pk, _score, _handle in picked.values()}
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
-    for review, key, value in CriterionScore.objects.filter(review_id__in=review_ids).values_list(
+    values = CriterionScore.objects.filter(review_id__in=review_ids).values_list(
         "review_id", "criterion__key", "value"
-    ):
-        if key in scales:
-            scores[review][key] = None if value is None else float(value)
+    )
+    for scored, key, given in values:
+        if scored is not None and key in scales:
+            scores[scored][key] = None if given is None else float(given)
     rows = [
         statistics.AuditRow(
             satisfaction=satisfaction[interaction],

@@ -185,7 +185,11 @@ def _contacts(department: Department, since: datetime.datetime) -> list[_Contact
         .order_by("-submitted_at")
         .values_list("invitation__interaction_id", "score")
     )
-    return [_Contact(*row, csat=csat.get(row[0])) for row in rows]
+    return [
+        _Contact(pk, team, agent, channel, resolved, csat=csat.get(pk))
+        for pk, team, agent, channel, resolved in rows
+        if agent is not None and resolved is not None
+    ]
 
 
 def _yes(rng: random.Random, p: float) -> int:
@@ -356,6 +360,8 @@ def create_quality(ctx: DemoContext) -> None:
         row = rng.choice(failed)
         raised = (review.submitted_at or ctx.now) + datetime.timedelta(hours=rng.randint(2, 48))
         open_now = raised + datetime.timedelta(days=5) > ctx.now
+        if review.agent_id is None:
+            continue
         dispute = Dispute(
             criterion=row.criterion,
             raised_by_id=review.agent_id,

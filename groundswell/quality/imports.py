@@ -178,8 +178,8 @@ def check_file(*, actor: Person, scorecard: Scorecard, content: bytes, filename:
     found = Interaction.objects.filter(team__department_id=department).select_related("team")
     by_number = {i.pk: i for i in found.filter(pk__in=numbers)}
     by_external: dict[str, Interaction] = {}
-    for interaction in found.filter(external_id__in=external):
-        by_external.setdefault(interaction.external_id, interaction)
+    for match in found.filter(external_id__in=external):
+        by_external.setdefault(match.external_id, match)
     reviewed_pairs = set(
         Review.objects.filter(
             calibration__isnull=True,
@@ -188,7 +188,7 @@ def check_file(*, actor: Person, scorecard: Scorecard, content: bytes, filename:
     )
     for line, values in rows_with_values:
         before = len(report.problems)
-        interaction = None
+        interaction: Interaction | None = None
         number = values.get("interaction", "")
         if number:
             interaction = (

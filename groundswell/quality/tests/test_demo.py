@@ -73,6 +73,7 @@ def test_coaching_shows_improvement_for_some_agents_and_not_others():
         (focus,) = selectors.before_after(session)
         assert focus.before_n >= 1
         assert focus.after_n >= 1
+        assert focus.change is not None
         changes.append(focus.change)
 
     assert len(changes) == 6
