@@ -11,7 +11,8 @@ full   The same, then again on a throw-away PostgreSQL cluster started with Debi
 
 Both sizes then time the places that use private Django internals against Django's
 documented ways (bench/internals.py; full runs it on PostgreSQL too), time the quality app's
-statistics (bench/quality_stats.py: calibration agreement and the metric audit, no database),
+statistics (bench/quality_stats.py: calibration agreement and the metric audit, no database)
+and its review submit and dashboard read (bench/quality_writes.py, SQLite),
 and run the side-by-side benchmark (bench/harness) for the goals on survey submit, ingest, CSV
 import, the staff list and the dashboard: Groundswell against the bare-Django ceiling
 (bench/ceiling) and raw inserts, and in full mode on PostgreSQL too and against the peer,
@@ -138,12 +139,26 @@ def bench_internals(database_url: str = "") -> None:
         sys.exit("bench/internals.py failed")
 
 
-def bench_quality() -> None:
+QUALITY_REVIEWS = {"quick": "20000", "full": "100000"}
+
+
+def bench_quality(size: str = "quick") -> None:
     """The quality app's statistics (bench/quality_stats.py): calibration agreement with its
-    bootstrap and the metric audit, pure functions timed in one process, no database."""
+    bootstrap and the metric audit, pure functions timed in one process, no database; then
+    its writes and reads on SQLite (bench/quality_writes.py): review submit paired with a
+    plain insert of the same rows, and the dashboard read at 20,000 (quick) or 100,000 (full)
+    reviews."""
     command = [sys.executable, str(ROOT / "bench" / "quality_stats.py")]
     if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
         sys.exit("bench/quality_stats.py failed")
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "quality_writes.py"),
+        "--reviews",
+        QUALITY_REVIEWS[size],
+    ]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        sys.exit("bench/quality_writes.py failed")
 
 
 def main() -> None:
@@ -175,7 +190,7 @@ def main() -> None:
     if "internals" in options.only:
         bench_internals()
     if "quality" in options.only:
-        bench_quality()
+        bench_quality(options.size)
     if "side-by-side" in options.only and not driver.main(options.size, options.profiles):
         sys.exit("The side-by-side benchmark measured nothing; see the lines above.")
 

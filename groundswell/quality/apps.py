@@ -12,7 +12,11 @@ class QualityConfig(AppConfig):
 
         from groundswell.core import registry
         from groundswell.people.choices import EVERYONE
+        from groundswell.people.demo import DEMO_STEPS
         from groundswell.quality import home, tasks
+        from groundswell.quality.demo import QUALITY
+
+        DEMO_STEPS.register(QUALITY)  # after customer voice: reviews sit beside its answers
 
         # Filling the queue is idempotent (one queue item per interaction, counted per week),
         # so running it every day only adds what the day brought.

@@ -31,6 +31,7 @@ from groundswell.quality.choices import (
 )
 from groundswell.quality.models import (
     MAX_WEIGHT,
+    TEXT_LENGTH,
     CoachingSession,
     Criterion,
     CriterionScore,
@@ -360,18 +361,27 @@ def save_review(
     for pk, answer in scores.items():
         _check_value(criteria[pk], answer)
     existing = {s.criterion_id: s for s in locked.scores.all()}
+    new_rows: list[CriterionScore] = []
+    changed: list[CriterionScore] = []
     for pk, answer in scores.items():
+        note = answer.comment.strip()
+        if len(note) > TEXT_LENGTH:
+            raise ValidationError(
+                {
+                    "scores": _("The comment on “%(name)s” is longer than %(limit)s characters.")
+                    % {"name": criteria[pk].behaviour, "limit": TEXT_LENGTH}
+                }
+            )
         row = existing.get(pk) or CriterionScore(review=locked, criterion=criteria[pk])
         row.is_na = answer.is_na
         row.value = None if answer.is_na else answer.value
         row.fraction = None if row.value is None else fraction_of(criteria[pk], row.value)
-        row.comment = answer.comment.strip()
-        row.full_clean(exclude=["review", "criterion"])
-        if row.pk is None:
-            row.save(force_insert=True)
-        else:
-            row.save(update_fields=["is_na", "value", "fraction", "comment"])
+        row.comment = note
+        (changed if row.pk is not None else new_rows).append(row)
         existing[pk] = row
+    # Values were checked against each criterion above: written in two statements at most.
+    CriterionScore.objects.bulk_create(new_rows)
+    CriterionScore.objects.bulk_update(changed, ["is_na", "value", "fraction", "comment"])
     locked.comment = comment.strip()
     fields = ["comment", "updated_at"]
     if submit:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.quality.views import coaching, reviews, setup
+from groundswell.quality.views import coaching, imports, reviews, setup
 
 app_name = "quality"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("scorecards/new/", setup.scorecard_create, name="scorecard-create"),
     path("scorecards/<int:pk>/", setup.scorecard_detail, name="scorecard-detail"),
     path("scorecards/<int:pk>/edit/", setup.scorecard_edit, name="scorecard-edit"),
+    path("scorecards/<int:pk>/import/", imports.review_import, name="review-import"),
     path("reviewers/", setup.grants, name="grants"),
     path("reviewers/<int:pk>/revoke/", setup.grant_revoke, name="grant-revoke"),
     path("coaching/", coaching.coaching_list, name="coaching-list"),

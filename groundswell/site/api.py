@@ -21,6 +21,7 @@ from groundswell.desk.api import router as desk_router
 from groundswell.ideas.api import router as ideas_router
 from groundswell.people.api import router as people_router
 from groundswell.pulse.api import router as pulse_router
+from groundswell.quality.api import router as quality_router
 from groundswell.recognition.api import router as recognition_router
 from groundswell.voice.dashboard.api import router as voice_metrics_router
 from groundswell.voice.follow_ups.api import router as voice_follow_ups_router
@@ -138,6 +139,7 @@ api.add_router("", voice_invitations_router)
 api.add_router("", voice_follow_ups_router)
 api.add_router("", pulse_router)
 api.add_router("", recognition_router)
+api.add_router("", quality_router)
 
 # Mounted last, so it only sees paths no router claimed: they get the API's 404, not a page.
 unknown_paths = Router(auth=None)

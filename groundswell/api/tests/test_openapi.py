@@ -47,6 +47,19 @@ def test_document_is_openapi_3_with_info_and_paths(document):
         "/api/v1/interactions/import",
         "/api/v1/analytics/summary",
         "/api/v1/metrics/summary",
+        "/api/v1/quality/scorecards",
+        "/api/v1/quality/scorecards/{scorecard_id}",
+        "/api/v1/quality/scorecards/{scorecard_id}/versions",
+        "/api/v1/quality/scorecards/{scorecard_id}/reviews/import",
+        "/api/v1/quality/reviews",
+        "/api/v1/quality/reviews/{review_id}",
+        "/api/v1/quality/reviews/{review_id}/acknowledge",
+        "/api/v1/quality/reviews/{review_id}/disputes",
+        "/api/v1/quality/disputes",
+        "/api/v1/quality/disputes/{dispute_id}/decision",
+        "/api/v1/quality/calibrations",
+        "/api/v1/quality/calibrations/{calibration_id}",
+        "/api/v1/quality/metric-audit",
     } <= paths
     assert all(path.startswith("/api/v1/") for path in paths)
 
@@ -100,7 +113,16 @@ def test_key_and_session_authentication_are_required_by_default(document):
 
 
 def test_lists_are_paginated_with_count_and_items(document):
-    for path in ("/api/v1/departments", "/api/v1/teams", "/api/v1/people"):
+    lists = (
+        "/api/v1/departments",
+        "/api/v1/teams",
+        "/api/v1/people",
+        "/api/v1/quality/scorecards",
+        "/api/v1/quality/reviews",
+        "/api/v1/quality/disputes",
+        "/api/v1/quality/calibrations",
+    )
+    for path in lists:
         operation = document["paths"][path]["get"]
         names = {parameter["name"] for parameter in operation["parameters"]}
         assert {"page", "page_size"} <= names
