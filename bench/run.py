@@ -10,10 +10,12 @@ full   The same, then again on a throw-away PostgreSQL cluster started with Debi
        `pg_virtualenv` (skipped with a note when it is not installed), with more requests.
 
 Both sizes then time the places that use private Django internals against Django's
-documented ways (bench/internals.py; full runs it on PostgreSQL too), and run the side-by-side
-benchmark (bench/harness) for the goals on survey submit, ingest, CSV import, the staff list
-and the dashboard: Groundswell against the bare-Django ceiling (bench/ceiling) and raw inserts,
-and in full mode on PostgreSQL too and against the peer, django-helpdesk (bench/peer).
+documented ways (bench/internals.py; full runs it on PostgreSQL too), time the quality app's
+statistics (bench/quality_stats.py: calibration agreement and the metric audit, no database),
+and run the side-by-side benchmark (bench/harness) for the goals on survey submit, ingest, CSV
+import, the staff list and the dashboard: Groundswell against the bare-Django ceiling
+(bench/ceiling) and raw inserts, and in full mode on PostgreSQL too and against the peer,
+django-helpdesk (bench/peer).
 
 Nothing touches the development database: each run works in temporary folders.
 """
@@ -136,6 +138,14 @@ def bench_internals(database_url: str = "") -> None:
         sys.exit("bench/internals.py failed")
 
 
+def bench_quality() -> None:
+    """The quality app's statistics (bench/quality_stats.py): calibration agreement with its
+    bootstrap and the metric audit, pure functions timed in one process, no database."""
+    command = [sys.executable, str(ROOT / "bench" / "quality_stats.py")]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        sys.exit("bench/quality_stats.py failed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run Groundswell's benchmarks.")
     parser.add_argument("--size", choices=sorted(REQUESTS), default="quick")
@@ -143,8 +153,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         type=lambda value: set(value.split(",")),
-        default={"people", "internals", "side-by-side"},
-        help="people, internals and/or side-by-side (default all three)",
+        default={"people", "internals", "quality", "side-by-side"},
+        help="people, internals, quality and/or side-by-side (default all four)",
     )
     parser.add_argument(
         "--profiles",
@@ -164,6 +174,8 @@ def main() -> None:
             bench_postgresql(requests)  # the internals on PostgreSQL too
     if "internals" in options.only:
         bench_internals()
+    if "quality" in options.only:
+        bench_quality()
     if "side-by-side" in options.only and not driver.main(options.size, options.profiles):
         sys.exit("The side-by-side benchmark measured nothing; see the lines above.")
 

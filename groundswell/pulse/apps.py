@@ -10,6 +10,8 @@ class PulseConfig(AppConfig):
     def ready(self) -> None:
         import datetime
 
+        from django.conf import settings
+
         from groundswell.core import registry
         from groundswell.people import hooks
         from groundswell.people.choices import EVERYONE
@@ -23,10 +25,16 @@ class PulseConfig(AppConfig):
         DEMO_STEPS.register(PULSE)
         # Closed waves are published soon after closing; due waves open within the hour. A
         # reminder mails everyone who has not answered, each time: weekly, so a wave open for
-        # the default two weeks sends one or two.
+        # the default two weeks sends one or two. A wave whose mail task was lost or failed is
+        # mailed again by the sweep (pulse/services.py, `stalled_waves`).
         for name, job_task, every in (
             ("pulse_publish_closed_waves", tasks.publish_closed_waves, {"minutes": 15}),
             ("pulse_open_due_waves", tasks.open_due_waves, {"hours": 1}),
+            (
+                "pulse_resend_stalled_invitations",
+                tasks.resend_stalled_invitations,
+                {"seconds": settings.GROUNDSWELL_SEND_LEASE_SECONDS},
+            ),
             ("pulse_send_reminders", tasks.send_reminders, {"weeks": 1}),
         ):
             registry.periodic_jobs.register(

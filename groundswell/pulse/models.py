@@ -179,6 +179,9 @@ class Participation(models.Model):
     # Empty until the invitation email has gone out; tokens are made when mail is sent.
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # A mail task's claim (core/lib/leases.py): one worker mails a person at a time, and a
+    # worker killed mid-send leaves the invitation to the sweep instead of marking it sent.
+    mail_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A flag, not a time: a completion time could be matched to the answers' arrival.
     has_completed = models.BooleanField(_("completed"), default=False)
 

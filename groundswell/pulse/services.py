@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groundswell.core.lib import tokens
+from groundswell.core.lib import leases, tokens
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere, may_assign
 from groundswell.pulse import item_bank, sealing
@@ -232,30 +232,101 @@ def send_invitations(wave_id: int, *, reminders: bool = False) -> int:
     """Mail a fresh personal link to each invitee (or, for reminders, each who has not answered).
 
     The token is made here and only its digest saved, so no queue or table ever holds a
-    working link; a reminder's new link replaces the old one.
+    working link; a reminder's new link replaces the old one. Each person is claimed before
+    the mail (a lease, core/lib/leases.py) and counts as invited or reminded only once the mail
+    server took it: two workers on one wave mail nobody twice, and a worker killed mid-send
+    leaves the rest to the sweep (`resend_stalled_invitations`).
     """
     wave = Wave.objects.select_related("campaign").get(pk=wave_id)
     now = timezone.now()
     if wave.closes_at <= now or wave.campaign.status != CampaignStatus.OPEN:
         return 0
-    pending = wave.participations.select_related("person").filter(person__is_active=True)
+    pending = wave.participations.filter(person__is_active=True).filter(
+        leases.unclaimed("mail_claimed_at", now)
+    )
     if reminders:
         pending = pending.filter(has_completed=False, invited_at__isnull=False)
     else:
         pending = pending.filter(invited_at__isnull=True)
     sent = 0
-    for participation in pending:
-        token, digest = tokens.new_token()
-        participation.token_hash = digest
-        if reminders:
-            participation.reminded_at = now
-            participation.save(update_fields=["token_hash", "reminded_at"])
-        else:
-            participation.invited_at = now
-            participation.save(update_fields=["token_hash", "invited_at"])
-        _mail(participation, token, reminder=reminders)
+    for participation_id, reminded_at in pending.values_list("pk", "reminded_at"):
+        claimed = _claim_for_mail(participation_id, reminders, reminded_at)
+        if claimed is None:
+            continue
+        participation, token = claimed
+        try:
+            _mail(participation, token, reminder=reminders)
+        except Exception:
+            Participation.objects.filter(
+                pk=participation.pk, mail_claimed_at=participation.mail_claimed_at
+            ).update(mail_claimed_at=None)
+            raise
+        # Done: the claim goes, `invited_at` (or a changed `reminded_at`) keeps others off.
+        done = {"reminded_at": timezone.now()} if reminders else {"invited_at": timezone.now()}
+        Participation.objects.filter(
+            pk=participation.pk, mail_claimed_at=participation.mail_claimed_at
+        ).update(mail_claimed_at=None, **done)
         sent += 1
     return sent
+
+
+def _claim_for_mail(
+    participation_id: int, reminder: bool, reminded_at: datetime.datetime | None
+) -> tuple[Participation, str] | None:
+    """Claim one invitee for a mail and give them a fresh token; None if someone else has.
+
+    One UPDATE on the row's own columns, so of two workers racing for it one gets it: an
+    invitation is claimable while nobody has mailed it, a reminder while `reminded_at` is what
+    this worker read (another worker's reminder in between changes it).
+    """
+    now = timezone.now()
+    token, digest = tokens.new_token()
+    rows = Participation.objects.filter(pk=participation_id).filter(
+        leases.unclaimed("mail_claimed_at", now)
+    )
+    if reminder:
+        # `reminded_at=None` is an IS NULL test.
+        rows = rows.filter(has_completed=False, invited_at__isnull=False, reminded_at=reminded_at)
+    else:
+        rows = rows.filter(invited_at__isnull=True)
+    if not rows.update(mail_claimed_at=now, token_hash=digest):
+        return None
+    participation = Participation.objects.select_related("person", "wave__campaign")
+    return participation.get(pk=participation_id), token
+
+
+def stalled_waves(now: datetime.datetime) -> list[int]:
+    """Open waves with an active invitee nobody mailed or holds, after a lease since opening.
+
+    Their task was lost (a worker killed mid-send, a queue that was down) or failed.
+    """
+    # One filter() call, so that all the conditions hold for the same participation.
+    unmailed = Q(
+        participations__invited_at__isnull=True, participations__person__is_active=True
+    ) & (
+        Q(participations__mail_claimed_at__isnull=True)
+        | Q(participations__mail_claimed_at__lte=now - leases.lease())
+    )
+    return list(
+        Wave.objects.filter(
+            unmailed,
+            campaign__status=CampaignStatus.OPEN,
+            opens_at__lte=now - leases.lease(),
+            closes_at__gt=now,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def resend_stalled_invitations(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue the invitations of every stalled wave (see `stalled_waves`); how many waves."""
+    from groundswell.pulse import tasks
+
+    waves = stalled_waves(now or timezone.now())
+    for wave_id in waves:
+        tasks.send_invitations.enqueue(wave_id)
+    return len(waves)
 
 
 def _mail(participation: Participation, token: str, *, reminder: bool) -> None:

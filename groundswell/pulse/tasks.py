@@ -13,6 +13,12 @@ def send_invitations(wave_id: int) -> int:
 
 
 @task()
+def resend_stalled_invitations() -> int:
+    """Mail the invitations of open waves whose sending task was lost or failed."""
+    return services.resend_stalled_invitations()
+
+
+@task()
 def send_reminders() -> int:
     """Remind those who have not answered an open wave yet."""
     return services.remind_open_waves()
