@@ -335,14 +335,16 @@ def save_review(
     scores: Mapping[int, ScoreInput],
     comment: str = "",
     submit: bool = False,
+    calibration: bool = False,
 ) -> Review:
     """Keep a draft's scores, or submit it: then every criterion needs a score or N/A.
 
     `scores` maps criterion ids of the review's own version to answers; any other id is an
-    error naming it, and nothing is written.
+    error naming it, and nothing is written. A calibration review is saved only through
+    `quality.calibration.save_calibration_review` (`calibration=True`), which keeps it blind.
     """
     locked = Review.objects.select_for_update().get(pk=review.pk)
-    if locked.reviewer_id != actor.pk or locked.calibration_id is not None:
+    if locked.reviewer_id != actor.pk or (locked.calibration_id is not None) != calibration:
         raise PermissionDenied
     if locked.status != ReviewStatus.DRAFT:
         raise AlreadySubmitted(
@@ -390,7 +392,7 @@ def save_review(
         locked.status = ReviewStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         fields += ["score", "weighted_score", "is_failed", "status", "submitted_at"]
-        if not locked.is_self_review:  # the queue asks for someone else's eyes
+        if not locked.is_self_review and not calibration:  # the queue wants someone else's
             QueueItem.objects.filter(interaction=locked.interaction, done_at__isnull=True).update(
                 review=locked, done_at=locked.submitted_at
             )
