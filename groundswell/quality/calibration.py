@@ -243,22 +243,34 @@ def get_calibration_review(viewer: Person, calibration: Calibration, pk: int) ->
 # --- Scoring ------------------------------------------------------------------------------------
 
 
-def open_calibration_review(
-    *, actor: Person, calibration: Calibration, interaction_pk: int
-) -> Review:
-    """The actor's calibration review of one of its interactions, created as a draft once."""
-    if participant(calibration, actor) is None:
-        raise PermissionDenied
-    item = calibration.items.select_related("interaction__team").filter(
-        interaction_id=interaction_pk
+def calibration_interaction(calibration: Calibration, interaction_pk: int) -> Interaction:
+    """One of the calibration's interactions; 404 for any other number."""
+    item = (
+        calibration.items.select_related("interaction__team", "interaction__handled_by")
+        .filter(interaction_id=interaction_pk)
+        .first()
     )
-    found = item.first()
-    if found is None:
+    if item is None:
         raise Http404(_("No such interaction in this calibration."))
-    interaction = found.interaction
-    existing = Review.objects.filter(
+    return item.interaction
+
+
+def own_review(calibration: Calibration, actor: Person, interaction: Interaction) -> Review | None:
+    return Review.objects.filter(
         calibration=calibration, interaction=interaction, reviewer=actor
     ).first()
+
+
+def open_calibration_review(
+    *, actor: Person, calibration: Calibration, interaction: Interaction
+) -> Review:
+    """The actor's calibration review of one of its interactions, created as a draft once
+    (twice at once gives the same row: the unique constraint decides)."""
+    if participant(calibration, actor) is None:
+        raise PermissionDenied
+    if not calibration.items.filter(interaction=interaction).exists():
+        raise Http404(_("No such interaction in this calibration."))
+    existing = own_review(calibration, actor, interaction)
     if existing is not None:
         return existing
     try:
@@ -281,6 +293,7 @@ def save_calibration_review(
     actor: Person,
     review: Review,
     scores: dict[int, services.ScoreInput],
+    comment: str = "",
     submit: bool = False,
 ) -> Review:
     """Keep or submit one calibration review; the last submission of the last reviewer
@@ -291,7 +304,12 @@ def save_calibration_review(
     if review.reviewer_id != actor.pk:
         raise PermissionDenied
     saved = services.save_review(
-        actor=actor, review=review, scores=scores, submit=submit, calibration=True
+        actor=actor,
+        review=review,
+        scores=scores,
+        comment=comment,
+        submit=submit,
+        calibration=True,
     )
     if submit:
         _after_submit(calibration, actor)

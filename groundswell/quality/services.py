@@ -397,11 +397,24 @@ def save_review(
                 review=locked, done_at=locked.submitted_at
             )
     locked.save(update_fields=fields)
+    if submit:
+        refresh_rollup_later(locked)
     return locked
 
 
 def _unanswered(row: CriterionScore | None) -> bool:
     return row is None or (not row.is_na and row.value is None)
+
+
+def refresh_rollup_later(review: Review) -> None:
+    """Once the transaction commits, recompute the dashboard rollup of the review's team and
+    week (a task: a few grouped queries over one team's week, off the request)."""
+    from groundswell.quality import rollups, tasks
+
+    if review.calibration_id is not None or review.is_self_review:
+        return
+    week, team_id = rollups.week_of(review).isoformat(), review.team_id
+    transaction.on_commit(lambda: tasks.refresh_quality_week_task.enqueue(week, team_id))
 
 
 # --- Acknowledge and dispute ------------------------------------------------------------------
@@ -477,6 +490,7 @@ def raise_dispute(
     dispute.save(force_insert=True)
     locked.status = ReviewStatus.DISPUTED
     locked.save(update_fields=["status", "updated_at"])
+    refresh_rollup_later(locked)
     return dispute
 
 
@@ -515,6 +529,8 @@ def decide_dispute(
     if not review.disputes.filter(status=DisputeStatus.OPEN).exists():
         review.status = ReviewStatus.SUBMITTED
         review.save(update_fields=["status", "updated_at"])
+    if uphold:
+        refresh_rollup_later(review)
     return locked
 
 
@@ -636,6 +652,8 @@ def update_coaching(
     locked.full_clean()
     if fields:
         locked.save(update_fields=fields)
+    if submit:
+        refresh_rollup_later(locked)
     return locked
 
 

@@ -1,0 +1,122 @@
+"""The metric audit's data: reviews beside the customer's satisfaction with the same interaction.
+
+`audit_rows` builds `statistics.AuditRow`s in two queries (values_list, no query per row): the
+reviews in the viewer's reach (Action.ANALYSE_QUALITY) whose interaction has a CSAT answer,
+each with that answer (the latest, by a subquery), its QA score and handle time; then every
+criterion score of those reviews. Criteria are followed by their key, the same behaviour in
+every version of a scorecard. Self-reviews and calibration exercises are left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from groundswell.people.models import Person
+from groundswell.people.permissions import Action, restrict
+from groundswell.quality import statistics
+from groundswell.quality.choices import CriterionScale
+from groundswell.quality.models import CriterionScore, Review
+from groundswell.quality.rollups import counted_reviews
+from groundswell.voice.choices import SurveyKind
+from groundswell.voice.models import Response
+
+PERIODS = (30, 90, 180, 365)  # days
+DEFAULT_DAYS = 180
+SCALES = {
+    CriterionScale.YES_NO.value: statistics.YES_NO,
+    CriterionScale.ONE_TO_FIVE.value: statistics.ONE_TO_FIVE,
+}
+
+
+@dataclass(frozen=True)
+class AuditData:
+    rows: list[statistics.AuditRow]
+    scales: dict[str, statistics.Scale]
+    labels: dict[str, str]
+
+
+def _csat() -> QuerySet[Response]:
+    return Response.objects.filter(
+        invitation__interaction=OuterRef("interaction_id"), kind=SurveyKind.CSAT
+    )
+
+
+def audited_reviews(
+    viewer: Person, since: datetime.datetime, until: datetime.datetime
+) -> QuerySet[Review]:
+    """Reviews in the viewer's reach, of interactions opened in the period, with a CSAT answer."""
+    reviews = counted_reviews().filter(
+        interaction__opened_at__gte=since, interaction__opened_at__lt=until
+    )
+    reviews = restrict(reviews, viewer, Action.ANALYSE_QUALITY, team="team")
+    return reviews.filter(Exists(_csat()))
+
+
+def audit_rows(viewer: Person, since: datetime.datetime, until: datetime.datetime) -> AuditData:
+    reviews = audited_reviews(viewer, since, until)
+    latest = _csat().order_by("-submitted_at", "-pk").values("score")[:1]
+    base = list(
+        reviews.annotate(satisfaction=Subquery(latest)).values_list(
+            "pk", "satisfaction", "score", "interaction__handle_time_seconds"
+        )
+    )
+    scales: dict[str, statistics.Scale] = {}
+    labels: dict[str, str] = {}
+    scores: dict[int, dict[str, Any]] = defaultdict(dict)
+    for review_id, key, label, scale, value in (
+        CriterionScore.objects.filter(review__in=reviews.values("pk"), value__isnull=False)
+        .order_by("criterion__version__scorecard_id", "criterion__position", "-criterion_id")
+        .values_list(
+            "review_id", "criterion__key", "criterion__behaviour", "criterion__scale", "value"
+        )
+    ):
+        known = scales.setdefault(key, SCALES[scale])
+        labels.setdefault(key, label)
+        if known is SCALES[scale]:  # a behaviour whose scale changed keeps its first one
+            scores[review_id][key] = value
+    rows = [
+        statistics.AuditRow(
+            satisfaction=None if satisfaction is None else float(satisfaction),
+            scores=scores.get(pk, {}),
+            qa_score=None if score is None else float(score),
+            handle_time=None if handle is None else float(handle),
+        )
+        for pk, satisfaction, score, handle in base
+    ]
+    return AuditData(rows=rows, scales=scales, labels=labels)
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    days: int
+    since: datetime.date
+    audit: statistics.MetricAudit
+    summary: tuple[str, ...]
+    chart: statistics.AuditChart
+    not_predicting: list[statistics.Association]
+
+
+def audit_page(viewer: Person, *, days: int = DEFAULT_DAYS) -> AuditPage:
+    """The audit over the last `days` days of interactions, for the viewer's reach."""
+    until = timezone.now()
+    since = until - datetime.timedelta(days=days)
+    data = audit_rows(viewer, since, until)
+    audit = statistics.metric_audit(data.rows, scales=data.scales, labels=data.labels)
+    return AuditPage(
+        days=days,
+        since=timezone.localtime(since).date(),
+        audit=audit,
+        summary=statistics.audit_summary(audit),
+        chart=statistics.audit_chart(audit),
+        not_predicting=[
+            item
+            for item in audit.measures
+            if item.kind == "criterion" and item.verdict == statistics.Verdict.DOES_NOT_PREDICT
+        ],
+    )

@@ -1,0 +1,202 @@
+"""The quality dashboard: score, coverage and dispute rate by week, team, agent and criterion,
+and calibration agreement over time, read from the weekly rollups (`quality.rollups`).
+
+Who sees what follows Action.VIEW_QUALITY: an agent their own work, a team lead their teams',
+a manager their department's, an executive and an admin everything. Each figure carries its n;
+a figure resting on fewer reviews (or interactions, for coverage) than the customer side's
+minimum (GROUNDSWELL_MIN_AGENT_RESPONSES, the voice dashboard's rule for an agent's scores) is
+hidden and says how many it has so far.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, restrict
+from groundswell.quality.models import (
+    Calibration,
+    WeeklyCriterionRollup,
+    WeeklyQualityRollup,
+)
+from groundswell.quality.rollups import monday
+
+PERIODS = (4, 12, 26, 52)  # weeks
+DEFAULT_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A share or a mean with its n; `value` None when hidden (n under the minimum) or empty."""
+
+    value: float | None
+    n: int
+    hidden: bool
+
+
+def _figure(total: float, n: int, minimum: int, *, scale: float = 1.0) -> Figure:
+    if n == 0:
+        return Figure(None, 0, False)
+    if n < minimum:
+        return Figure(None, n, True)
+    return Figure(round(total / n * scale, 1), n, False)
+
+
+@dataclass
+class _Sums:
+    interactions: int = 0
+    reviewed: int = 0
+    reviews: int = 0
+    score_sum: float = 0.0
+    disputed: int = 0
+
+    def add(self, row: tuple[int, int, int, float, int]) -> None:
+        self.interactions += row[0]
+        self.reviewed += row[1]
+        self.reviews += row[2]
+        self.score_sum += row[3]
+        self.disputed += row[4]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a table: a week, team or agent, with its figures."""
+
+    label: str
+    reviews: int
+    score: Figure  # mean review score, per cent
+    coverage: Figure  # interactions reviewed / handled, per cent
+    dispute_rate: Figure  # reviews disputed / reviews, per cent
+
+
+def _line(label: str, sums: _Sums, minimum: int) -> Line:
+    return Line(
+        label=label,
+        reviews=sums.reviews,
+        score=_figure(sums.score_sum, sums.reviews, minimum),
+        coverage=_figure(sums.reviewed, sums.interactions, minimum, scale=100),
+        dispute_rate=_figure(sums.disputed, sums.reviews, minimum, scale=100),
+    )
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    label: str
+    met: Figure  # mean share of the criterion met (0..1 as per cent)
+
+
+@dataclass(frozen=True)
+class AgreementPoint:
+    calibration: Calibration
+
+    @property
+    def alpha(self) -> float | None:
+        return self.calibration.overall_alpha
+
+
+@dataclass(frozen=True)
+class QualityDashboard:
+    weeks: int
+    since: datetime.date
+    minimum: int
+    total: Line
+    by_week: list[Line]
+    by_team: list[Line]
+    by_agent: list[Line]
+    by_criterion: list[CriterionLine]
+    agreement: list[AgreementPoint] = field(default_factory=list)
+
+    @property
+    def total_lines(self) -> list[Line]:
+        return [self.total]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total.reviews == 0 and self.total.coverage.n == 0
+
+
+def quality_dashboard(
+    viewer: Person,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    team: Team | None = None,
+    agent: Person | None = None,
+) -> QualityDashboard:
+    """The dashboard over the last `weeks` weeks, narrowed to one team or agent if asked,
+    always within the viewer's reach; a fixed number of queries whatever the data."""
+    minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
+    since = monday(timezone.localdate()) - datetime.timedelta(weeks=weeks - 1)
+    mine = Q(agent=viewer)
+    weekly = restrict(
+        WeeklyQualityRollup.objects.filter(week__gte=since),
+        viewer,
+        Action.VIEW_QUALITY,
+        team="team",
+        also=mine,
+    )
+    criteria = restrict(
+        WeeklyCriterionRollup.objects.filter(week__gte=since),
+        viewer,
+        Action.VIEW_QUALITY,
+        team="team",
+        also=mine,
+    )
+    if team is not None:
+        weekly, criteria = weekly.filter(team=team), criteria.filter(team=team)
+    if agent is not None:
+        weekly, criteria = weekly.filter(agent=agent), criteria.filter(agent=agent)
+    total = _Sums()
+    by_week: dict[datetime.date, _Sums] = defaultdict(_Sums)
+    by_team: dict[str, _Sums] = defaultdict(_Sums)
+    by_agent: dict[str, _Sums] = defaultdict(_Sums)
+    for week, team_name, agent_name, *figures in weekly.values_list(
+        "week",
+        "team__name",
+        "agent__full_name",
+        "interactions",
+        "reviewed",
+        "reviews",
+        "score_sum",
+        "disputed",
+    ):
+        row = (figures[0], figures[1], figures[2], figures[3], figures[4])
+        total.add(row)
+        by_week[week].add(row)
+        by_team[team_name].add(row)
+        by_agent[agent_name or "—"].add(row)
+    met: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for label, scored, fraction_sum in criteria.values_list("label", "scored", "fraction_sum"):
+        met[label][0] += fraction_sum
+        met[label][1] += scored
+    all_weeks = [since + datetime.timedelta(weeks=i) for i in range(weeks)]
+    return QualityDashboard(
+        weeks=weeks,
+        since=since,
+        minimum=minimum,
+        total=_line(_("Everything in your view"), total, minimum),
+        by_week=[_line(week.isoformat(), by_week[week], minimum) for week in all_weeks],
+        by_team=[_line(name, sums, minimum) for name, sums in sorted(by_team.items())],
+        by_agent=[_line(name, sums, minimum) for name, sums in sorted(by_agent.items())],
+        by_criterion=[
+            CriterionLine(label, _figure(sums[0], int(sums[1]), minimum, scale=100))
+            for label, sums in sorted(met.items())
+        ],
+        agreement=agreement_over_time(viewer, since),
+    )
+
+
+def agreement_over_time(viewer: Person, since: datetime.date) -> list[AgreementPoint]:
+    """Revealed calibrations the viewer may read, oldest first, with their overall alpha."""
+    calibrations = (
+        Calibration.objects.visible_to(viewer)
+        .filter(results_at__isnull=False, revealed_at__date__gte=since)
+        .order_by("revealed_at", "pk")
+    )
+    return [AgreementPoint(calibration) for calibration in calibrations]
