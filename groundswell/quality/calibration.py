@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundswell.core.lib.stats import Interval
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can, can_somewhere, departments_in_scope
@@ -74,9 +75,7 @@ def create_calibration(
     if len(people) < 2:
         raise ValidationError(
             {
-                "reviewers": _(
-                    "A calibration needs at least two reviewers; this one has %(n)s."
-                )
+                "reviewers": _("A calibration needs at least two reviewers; this one has %(n)s.")
                 % {"n": len(people)}
             }
         )
@@ -131,7 +130,9 @@ def interactions_to_calibrate(actor: Person, pks: Sequence[int]) -> list[Interac
     }
     for pk in wanted:
         if pk not in found:
-            raise ValidationError({"interactions": _("No interaction %(pk)s in reach.") % {"pk": pk}})
+            raise ValidationError(
+                {"interactions": _("No interaction %(pk)s in reach.") % {"pk": pk}}
+            )
     return [found[pk] for pk in wanted]
 
 
@@ -298,6 +299,8 @@ def save_calibration_review(
 ) -> Review:
     """Keep or submit one calibration review; the last submission of the last reviewer
     reveals the calibration and computes its results once."""
+    if review.calibration_id is None:
+        raise PermissionDenied
     calibration = Calibration.objects.select_for_update().get(pk=review.calibration_id)
     if calibration.status != CalibrationStatus.OPEN:
         raise ValidationError({"review": _("This calibration is closed to new scores.")})
@@ -343,7 +346,7 @@ SCALES = {
 }
 
 
-def _interval(interval: statistics.Interval | None) -> list[float] | None:
+def _interval(interval: Interval | None) -> list[float] | None:
     return None if interval is None else [interval.low, interval.high]
 
 
@@ -393,9 +396,7 @@ def compute_results(calibration: Calibration, *, actor: Person | None = None) ->
     names = dict(reviewers)
     data: dict[str, Any]
     try:
-        results = statistics.calibration_results(
-            inputs, reviewers=reviewer_ids, interactions=units
-        )
+        results = statistics.calibration_results(inputs, reviewers=reviewer_ids, interactions=units)
     except statistics.QualityStatisticsError as error:
         data = {"error": str(error), "code": error.code}
         calibration.overall_alpha = None
@@ -479,7 +480,10 @@ def reference_rows(calibration: Calibration) -> list[ReferenceRow]:
     return [
         ReferenceRow(
             item.interaction,
-            [(criterion, stored.get((item.interaction_id, criterion.pk))) for criterion in criteria],
+            [
+                (criterion, stored.get((item.interaction_id, criterion.pk)))
+                for criterion in criteria
+            ],
         )
         for item in items
     ]

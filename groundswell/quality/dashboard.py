@@ -156,7 +156,16 @@ def quality_dashboard(
     by_week: dict[datetime.date, _Sums] = defaultdict(_Sums)
     by_team: dict[str, _Sums] = defaultdict(_Sums)
     by_agent: dict[str, _Sums] = defaultdict(_Sums)
-    for week, team_name, agent_name, *figures in weekly.values_list(
+    for (
+        week,
+        team_name,
+        agent_name,
+        handled,
+        reviewed,
+        reviews,
+        score_sum,
+        disputed,
+    ) in weekly.values_list(
         "week",
         "team__name",
         "agent__full_name",
@@ -166,7 +175,7 @@ def quality_dashboard(
         "score_sum",
         "disputed",
     ):
-        row = (figures[0], figures[1], figures[2], figures[3], figures[4])
+        row = (handled, reviewed, reviews, score_sum, disputed)
         total.add(row)
         by_week[week].add(row)
         by_team[team_name].add(row)

@@ -311,6 +311,10 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages)
 
 
+def _version_label(version: ScorecardVersion) -> str:
+    return f"{version.scorecard.name}, v{version.number}"
+
+
 class CalibrationForm(forms.Form):
     """A new calibration: the service checks the reviewers' number and everyone's reach."""
 
@@ -341,13 +345,9 @@ class CalibrationForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        version_field = self.fields["version"]
-        assert isinstance(version_field, forms.ModelChoiceField)
-        version_field.queryset = versions
-        version_field.label_from_instance = lambda v: f"{v.scorecard.name}, v{v.number}"  # type: ignore[method-assign]
-        reviewer_field = self.fields["reviewers"]
-        assert isinstance(reviewer_field, forms.ModelMultipleChoiceField)
-        reviewer_field.queryset = people
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = _version_label  # type: ignore[attr-defined]
+        self.fields["reviewers"].queryset = people  # type: ignore[attr-defined]
 
     def clean_interactions(self) -> list[int]:
         text: str = self.cleaned_data["interactions"]
@@ -370,9 +370,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, choices: Sequence[tuple[int, str]], default: int, **kw: Any):
         super().__init__(*args, **kw)
-        field = self.fields["period"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = list(choices)
+        self.fields["period"].choices = list(choices)  # type: ignore[attr-defined]
         self.default = default
 
     def value(self) -> int:

@@ -652,8 +652,6 @@ def update_coaching(
     locked.full_clean()
     if fields:
         locked.save(update_fields=fields)
-    if submit:
-        refresh_rollup_later(locked)
     return locked
 
 

@@ -110,11 +110,11 @@ def calibration_score(request: AuthedRequest, pk: int, interaction_pk: int) -> H
     review = calibrations.own_review(calibration, request.person, interaction)
     criteria = selectors.version_criteria(calibration.version)
     initial = ReviewForm.initial_from(list(review.scores.all()), review.comment) if review else {}
-    form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    form: ReviewForm | None = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
     status = 200
     if review is not None and not review.is_draft:
         form = None  # submitted: nothing more to change until the results are out
-    elif request.method == "POST":
+    elif request.method == "POST" and form is not None:
         if form.is_valid():
             submit = "submit" in request.POST
             review = calibrations.open_calibration_review(
