@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,10 +180,13 @@ def quality_dashboard(
         by_week[week].add(row)
         by_team[team_name].add(row)
         by_agent[agent_name or "—"].add(row)
-    met: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for label, scored, fraction_sum in criteria.values_list("label", "scored", "fraction_sum"):
-        met[label][0] += fraction_sum
-        met[label][1] += scored
+    # Summed in SQL: criteria rows are many more than the weekly ones (one per criterion).
+    met = sorted(
+        (label, float(total or 0), int(scored or 0))
+        for label, total, scored in criteria.values("criterion_key")
+        .annotate(name=Max("label"), total=Sum("fraction_sum"), n=Sum("scored"))
+        .values_list("name", "total", "n")
+    )
     all_weeks = [since + datetime.timedelta(weeks=i) for i in range(weeks)]
     return QualityDashboard(
         weeks=weeks,
@@ -194,8 +197,8 @@ def quality_dashboard(
         by_team=[_line(name, sums, minimum) for name, sums in sorted(by_team.items())],
         by_agent=[_line(name, sums, minimum) for name, sums in sorted(by_agent.items())],
         by_criterion=[
-            CriterionLine(label, _figure(sums[0], int(sums[1]), minimum, scale=100))
-            for label, sums in sorted(met.items())
+            CriterionLine(label, _figure(total, scored, minimum, scale=100))
+            for label, total, scored in met
         ],
         agreement=agreement_over_time(viewer, since),
     )
