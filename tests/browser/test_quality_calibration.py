@@ -144,7 +144,7 @@ def test_a_manager_reads_the_metric_audit(
     expect(chart).to_contain_text("Takes ownership")
     expect(page.get_by_role("heading", name="The handle-time trap")).to_be_visible()
 
-    page.get_by_label("Period").select_option(label="last 30 days")
+    page.get_by_role("combobox", name=re.compile("^Period")).select_option(label="last 30 days")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"period=30"))
     expect(page.get_by_text("This audit compares the reviews of 40 contacts")).to_be_visible()
