@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -14,6 +15,7 @@ from groundswell.quality.tests.conftest import ALL_MET
 from groundswell.quality.tests.factories import make_scorecard, resolved_interaction
 from groundswell.voice.tests.factories import answers
 from tests.browser.helpers import login
+from tests.browser.test_accessibility import assert_accessible, blocking_violations
 
 pytestmark = pytest.mark.browser
 
@@ -94,6 +96,11 @@ def test_two_reviewers_calibrate_blind_and_the_results_show_alpha(
         page.get_by_role("table", name="Each reviewer against the agreed scores")
     ).to_contain_text(people["other_agent"].full_name)
     expect(page.get_by_role("heading", name=re.compile("Agreed scores"))).to_be_visible()
+    assert_accessible(blocking_violations(Axe(), page, "calibration results"))
+    page.get_by_role("navigation", name="Quality").get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("table", name="Score, coverage and disputes by week")).to_be_visible()
+    expect(page.get_by_role("heading", name="Calibration agreement over time")).to_be_visible()
+    assert_accessible(blocking_violations(Axe(), page, "quality dashboard"))
 
 
 @pytest.fixture
@@ -143,6 +150,7 @@ def test_a_manager_reads_the_metric_audit(
     expect(chart.locator("svg rect").first).to_be_visible()
     expect(chart).to_contain_text("Takes ownership")
     expect(page.get_by_role("heading", name="The handle-time trap")).to_be_visible()
+    assert_accessible(blocking_violations(Axe(), page, "metric audit"))
 
     page.get_by_role("combobox", name=re.compile("^Period")).select_option(label="last 30 days")
     page.get_by_role("button", name="Show").click()
