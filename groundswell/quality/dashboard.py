@@ -74,11 +74,13 @@ class Line:
     score: Figure  # mean review score, per cent
     coverage: Figure  # interactions reviewed / handled, per cent
     dispute_rate: Figure  # reviews disputed / reviews, per cent
+    query: str = ""  # the dashboard narrowed to this team or agent, as a query string
 
 
-def _line(label: str, sums: _Sums, minimum: int) -> Line:
+def _line(label: str, sums: _Sums, minimum: int, *, query: str = "") -> Line:
     return Line(
         label=label,
+        query=query,
         reviews=sums.reviews,
         score=_figure(sums.score_sum, sums.reviews, minimum),
         coverage=_figure(sums.reviewed, sums.interactions, minimum, scale=100),
@@ -104,6 +106,8 @@ class AgreementPoint:
 @dataclass(frozen=True)
 class QualityDashboard:
     weeks: int
+    team: Team | None
+    agent: Person | None
     since: datetime.date
     minimum: int
     total: Line
@@ -154,11 +158,13 @@ def quality_dashboard(
         weekly, criteria = weekly.filter(agent=agent), criteria.filter(agent=agent)
     total = _Sums()
     by_week: dict[datetime.date, _Sums] = defaultdict(_Sums)
-    by_team: dict[str, _Sums] = defaultdict(_Sums)
-    by_agent: dict[str, _Sums] = defaultdict(_Sums)
+    by_team: dict[tuple[str, int], _Sums] = defaultdict(_Sums)
+    by_agent: dict[tuple[str, int | None], _Sums] = defaultdict(_Sums)
     for (
         week,
+        team_id,
         team_name,
+        agent_id,
         agent_name,
         handled,
         reviewed,
@@ -167,7 +173,9 @@ def quality_dashboard(
         disputed,
     ) in weekly.values_list(
         "week",
+        "team_id",
         "team__name",
+        "agent_id",
         "agent__full_name",
         "interactions",
         "reviewed",
@@ -178,8 +186,8 @@ def quality_dashboard(
         row = (handled, reviewed, reviews, score_sum, disputed)
         total.add(row)
         by_week[week].add(row)
-        by_team[team_name].add(row)
-        by_agent[agent_name or "—"].add(row)
+        by_team[(team_name, team_id)].add(row)
+        by_agent[(agent_name or "—", agent_id)].add(row)
     # Summed in SQL: criteria rows are many more than the weekly ones (one per criterion).
     met = sorted(
         (label, float(total or 0), int(scored or 0))
@@ -190,12 +198,20 @@ def quality_dashboard(
     all_weeks = [since + datetime.timedelta(weeks=i) for i in range(weeks)]
     return QualityDashboard(
         weeks=weeks,
+        team=team,
+        agent=agent,
         since=since,
         minimum=minimum,
         total=_line(_("Everything in your view"), total, minimum),
         by_week=[_line(week.isoformat(), by_week[week], minimum) for week in all_weeks],
-        by_team=[_line(name, sums, minimum) for name, sums in sorted(by_team.items())],
-        by_agent=[_line(name, sums, minimum) for name, sums in sorted(by_agent.items())],
+        by_team=[
+            _line(name, sums, minimum, query=f"team={pk}")
+            for (name, pk), sums in sorted(by_team.items())
+        ],
+        by_agent=[
+            _line(name, sums, minimum, query=f"agent={pk}" if pk else "")
+            for (name, pk), sums in sorted(by_agent.items(), key=lambda item: item[0][0])
+        ],
         by_criterion=[
             CriterionLine(label, _figure(total, scored, minimum, scale=100))
             for label, total, scored in met

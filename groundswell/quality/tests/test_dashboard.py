@@ -156,3 +156,21 @@ def test_calibration_agreement_over_time(
     assert [p.calibration.pk for p in points] == [exercise.pk]
     assert points[0].alpha is not None
     assert dashboard.quality_dashboard(agent).agreement == []
+
+
+def test_an_agent_row_narrows_the_page_to_their_weeks(worked, minimum, manager, agent, client_for):
+    page = client_for(manager).get(reverse("quality:dashboard"))
+    assert f"?agent={agent.pk}&amp;period=12" in page.text
+
+    narrowed = client_for(manager).get(reverse("quality:dashboard") + f"?agent={agent.pk}")
+
+    assert narrowed.status_code == 200
+    assert f"Only the work of {agent.full_name}" in narrowed.text
+    assert "Ben Beta" not in narrowed.text
+    assert 'name="agent"' in narrowed.text  # the period form keeps the choice
+
+
+def test_an_agent_cannot_narrow_to_a_colleague(worked, agent, other_agent, client_for):
+    url = reverse("quality:dashboard") + f"?agent={other_agent.pk}"
+
+    assert client_for(agent).get(url).status_code == 403

@@ -59,7 +59,11 @@ def quality_dashboard(request: AuthedRequest) -> HttpResponse:
         team=_chosen_team(request),
         agent=_chosen_agent(request),
     )
-    return render(request, "quality/dashboard.html", {"page": page, "period": period})
+    keep = {
+        name: request.GET[name] for name in ("team", "agent") if request.GET.get(name, "").isdigit()
+    }
+    context = {"page": page, "period": period, "keep": keep}
+    return render(request, "quality/dashboard.html", context)
 
 
 @person_required(Action.ANALYSE_QUALITY)
