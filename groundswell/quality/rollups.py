@@ -7,9 +7,11 @@ BY queries over the live tables, and its rows replaced in one transaction: a ref
 leaves a week half-written and running it twice gives the same rows.
 
 `refresh_quality_rollups` is registered as a periodic job (hourly, `quality_refresh_rollups`)
-and recomputes the last GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days, or everything the first time. A
-submitted or changed review enqueues `refresh_week` for its own team and week (a few grouped
-queries over one team's week), so the dashboard follows within a task's delay.
+and recomputes the last GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days, the first time also every week
+back to the first review. A submitted or changed review enqueues `refresh_week` for its own
+team and week (a few grouped queries over one team's week), so the dashboard follows within a
+task's delay. Weeks before the lookback in which interactions were handled but nothing was
+reviewed yet get their coverage rows only from a refresh with an explicit `since`.
 """
 
 from __future__ import annotations
@@ -148,13 +150,11 @@ def refresh_quality_rollups(since: datetime.date | None = None) -> int:
     review when nothing is rolled up yet) to this week; returns the rows written."""
     today = timezone.localdate()
     if since is None:
-        if WeeklyQualityRollup.objects.exists():
-            since = today - datetime.timedelta(days=settings.GROUNDSWELL_ROLLUP_LOOKBACK_DAYS)
-        else:
+        since = today - datetime.timedelta(days=settings.GROUNDSWELL_ROLLUP_LOOKBACK_DAYS)
+        if not WeeklyQualityRollup.objects.exists():
             first = counted_reviews().aggregate(first=Min("interaction__opened_at"))["first"]
-            if first is None:
-                return 0
-            since = timezone.localtime(first).date()
+            if first is not None:
+                since = min(since, timezone.localtime(first).date())
     week, written = monday(since), 0
     while week <= today:
         written += refresh_week(week)

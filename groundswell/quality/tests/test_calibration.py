@@ -383,3 +383,29 @@ def test_recompute_on_demand_is_for_the_manager(
     response = client_for(manager).post(url)
     assert response.status_code == 302
     assert ReferenceScore.objects.filter(calibration=exercise, agreed_by=manager).exists()
+
+
+def test_opening_the_same_calibration_review_twice_gives_one_row(exercise, team_lead, contacts):
+    first = calibrations.open_calibration_review(
+        actor=team_lead, calibration=exercise, interaction=contacts[0]
+    )
+    second = calibrations.open_calibration_review(
+        actor=team_lead, calibration=exercise, interaction=contacts[0]
+    )
+
+    assert first.pk == second.pk
+    assert Review.objects.filter(calibration=exercise, reviewer=team_lead).count() == 1
+
+
+def test_calibration_reviews_are_not_counted_on_the_dashboard(
+    exercise, scorecard, team_lead, other_agent
+):
+    from groundswell.quality import rollups
+    from groundswell.quality.models import WeeklyQualityRollup
+
+    score_all(exercise, team_lead, LEAD, scorecard)
+    score_all(exercise, other_agent, OTHER, scorecard)
+    rollups.refresh_quality_rollups()
+
+    assert sum(WeeklyQualityRollup.objects.values_list("reviews", flat=True)) == 0
+    assert sum(WeeklyQualityRollup.objects.values_list("interactions", flat=True)) == 3
