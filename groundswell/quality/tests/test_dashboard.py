@@ -174,3 +174,20 @@ def test_an_agent_cannot_narrow_to_a_colleague(worked, agent, other_agent, clien
     url = reverse("quality:dashboard") + f"?agent={other_agent.pk}"
 
     assert client_for(agent).get(url).status_code == 403
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries(
+    worked, manager, team_alpha, agent, team_lead, score, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        dashboard.quality_dashboard(manager)
+    for _ in range(5):
+        score(team_lead, resolved_interaction(team_alpha, agent, days_ago=1))
+    rollups.refresh_quality_rollups()
+
+    with django_assert_max_num_queries(len(few)):
+        page = dashboard.quality_dashboard(manager)
+    assert page.total.reviews == 9
