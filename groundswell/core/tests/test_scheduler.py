@@ -34,7 +34,11 @@ def queued() -> Counter[str]:
     return Counter(DBTaskResult.objects.values_list("task_path", flat=True))
 
 
-SWEEPS = ["voice_finish_stalled_follow_ups", "voice_resend_stalled_invitations"]
+SWEEPS = [
+    "pulse_resend_stalled_invitations",
+    "voice_finish_stalled_follow_ups",
+    "voice_resend_stalled_invitations",
+]
 
 
 def job(name: str) -> registry.PeriodicJob:
@@ -54,6 +58,7 @@ def test_every_periodic_piece_of_work_is_registered_with_its_interval():
         # Every SEND_LEASE_SECONDS (five minutes by default).
         "voice_resend_stalled_invitations": datetime.timedelta(minutes=5),
         "voice_finish_stalled_follow_ups": datetime.timedelta(minutes=5),
+        "pulse_resend_stalled_invitations": datetime.timedelta(minutes=5),
         "quality_fill_review_queue": datetime.timedelta(days=1),
         "quality_refresh_rollups": datetime.timedelta(hours=1),
     }
@@ -100,22 +105,23 @@ def test_one_pass_enqueues_every_registered_job_and_the_next_pass_only_the_due_o
     # 5 minutes later only the sweeps' periods (a lease: 5 minutes) have changed; 15 minutes
     # later the quarter-hourly job's too.
     assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=5))) == SWEEPS
-    assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=15))) == [
-        "pulse_publish_closed_waves",
-        *SWEEPS,
-    ]
+    assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=15))) == sorted(
+        ["pulse_publish_closed_waves", *SWEEPS]
+    )
     # Past midnight the daily jobs, the hourly ones and the quarter-hourly one are due again.
     tomorrow = datetime.datetime(2026, 3, 5, 0, 1, tzinfo=datetime.UTC)
-    assert sorted(scheduler.run_due_jobs(now=tomorrow)) == [
-        "pulse_open_due_waves",
-        "pulse_publish_closed_waves",
-        "purge_expired_records",
-        "quality_fill_review_queue",
-        "quality_refresh_rollups",
-        "refresh_voice_rollups",
-        "send_idea_reminders",
-        *SWEEPS,
-    ]
+    assert sorted(scheduler.run_due_jobs(now=tomorrow)) == sorted(
+        [
+            "pulse_open_due_waves",
+            "pulse_publish_closed_waves",
+            "purge_expired_records",
+            "quality_fill_review_queue",
+            "quality_refresh_rollups",
+            "refresh_voice_rollups",
+            "send_idea_reminders",
+            *SWEEPS,
+        ]
+    )
 
 
 @pytest.mark.django_db

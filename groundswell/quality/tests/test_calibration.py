@@ -409,3 +409,24 @@ def test_calibration_reviews_are_not_counted_on_the_dashboard(
 
     assert sum(WeeklyQualityRollup.objects.values_list("reviews", flat=True)) == 0
     assert sum(WeeklyQualityRollup.objects.values_list("interactions", flat=True)) == 3
+
+
+def test_create_names_a_number_that_is_not_one_and_one_out_of_reach(
+    manager, scorecard, contacts, team_lead, other_agent, team_invoices, outsider, client_for
+):
+    elsewhere = resolved_interaction(team_invoices, outsider)
+    url = reverse("quality:calibration-create")
+    data = {
+        "name": "Typo",
+        "version": scorecard.versions.get().pk,
+        "reviewers": [team_lead.pk, other_agent.pk],
+    }
+
+    typo = client_for(manager).post(url, data | {"interactions": f"{contacts[0].pk} 12x"})
+    away = client_for(manager).post(url, data | {"interactions": f"{elsewhere.pk}"})
+
+    assert typo.status_code == 400
+    assert "“12x” is not an interaction number" in typo.text
+    assert away.status_code == 400
+    assert f"No interaction {elsewhere.pk} in reach" in away.text
+    assert not Calibration.objects.exists()
