@@ -6,7 +6,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.people.permissions import Action, can_somewhere
-from groundswell.quality.models import CalibrationReviewer
+from groundswell.quality.choices import CalibrationStatus
+from groundswell.quality.models import Calibration, CalibrationReviewer
 
 register = template.Library()
 
@@ -41,3 +42,19 @@ VERDICTS = {
 def verdict_label(verdict: str) -> str:
     """A metric-audit verdict in words."""
     return str(VERDICTS.get(str(verdict), verdict))
+
+
+@register.simple_tag(takes_context=True)
+def calibrations_to_score(context: template.Context) -> list[Calibration]:
+    """Open calibrations in which the viewer has not submitted all their scores yet."""
+    request = context.get("request")
+    person = getattr(request, "person", None)
+    if person is None:
+        return []
+    return list(
+        Calibration.objects.filter(
+            status=CalibrationStatus.OPEN,
+            participants__reviewer=person,
+            participants__submitted_at__isnull=True,
+        ).order_by("due_on", "pk")[:10]
+    )

@@ -430,3 +430,14 @@ def test_create_names_a_number_that_is_not_one_and_one_out_of_reach(
     assert away.status_code == 400
     assert f"No interaction {elsewhere.pk} in reach" in away.text
     assert not Calibration.objects.exists()
+
+
+def test_the_quality_home_lists_calibrations_until_my_scores_are_in(
+    exercise, scorecard, team_lead, manager, client_for
+):
+    home = reverse("quality:home")
+
+    assert "March calibration" in client_for(team_lead).get(home).text
+    assert "Calibrations waiting for your scores" not in client_for(manager).get(home).text
+    score_all(exercise, team_lead, LEAD, scorecard)
+    assert "Calibrations waiting for your scores" not in client_for(team_lead).get(home).text
