@@ -25,6 +25,14 @@ class QualityConfig(AppConfig):
                 "quality_fill_review_queue", tasks.fill_review_queues, datetime.timedelta(days=1)
             )
         )
+        # The dashboard's weekly rollups; a submitted review also refreshes its own week.
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "quality_refresh_rollups",
+                tasks.refresh_quality_rollups_task,
+                datetime.timedelta(hours=1),
+            )
+        )
         registry.areas.register(
             registry.Area(
                 "quality",

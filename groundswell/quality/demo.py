@@ -583,6 +583,12 @@ def _calibrations(
             row.review = review
     CriterionScore.objects.bulk_create([row for rows in scores for row in rows], batch_size=BATCH)
     ReferenceScore.objects.bulk_create(references)
+    # As the last reviewer's submit does: keep the results (and the agreed scores) on each
+    # session, so that its page and the dashboard's agreement over time read them.
+    from groundswell.quality.calibration import compute_results
+
+    for session in sessions:
+        compute_results(session)
     return len(sessions)
 
 

@@ -15,7 +15,7 @@ from groundswell.desk.choices import Channel
 from groundswell.ideas.models import Policy
 from groundswell.people.models import Department, Person, Team
 from groundswell.quality.choices import CriterionScale, ReviewStatus, RootCauseKind
-from groundswell.quality.models import MAX_WEIGHT, Criterion, QueueRule
+from groundswell.quality.models import MAX_WEIGHT, Criterion, QueueRule, ScorecardVersion
 from groundswell.quality.services import CriterionInput, ScoreInput
 
 NA = "na"
@@ -309,3 +309,71 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
+
+
+def _version_label(version: ScorecardVersion) -> str:
+    return f"{version.scorecard.name}, v{version.number}"
+
+
+class CalibrationForm(forms.Form):
+    """A new calibration: the service checks the reviewers' number and everyone's reach."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    version = forms.ModelChoiceField(
+        label=_("Scorecard version"), queryset=ScorecardVersion.objects.none()
+    )
+    interactions = forms.CharField(
+        label=_("Interactions to score (their numbers)"),
+        help_text=_("Separate the numbers with commas or spaces."),
+        max_length=2000,
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers (at least two)"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        versions: QuerySet[ScorecardVersion],
+        people: QuerySet[Person],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = _version_label  # type: ignore[attr-defined]
+        self.fields["reviewers"].queryset = people  # type: ignore[attr-defined]
+
+    def clean_interactions(self) -> list[int]:
+        text: str = self.cleaned_data["interactions"]
+        numbers = []
+        for part in text.replace(",", " ").split():
+            if not part.isdigit() or int(part) < 1:
+                raise ValidationError(
+                    _("“%(part)s” is not an interaction number."), params={"part": part}
+                )
+            numbers.append(int(part))
+        if not numbers:
+            raise ValidationError(_("Give at least one interaction number."))
+        return numbers
+
+
+class PeriodForm(forms.Form):
+    """How far back a page looks; anything else falls back to its default."""
+
+    period = forms.TypedChoiceField(coerce=int, required=False, label=_("Period"))
+
+    def __init__(self, *args: Any, choices: Sequence[tuple[int, str]], default: int, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["period"].choices = list(choices)  # type: ignore[attr-defined]
+        self.default = default
+
+    def value(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("period"):
+            return int(self.cleaned_data["period"])
+        return self.default

@@ -239,6 +239,22 @@ class ReviewerGrant(models.Model):
         return f"{self.person} reviews {self.team}"
 
 
+class CalibrationQuerySet(models.QuerySet["Calibration"]):
+    """Composable filters for calibrations."""
+
+    def visible_to(self, person: Person) -> CalibrationQuerySet:
+        """Calibrations of the departments where `person` calibrates or analyses quality, and
+        those they take part in as a reviewer."""
+        run = restrict(self, person, Action.CALIBRATE, department="department")
+        read = restrict(self, person, Action.ANALYSE_QUALITY, department="department")
+        taking_part = self.filter(participants__reviewer=person)
+        return self.filter(
+            models.Q(pk__in=run.values("pk"))
+            | models.Q(pk__in=read.values("pk"))
+            | models.Q(pk__in=taking_part.values("pk"))
+        )
+
+
 class Calibration(models.Model):
     """Several reviewers score the same interactions blind; agreed scores become the reference."""
 
@@ -260,6 +276,17 @@ class Calibration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The results, computed once when the last reviewer submits (services.compute_results) and
+    # kept here, so that no page view recomputes the bootstrap. The overall figures are copied
+    # into columns for the dashboard's "agreement over time".
+    results = models.JSONField(null=True, blank=True, editable=False)
+    results_at = models.DateTimeField(null=True, blank=True)
+    overall_alpha = models.FloatField(null=True, blank=True)
+    overall_alpha_low = models.FloatField(null=True, blank=True)
+    overall_alpha_high = models.FloatField(null=True, blank=True)
+    pairable_values = models.PositiveIntegerField(default=0)
+
+    objects = CalibrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -670,3 +697,66 @@ class RootCause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.note[:40]}"
+
+
+class WeeklyQualityRollup(models.Model):
+    """One agent's week in one team: interactions handled, reviews and their scores, disputes.
+
+    Filled by `quality.rollups` from the live tables; the quality dashboard reads only these.
+    The week is the Monday of the week the interaction was opened (the work's week), so that
+    coverage (reviewed / handled) compares the same interactions. `agent` is None for the
+    interactions nobody handled.
+    """
+
+    week = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    interactions = models.PositiveIntegerField(default=0)
+    reviewed = models.PositiveIntegerField(default=0)  # interactions with a review by another
+    reviews = models.PositiveIntegerField(default=0)  # done reviews, self-reviews left out
+    score_sum = models.FloatField(default=0.0)
+    failed = models.PositiveIntegerField(default=0)
+    disputed = models.PositiveIntegerField(default=0)  # reviews with at least one dispute
+
+    class Meta:
+        ordering = ["week", "team", "agent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "team", "agent"],
+                name="weekly_quality_rollup_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "week"], name="weekly_quality_team_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.team_id}/{self.agent_id}"
+
+
+class WeeklyCriterionRollup(models.Model):
+    """One criterion (by key, the same behaviour in every version) for one agent's week:
+    how many reviews scored it and the sum of their 0..1 fractions."""
+
+    week = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    criterion_key = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    scored = models.PositiveIntegerField(default=0)
+    fraction_sum = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["week", "team", "criterion_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "team", "agent", "criterion_key"],
+                name="weekly_criterion_rollup_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "week"], name="weekly_criterion_team_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.criterion_key}"

@@ -336,14 +336,16 @@ def save_review(
     scores: Mapping[int, ScoreInput],
     comment: str = "",
     submit: bool = False,
+    calibration: bool = False,
 ) -> Review:
     """Keep a draft's scores, or submit it: then every criterion needs a score or N/A.
 
     `scores` maps criterion ids of the review's own version to answers; any other id is an
-    error naming it, and nothing is written.
+    error naming it, and nothing is written. A calibration review is saved only through
+    `quality.calibration.save_calibration_review` (`calibration=True`), which keeps it blind.
     """
     locked = Review.objects.select_for_update().get(pk=review.pk)
-    if locked.reviewer_id != actor.pk or locked.calibration_id is not None:
+    if locked.reviewer_id != actor.pk or (locked.calibration_id is not None) != calibration:
         raise PermissionDenied
     if locked.status != ReviewStatus.DRAFT:
         raise AlreadySubmitted(
@@ -400,16 +402,29 @@ def save_review(
         locked.status = ReviewStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         fields += ["score", "weighted_score", "is_failed", "status", "submitted_at"]
-        if not locked.is_self_review:  # the queue asks for someone else's eyes
+        if not locked.is_self_review and not calibration:  # the queue wants someone else's
             QueueItem.objects.filter(interaction=locked.interaction, done_at__isnull=True).update(
                 review=locked, done_at=locked.submitted_at
             )
     locked.save(update_fields=fields)
+    if submit:
+        refresh_rollup_later(locked)
     return locked
 
 
 def _unanswered(row: CriterionScore | None) -> bool:
     return row is None or (not row.is_na and row.value is None)
+
+
+def refresh_rollup_later(review: Review) -> None:
+    """Once the transaction commits, recompute the dashboard rollup of the review's team and
+    week (a task: a few grouped queries over one team's week, off the request)."""
+    from groundswell.quality import rollups, tasks
+
+    if review.calibration_id is not None or review.is_self_review:
+        return
+    week, team_id = rollups.week_of(review).isoformat(), review.team_id
+    transaction.on_commit(lambda: tasks.refresh_quality_week_task.enqueue(week, team_id))
 
 
 # --- Acknowledge and dispute ------------------------------------------------------------------
@@ -485,6 +500,7 @@ def raise_dispute(
     dispute.save(force_insert=True)
     locked.status = ReviewStatus.DISPUTED
     locked.save(update_fields=["status", "updated_at"])
+    refresh_rollup_later(locked)
     return dispute
 
 
@@ -523,6 +539,8 @@ def decide_dispute(
     if not review.disputes.filter(status=DisputeStatus.OPEN).exists():
         review.status = ReviewStatus.SUBMITTED
         review.save(update_fields=["status", "updated_at"])
+    if uphold:
+        refresh_rollup_later(review)
     return locked
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.quality.views import coaching, imports, reviews, setup
+from groundswell.quality.views import analysis, calibration, coaching, imports, reviews, setup
 
 app_name = "quality"
 urlpatterns = [
@@ -28,4 +28,19 @@ urlpatterns = [
     path("coaching/<int:pk>/", coaching.coaching_detail, name="coaching-detail"),
     path("coaching/<int:pk>/reflection/", coaching.coaching_reflection, name="coaching-reflection"),
     path("coaching/<int:pk>/outcome/", coaching.coaching_outcome, name="coaching-outcome"),
+    path("calibrations/", calibration.calibration_list, name="calibration-list"),
+    path("calibrations/new/", calibration.calibration_create, name="calibration-create"),
+    path("calibrations/<int:pk>/", calibration.calibration_detail, name="calibration-detail"),
+    path(
+        "calibrations/<int:pk>/interactions/<int:interaction_pk>/",
+        calibration.calibration_score,
+        name="calibration-score",
+    ),
+    path(
+        "calibrations/<int:pk>/recompute/",
+        calibration.calibration_recompute,
+        name="calibration-recompute",
+    ),
+    path("dashboard/", analysis.quality_dashboard, name="dashboard"),
+    path("audit/", analysis.metric_audit, name="audit"),
 ]

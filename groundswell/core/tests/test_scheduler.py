@@ -64,6 +64,7 @@ def test_every_periodic_piece_of_work_is_registered_with_its_interval():
         "voice_resend_stalled_invitations": datetime.timedelta(minutes=5),
         "voice_finish_stalled_follow_ups": datetime.timedelta(minutes=5),
         "recognition_finish_stalled_work": datetime.timedelta(minutes=5),
+        "quality_refresh_rollups": datetime.timedelta(hours=1),
     }
 
 
@@ -119,6 +120,7 @@ def test_one_pass_enqueues_every_registered_job_and_the_next_pass_only_the_due_o
             "pulse_publish_closed_waves",
             "purge_expired_records",
             "quality_fill_review_queue",
+            "quality_refresh_rollups",
             "refresh_voice_rollups",
             "send_idea_reminders",
             *SWEEPS,
