@@ -1,6 +1,7 @@
 """One way to show a date and a moment on every page and in every email, in the reader's
-language: `{{ value|day }}` ("Dec. 4, 2026", "4. Dezember 2026") and `{{ value|moment }}`
-(the same with the time, in the configured time zone). Machine-readable values keep
+language: `{{ value|day }}` ("Dec. 4, 2026", "4. Dezember 2026"), `{{ value|moment }}`
+(the same with the time, in the configured time zone) and `{{ value|month }}` ("December
+2026", "Dezember 2026"). Machine-readable values keep
 `|date:"c"` inside `<time datetime>`; a test keeps other formats out of the templates."""
 
 import datetime
@@ -25,3 +26,11 @@ def moment(value: datetime.datetime | None) -> str:
     if value is None or value == "":
         return ""
     return date_format(value, "DATETIME_FORMAT")
+
+
+@register.filter(expects_localtime=True)
+def month(value: datetime.date | None) -> str:
+    """The month and year, in the active language's format; empty for no date."""
+    if value is None or value == "":
+        return ""
+    return date_format(value, "YEAR_MONTH_FORMAT")

@@ -26,6 +26,14 @@ def test_a_day_and_a_moment_follow_the_language() -> None:
     assert _render("{{ d|day }}{{ m|moment }}", d=None, m=None) == ""
 
 
+def test_a_month_follows_the_language() -> None:
+    with translation.override("en"):
+        assert _render("{{ d|month }}", d=datetime.date(2026, 12, 4)) == "December 2026"
+    with translation.override("de"):
+        assert _render("{{ d|month }}", d=datetime.date(2026, 12, 4)) == "Dezember 2026"
+    assert _render("{{ d|month }}", d=None) == ""
+
+
 def test_a_moment_is_shown_in_the_configured_time_zone() -> None:
     with timezone.override("Europe/Berlin"), translation.override("en"):
         assert _render("{{ m|moment }}", m=MOMENT) == "Dec. 4, 2026, 4:05 p.m."
