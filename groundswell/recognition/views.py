@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from groundswell.core.lib import tabular
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can_everywhere
 from groundswell.people.typing import AuthedRequest
-from groundswell.recognition import selectors, services
+from groundswell.recognition import exports, reach, selectors, services
 from groundswell.recognition.choices import Feed
 from groundswell.recognition.forms import (
     CommentForm,
@@ -386,3 +387,21 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Your choice is saved."))
         return redirect("recognition:preferences")
     return render(request, "recognition/preferences.html", {"form": form})
+
+
+# Reach and fairness -----------------------------------------------------------------------------
+
+
+@person_required(Action.VIEW_RECOGNITION_REACH)
+def reach_page(request: AuthedRequest) -> HttpResponse:
+    """Who is recognised and who is not, per team in the viewer's scope."""
+    context = {"reach": reach.reach_for(request.person)}
+    return render(request, "recognition/reach.html", context)
+
+
+@person_required(Action.VIEW_RECOGNITION_REACH)
+def kudos_export(request: AuthedRequest) -> HttpResponse:
+    """The shown kudos in the viewer's scope as CSV, through the one safe export writer."""
+    rows = exports.kudos_rows(request.person)
+    stamp = timezone.localdate().isoformat()
+    return tabular.csv_response(rows, filename=f"kudos-{stamp}.csv")
