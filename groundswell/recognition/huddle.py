@@ -8,8 +8,14 @@ lets exactly one worker send it, a failed send gives the claim back, and a dead 
 runs out so the next run sends it.
 
 The page shows, for the digest's day: yesterday's approved compliments and shown kudos of the
-team, one hero story, the promises due today, and the leadership line (the team's, else its
-department's).
+team, one hero story, the team's customer figures of yesterday against the day before (with n),
+the promises due today, and the leadership line (the team's, else its department's).
+
+The figures are read through voice's dashboard (`VoiceMetrics`, as the team's lead sees them:
+the digest is one shared document for the whole team, page and email alike). The dashboard
+counts weeks from a Monday; a day's answers are the week-to-date figures through that day less
+those through the day before (or all of them on a Monday). A value is shown from the
+dashboard's minimum number of answers (`GROUNDSWELL_MIN_AGENT_RESPONSES`); n always.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from groundswell.core.lib import leases
 from groundswell.desk.choices import PromiseStatus
 from groundswell.desk.models import Promise
 from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, can
 from groundswell.recognition.models import (
     Compliment,
     HeroNomination,
@@ -35,6 +42,9 @@ from groundswell.recognition.models import (
     Kudos,
     LeadershipLine,
 )
+from groundswell.voice.choices import SurveyKind
+from groundswell.voice.dashboard import metrics
+from groundswell.voice.dashboard.selectors import VoiceFilters, VoiceMetrics
 
 logger = logging.getLogger(__name__)
 SHOWN = 10
@@ -110,6 +120,78 @@ def _mark(digest: HuddleDigest, *, sent: bool) -> None:
 
 
 @dataclass(frozen=True)
+class DayFigure:
+    """One customer figure for one day: its value (None below the minimum) and n."""
+
+    value: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """A team's CSAT (% satisfied) and NPS, yesterday and the day before."""
+
+    csat: DayFigure
+    csat_before: DayFigure
+    nps: DayFigure
+    nps_before: DayFigure
+    minimum: int
+
+
+def _week_to_date(reader: Person, team: Team, day: datetime.date) -> dict[str, list[int]]:
+    """The team's answers counted per score from the Monday of `day` through the end of `day`."""
+    _start, end = _day_range(day)
+    figures = VoiceMetrics(
+        reader, VoiceFilters(weeks=1, team_id=team.pk), now=end - datetime.timedelta(microseconds=1)
+    ).summary
+    return {kind: list(figures.scores[kind]) for kind in (SurveyKind.CSAT, SurveyKind.NPS)}
+
+
+def _one_day(
+    reader: Person, team: Team, day: datetime.date, cache: dict[datetime.date, dict[str, list[int]]]
+) -> dict[str, dict[int, int]]:
+    """The team's answers of `day` alone, per kind, as histograms."""
+    for wanted in (day, day - datetime.timedelta(days=1)):
+        if wanted not in cache:
+            cache[wanted] = _week_to_date(reader, team, wanted)
+    through = cache[day]
+    before = cache[day - datetime.timedelta(days=1)] if day.weekday() else None
+    days: dict[str, dict[int, int]] = {}
+    for kind, counts in through.items():
+        earlier = before[kind] if before is not None else [0] * len(counts)
+        days[kind] = {
+            score: now - then for score, (now, then) in enumerate(zip(counts, earlier, strict=True))
+        }
+    return days
+
+
+def _reading(figure: metrics.Csat | metrics.Nps | None, minimum: int) -> DayFigure:
+    if figure is None:
+        return DayFigure(None, 0)
+    value = figure.favourable if isinstance(figure, metrics.Csat) else figure.score
+    return DayFigure(value if figure.n >= minimum else None, figure.n)
+
+
+def day_figures(team: Team, day: datetime.date) -> DayFigures | None:
+    """Yesterday's CSAT and NPS of `team` against the day before, as its lead reads them; None
+    when the team has no active lead who may read customer voice."""
+    reader = team.lead
+    if reader is None or not reader.is_active or not can(reader, Action.VIEW_CUSTOMER_VOICE, team):
+        return None
+    minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
+    cache: dict[datetime.date, dict[str, list[int]]] = {}
+    yesterday = _one_day(reader, team, day - datetime.timedelta(days=1), cache)
+    before = _one_day(reader, team, day - datetime.timedelta(days=2), cache)
+    return DayFigures(
+        csat=_reading(metrics.csat(yesterday[SurveyKind.CSAT]), minimum),
+        csat_before=_reading(metrics.csat(before[SurveyKind.CSAT]), minimum),
+        nps=_reading(metrics.nps(yesterday[SurveyKind.NPS]), minimum),
+        nps_before=_reading(metrics.nps(before[SurveyKind.NPS]), minimum),
+        minimum=minimum,
+    )
+
+
+@dataclass(frozen=True)
 class Digest:
     """What a team's huddle shows on `day`."""
 
@@ -122,6 +204,7 @@ class Digest:
     promises: list[Promise]
     promises_due: int
     leadership_line: str
+    figures: DayFigures | None
 
 
 def leadership_line_for(team: Team) -> str:
@@ -175,6 +258,7 @@ def build(team: Team, day: datetime.date) -> Digest:
         promises=list(due[:SHOWN]),
         promises_due=due.count(),
         leadership_line=leadership_line_for(team),
+        figures=day_figures(team, day),
     )
 
 

@@ -15,6 +15,8 @@ from groundswell.people.models import Team
 from groundswell.recognition import huddle
 from groundswell.recognition.choices import ReviewStatus
 from groundswell.recognition.models import HeroNomination, HuddleDigest, Kudos, LeadershipLine
+from groundswell.voice.invitations.services import record_response
+from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 TODAY = datetime.date(2026, 3, 4)
 
@@ -230,3 +232,47 @@ def test_two_concurrent_runs_make_and_send_each_digest_once(org, settings):
     # Alpha (member and lead), Beta (one member) and Invoices (one member): three emails, once.
     assert len(mail.outbox) == 3
     assert sorted(len(message.bcc) for message in mail.outbox) == [1, 1, 2]
+
+
+def test_the_teams_figures_of_yesterday_against_the_day_before(
+    org, settings, django_capture_on_commit_callbacks
+):
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 2
+    team = org["agent"].team
+    today = timezone.localdate()
+    noon = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
+    yesterday, before = noon - datetime.timedelta(days=1), noon - datetime.timedelta(days=2)
+    answers = [(yesterday, 5), (yesterday, 5), (yesterday, 2), (before, 1), (noon, 1)]
+    for when, score in answers:  # today's (noon) is not read
+        interaction = make_interaction(team, customer=make_customer(), handled_by=org["agent"])
+        invitation, _token = make_invitation(interaction)
+        with django_capture_on_commit_callbacks(execute=True):
+            record_response(invitation, score=score, now=when)
+
+    figures = huddle.day_figures(team, today)
+
+    assert figures is not None
+    assert (figures.csat.n, figures.csat.value) == (3, pytest.approx(200 / 3))
+    assert (figures.csat_before.n, figures.csat_before.value) == (1, None)  # below the minimum
+    assert figures.nps.n == 0
+    assert huddle.day_figures(org["other_agent"].team, today) is None  # no lead to read them
+
+
+def test_the_page_shows_the_figures_with_n(
+    org, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 1
+    team = org["agent"].team
+    interaction = make_interaction(team, customer=make_customer(), handled_by=org["agent"])
+    invitation, _token = make_invitation(interaction)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_response(invitation, score=5, now=timezone.now() - datetime.timedelta(days=1))
+
+    page = (
+        client_for(org["agent"])
+        .get(reverse("recognition:huddle-today", kwargs={"team": team.pk}))
+        .content.decode()
+    )
+
+    assert "100% (n=1)" in page
+    assert "(n=0)" in page
