@@ -252,7 +252,8 @@ def test_the_teams_figures_of_yesterday_against_the_day_before(
     figures = huddle.day_figures(team, today)
 
     assert figures is not None
-    assert (figures.csat.n, figures.csat.value) == (3, pytest.approx(200 / 3))
+    assert figures.csat.n == 3
+    assert figures.csat.value == pytest.approx(200 / 3)
     assert (figures.csat_before.n, figures.csat_before.value) == (1, None)  # below the minimum
     assert figures.nps.n == 0
     assert huddle.day_figures(org["other_agent"].team, today) is None  # no lead to read them
