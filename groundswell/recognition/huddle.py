@@ -84,11 +84,11 @@ def make_due_digests(*, now: datetime.datetime | None = None) -> int:
 
 
 def unsent(*, now: datetime.datetime | None = None) -> list[int]:
-    """Digests of the last two days whose email nobody sent or holds."""
+    """Today's digests whose email nobody sent or holds (a digest not sent on its day is left:
+    yesterday's huddle is no news the morning after)."""
     now = now or timezone.now()
-    since = timezone.localdate(now) - datetime.timedelta(days=1)
     return list(
-        HuddleDigest.objects.filter(day__gte=since, email_sent_at__isnull=True)
+        HuddleDigest.objects.filter(day=timezone.localdate(now), email_sent_at__isnull=True)
         .filter(leases.unclaimed("email_claimed_at", now))
         .values_list("pk", flat=True)
     )

@@ -277,3 +277,48 @@ def test_the_page_shows_the_figures_with_n(
 
     assert "100% (n=1)" in page
     assert "(n=0)" in page
+
+
+def test_the_periodic_task_makes_and_sends_through_the_queue(org, settings):
+    from groundswell.recognition import tasks
+
+    settings.GROUNDSWELL_HUDDLE_SHIFT_START = "00:00"
+
+    first = tasks.huddle_digests.enqueue().return_value
+    again = tasks.huddle_digests.enqueue().return_value
+
+    teams = Team.objects.count()
+    assert first == {"made": teams, "enqueued": teams}
+    assert again == {"made": 0, "enqueued": 0}
+    assert len(mail.outbox) == 3  # Alpha, Beta and Invoices have people; each told once
+
+
+def test_yesterdays_unsent_digest_is_not_sent_the_morning_after(org, settings):
+    settings.GROUNDSWELL_HUDDLE_SHIFT_START = "00:00"
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    huddle.make_due_digests(now=yesterday)
+
+    assert huddle.unsent(now=yesterday) != []
+    assert huddle.unsent() == []
+
+
+def test_on_a_tuesday_mondays_figures_are_not_mixed_with_the_week_before(
+    org, settings, django_capture_on_commit_callbacks
+):
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 1
+    team = org["agent"].team
+    today = timezone.localdate()
+    tuesday = today - datetime.timedelta(days=(today.weekday() - 1) % 7 or 7)
+    monday, sunday = tuesday - datetime.timedelta(days=1), tuesday - datetime.timedelta(days=2)
+    for day, score in [(monday, 5), (sunday, 1), (sunday, 1)]:
+        interaction = make_interaction(team, customer=make_customer(), handled_by=org["agent"])
+        invitation, _token = make_invitation(interaction)
+        noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        with django_capture_on_commit_callbacks(execute=True):
+            record_response(invitation, score=score, now=noon)
+
+    figures = huddle.day_figures(team, tuesday)
+
+    assert figures is not None
+    assert (figures.csat.n, figures.csat.value) == (1, 100.0)
+    assert (figures.csat_before.n, figures.csat_before.value) == (2, 0.0)
