@@ -322,3 +322,25 @@ def test_on_a_tuesday_mondays_figures_are_not_mixed_with_the_week_before(
     assert figures is not None
     assert (figures.csat.n, figures.csat.value) == (1, 100.0)
     assert (figures.csat_before.n, figures.csat_before.value) == (2, 0.0)
+
+
+def test_the_digest_shows_only_approved_compliments_of_yesterday(
+    org, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from groundswell.recognition.models import Compliment
+    from groundswell.recognition.tests.test_compliments_and_heroes import answer
+
+    team = org["agent"].team
+    approved = answer(org["agent"], team, django_capture_on_commit_callbacks).compliment
+    pending = answer(org["agent"], team, django_capture_on_commit_callbacks).compliment
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    Compliment.objects.filter(pk=approved.pk).update(
+        status=ReviewStatus.APPROVED, received_at=yesterday
+    )
+    Compliment.objects.filter(pk=pending.pk).update(received_at=yesterday)
+
+    # A fixed number per team whatever it holds: most are the three VoiceMetrics readings.
+    with django_assert_max_num_queries(40):
+        digest = huddle.build(team, timezone.localdate())
+
+    assert [c.pk for c in digest.compliments] == [approved.pk]
