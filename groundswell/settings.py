@@ -450,6 +450,9 @@ GROUNDSWELL_COMPLIMENT_CSAT = env.int("COMPLIMENT_CSAT", default=5)
 GROUNDSWELL_COMPLIMENT_NPS = env.int("COMPLIMENT_NPS", default=9)
 GROUNDSWELL_COMPLIMENT_CES = env.int("COMPLIMENT_CES", default=6)
 GROUNDSWELL_KUDOS_PER_HOUR = env.int("KUDOS_PER_HOUR", default=30)
+# The daily huddle digest is made and emailed at this local time (the site's TIME_ZONE: teams
+# have no time zone of their own), once per team and day.
+GROUNDSWELL_HUDDLE_SHIFT_START = env.str("HUDDLE_SHIFT_START", default="08:00")
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

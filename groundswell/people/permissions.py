@@ -77,6 +77,7 @@ class Action(enum.StrEnum):
     MODERATE_RECOGNITION = "recognition.moderate"
     APPROVE_RECOGNITION = "recognition.approve"
     MANAGE_VALUES = "recognition.values"
+    VIEW_RECOGNITION_REACH = "recognition.reach"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -166,6 +167,13 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.MODERATE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.APPROVE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_VALUES: {AD: Scope.ALL},
+    # Who is recognised and who is not, and the kudos export: leaders in their scope.
+    Action.VIEW_RECOGNITION_REACH: {
+        T: Scope.TEAM,
+        M: Scope.DEPARTMENT,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
 }
 
 # How senior each role is. Nobody acts on a person who ranks at or above them; admins are the

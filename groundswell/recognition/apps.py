@@ -18,7 +18,7 @@ class RecognitionConfig(AppConfig):
         from groundswell.recognition import home
         from groundswell.recognition.demo import RECOGNITION
         from groundswell.recognition.services import compliment_from_response
-        from groundswell.recognition.tasks import finish_stalled_work
+        from groundswell.recognition.tasks import finish_stalled_work, huddle_digests
         from groundswell.voice import hooks as voice_hooks
 
         # A customer's top answer with a comment becomes a compliment card for the agent.
@@ -28,6 +28,12 @@ class RecognitionConfig(AppConfig):
         lease = datetime.timedelta(seconds=settings.GROUNDSWELL_SEND_LEASE_SECONDS)
         registry.periodic_jobs.register(
             registry.PeriodicJob("recognition_finish_stalled_work", finish_stalled_work, lease)
+        )
+        # Each team's huddle digest at its shift start, its email once (HuddleDigest rows).
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "recognition_huddle_digests", huddle_digests, datetime.timedelta(minutes=15)
+            )
         )
         registry.areas.register(
             registry.Area(

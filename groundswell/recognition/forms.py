@@ -195,3 +195,18 @@ class PreferenceForm(forms.Form):
             "whoever gave them and your lead."
         ),
     )
+
+
+class LeadershipLineForm(forms.Form):
+    """The short line from leadership a team's huddle opens with; empty text removes it."""
+
+    where = forms.ChoiceField(
+        label=_("For"),
+        choices=[("team", _("this team")), ("department", _("the whole department"))],
+    )
+    text = forms.CharField(
+        label=_("Line"),
+        max_length=280,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )

@@ -478,3 +478,66 @@ class HeroOfTheMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%B %Y}: {self.team or self.department}"
+
+
+class LeadershipLine(models.Model):
+    """A short word from leadership a manager sets for a department or a team's huddle."""
+
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="leadership_line"
+    )
+    department = models.OneToOneField(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="leadership_line",
+    )
+    text = models.CharField(_("a line from leadership"), max_length=280)
+    set_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=True, department__isnull=False)
+                | Q(team__isnull=False, department__isnull=True),
+                name="leadership_line_team_or_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class HuddleDigest(models.Model):
+    """A team's daily huddle digest: one row per team and day, made at the team's shift start.
+
+    The unique (team, day) row is what makes the digest once, whatever the number of workers or
+    restarts; its email is claimed with a lease (core/lib/leases.py) like the kudos emails.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="huddle_digests")
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(default=timezone.now)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "team"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "day"], name="huddle_digest_once_per_day"),
+        ]
+        indexes = [
+            models.Index(fields=["email_sent_at", "day"], name="huddle_digest_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} huddle {self.day}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "recognition:huddle", kwargs={"team": self.team_id, "day": self.day.isoformat()}
+        )

@@ -29,6 +29,7 @@ from groundswell.recognition.models import (
     KudosComment,
     KudosReaction,
     KudosReport,
+    LeadershipLine,
     Preference,
     Value,
 )
@@ -478,3 +479,24 @@ def set_preference(*, actor: Person, hide_from_feed: bool) -> Preference:
         person=actor, defaults={"hide_from_feed": hide_from_feed}
     )
     return preference
+
+
+def may_set_leadership_line(actor: Person, team: Team) -> bool:
+    """Managers (and executives and admins) set the line for a team of their department, or
+    for the department; a team lead reads it."""
+    return can(actor, Action.VIEW_RECOGNITION_REACH, team.department)
+
+
+def set_leadership_line(*, actor: Person, team: Team, where: str, text: str) -> None:
+    """Set, change or (empty text) remove the line for `team` or its department."""
+    if not may_set_leadership_line(actor, team):
+        raise PermissionDenied
+    if where not in ("team", "department"):
+        raise ValidationError(_("Choose the team or the department."))
+    place = {"team": team} if where == "team" else {"department_id": team.department_id}
+    text = text.strip()
+    with transaction.atomic():
+        if not text:
+            LeadershipLine.objects.filter(**place).delete()
+            return
+        LeadershipLine.objects.update_or_create(**place, defaults={"text": text, "set_by": actor})

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from groundswell.recognition import emails, services
+from groundswell.recognition import emails, huddle, services
 
 
 @task()
@@ -26,3 +26,23 @@ def finish_stalled_work() -> dict[str, int]:
     """
     notices, compliments = services.finish_stalled_work()
     return {"notices": notices, "compliments": compliments}
+
+
+@task()
+def send_huddle_digest(digest_id: int) -> int:
+    """Email one team's huddle digest; returns how many people it went to (0: sent already)."""
+    return huddle.send_digest(digest_id)
+
+
+@task()
+def huddle_digests() -> dict[str, int]:
+    """Make the digests of the teams whose shift started and enqueue the emails not sent yet.
+
+    A periodic job, every 15 minutes (recognition/apps.py): a digest is made once per team and
+    day (a unique row), and its email sent once (a claim with a lease), however often this runs.
+    """
+    made = huddle.make_due_digests()
+    waiting = huddle.unsent()
+    for digest_id in waiting:
+        send_huddle_digest.enqueue(digest_id)
+    return {"made": made, "enqueued": len(waiting)}

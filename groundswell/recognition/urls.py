@@ -24,4 +24,9 @@ urlpatterns = [
     path("values/new/", views.value_edit, name="value-create"),
     path("values/<int:pk>/edit/", views.value_edit, name="value-edit"),
     path("preferences/", views.preferences, name="preferences"),
+    path("reach/", views.reach_page, name="reach"),
+    path("reach/kudos.csv", views.kudos_export, name="kudos-export"),
+    path("huddle/<int:team>/", views.huddle_page, name="huddle-today"),
+    path("huddle/<int:team>/line/", views.huddle_line, name="huddle-line"),
+    path("huddle/<int:team>/<str:day>/", views.huddle_page, name="huddle"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from groundswell.core.lib import tabular
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action, can_everywhere
+from groundswell.people.models import Team
+from groundswell.people.permissions import Action, can, can_everywhere
 from groundswell.people.typing import AuthedRequest
-from groundswell.recognition import selectors, services
+from groundswell.recognition import exports, huddle, reach, selectors, services
 from groundswell.recognition.choices import Feed
 from groundswell.recognition.forms import (
     CommentForm,
@@ -27,6 +30,7 @@ from groundswell.recognition.forms import (
     HeroForm,
     HeroMonthForm,
     KudosForm,
+    LeadershipLineForm,
     ModerateForm,
     PreferenceForm,
     ReactionForm,
@@ -386,3 +390,72 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Your choice is saved."))
         return redirect("recognition:preferences")
     return render(request, "recognition/preferences.html", {"form": form})
+
+
+# Reach and fairness -----------------------------------------------------------------------------
+
+
+@person_required(Action.VIEW_RECOGNITION_REACH)
+def reach_page(request: AuthedRequest) -> HttpResponse:
+    """Who is recognised and who is not, per team in the viewer's scope."""
+    context = {"reach": reach.reach_for(request.person)}
+    return render(request, "recognition/reach.html", context)
+
+
+@person_required(Action.VIEW_RECOGNITION_REACH)
+def kudos_export(request: AuthedRequest) -> HttpResponse:
+    """The shown kudos in the viewer's scope as CSV, through the one safe export writer."""
+    rows = exports.kudos_rows(request.person)
+    stamp = timezone.localdate().isoformat()
+    return tabular.csv_response(rows, filename=f"kudos-{stamp}.csv")
+
+
+# The daily huddle digest ------------------------------------------------------------------------
+
+
+def _huddle_team(request: AuthedRequest, team_id: int) -> Team:
+    """The team whose huddle the viewer may read: their own, or one in their reach."""
+    team = Team.objects.select_related("department", "lead").filter(pk=team_id).first()
+    if team is None:
+        raise Http404
+    viewer = request.person
+    if viewer.team_id != team.pk and not can(viewer, Action.VIEW_RECOGNITION_REACH, team):
+        raise PermissionDenied
+    return team
+
+
+@person_required(Action.USE_RECOGNITION)
+def huddle_page(request: AuthedRequest, team: int, day: str | None = None) -> HttpResponse:
+    """A team's huddle digest for a day (today by default), with its print layout."""
+    chosen = _huddle_team(request, team)
+    try:
+        date = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    except ValueError as error:
+        raise Http404 from error
+    may_set_line = services.may_set_leadership_line(request.person, chosen)
+    context = {
+        "digest": huddle.build(chosen, date),
+        "may_set_line": may_set_line,
+        "line_form": LeadershipLineForm(initial={"where": "team"}) if may_set_line else None,
+    }
+    return render(request, "recognition/huddle.html", context)
+
+
+@require_POST
+@person_required(Action.USE_RECOGNITION)
+def huddle_line(request: AuthedRequest, team: int) -> HttpResponse:
+    """Set the line from leadership for a team or its department."""
+    chosen = _huddle_team(request, team)
+    if not services.may_set_leadership_line(request.person, chosen):
+        raise PermissionDenied
+    form = LeadershipLineForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "digest": huddle.build(chosen, timezone.localdate()),
+            "may_set_line": True,
+            "line_form": form,
+        }
+        return render(request, "recognition/huddle.html", context, status=422)
+    services.set_leadership_line(actor=request.person, team=chosen, **form.cleaned_data)
+    messages.success(request, _("The line from leadership is saved."))
+    return redirect("recognition:huddle-today", team=chosen.pk)

@@ -57,6 +57,7 @@ def test_every_periodic_piece_of_work_is_registered_with_its_interval():
         "send_idea_reminders": datetime.timedelta(days=1),
         "quality_fill_review_queue": datetime.timedelta(days=1),
         "pulse_publish_closed_waves": datetime.timedelta(minutes=15),
+        "recognition_huddle_digests": datetime.timedelta(minutes=15),
         "pulse_open_due_waves": datetime.timedelta(hours=1),
         "pulse_send_reminders": datetime.timedelta(weeks=1),
         # Every SEND_LEASE_SECONDS (five minutes by default).
@@ -107,18 +108,19 @@ def test_one_pass_enqueues_every_registered_job_and_the_next_pass_only_the_due_o
     assert sum(queued().values()) == len(first)
 
     # 5 minutes later only the sweeps' periods (a lease: 5 minutes) have changed; 15 minutes
-    # later the quarter-hourly job's too.
+    # later the quarter-hourly jobs' too.
     assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=5))) == SWEEPS
     assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=15))) == sorted(
-        ["pulse_publish_closed_waves", *SWEEPS]
+        ["pulse_publish_closed_waves", "recognition_huddle_digests", *SWEEPS]
     )
-    # Past midnight the daily jobs, the hourly ones and the quarter-hourly one are due again.
+    # Past midnight the daily jobs, the hourly ones and the quarter-hourly ones are due again.
     tomorrow = datetime.datetime(2026, 3, 5, 0, 1, tzinfo=datetime.UTC)
     assert sorted(scheduler.run_due_jobs(now=tomorrow)) == sorted(
         [
             "pulse_open_due_waves",
             "pulse_publish_closed_waves",
             "purge_expired_records",
+            "recognition_huddle_digests",
             "quality_fill_review_queue",
             "quality_refresh_rollups",
             "refresh_voice_rollups",

@@ -1,0 +1,300 @@
+"""The daily huddle digest: what a team starts its day with.
+
+For each team, at its shift start (`GROUNDSWELL_HUDDLE_SHIFT_START`, local time in the site's
+TIME_ZONE: the Team model has no time zone of its own), one `HuddleDigest(team, day)` row is
+made; the unique constraint makes it once per team and day however many workers or schedulers
+run, and after a restart. Its email is claimed with a lease (core/lib/leases.py): one UPDATE
+lets exactly one worker send it, a failed send gives the claim back, and a dead worker's claim
+runs out so the next run sends it.
+
+The page shows, for the digest's day: yesterday's approved compliments and shown kudos of the
+team, one hero story, the team's customer figures of yesterday against the day before (with n),
+the promises due today, and the leadership line (the team's, else its department's).
+
+The figures are read through voice's dashboard (`VoiceMetrics`, as the team's lead sees them:
+the digest is one shared document for the whole team, page and email alike). The dashboard
+counts weeks from a Monday; a day's answers are the week-to-date figures through that day less
+those through the day before (or all of them on a Monday). A value is shown from the
+dashboard's minimum number of answers (`GROUNDSWELL_MIN_AGENT_RESPONSES`); n always.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from groundswell.core.lib import leases
+from groundswell.desk.choices import PromiseStatus
+from groundswell.desk.models import Promise
+from groundswell.people.models import Person, Team
+from groundswell.people.permissions import Action, can
+from groundswell.recognition.models import (
+    Compliment,
+    HeroNomination,
+    HuddleDigest,
+    Kudos,
+    LeadershipLine,
+)
+from groundswell.voice.choices import SurveyKind
+from groundswell.voice.dashboard import metrics
+from groundswell.voice.dashboard.selectors import VoiceFilters, VoiceMetrics
+
+logger = logging.getLogger(__name__)
+SHOWN = 10
+
+
+def shift_start(day: datetime.date) -> datetime.datetime:
+    """When the huddle of `day` is due: the shift start, local time."""
+    hour, minute = (int(part) for part in settings.GROUNDSWELL_HUDDLE_SHIFT_START.split(":"))
+    local = datetime.datetime.combine(day, datetime.time(hour, minute))
+    return timezone.make_aware(local, timezone.get_default_timezone())
+
+
+def _day_range(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), zone)
+    end = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), zone
+    )
+    return start, end
+
+
+def make_due_digests(*, now: datetime.datetime | None = None) -> int:
+    """Make today's digest row of every team whose shift started that has none; how many
+    teams were missing one.
+
+    Safe to run from any number of workers at once: `ignore_conflicts` lets the unique
+    (team, day) row be inserted once, and a second run makes none.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if now < shift_start(today):
+        return 0
+    teams = Team.objects.exclude(huddle_digests__day=today).values_list("pk", flat=True)
+    wanted = [HuddleDigest(team_id=pk, day=today, created_at=now) for pk in teams]
+    HuddleDigest.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=500)
+    return len(wanted)
+
+
+def unsent(*, now: datetime.datetime | None = None) -> list[int]:
+    """Today's digests whose email nobody sent or holds (a digest not sent on its day is left:
+    yesterday's huddle is no news the morning after)."""
+    now = now or timezone.now()
+    return list(
+        HuddleDigest.objects.filter(day=timezone.localdate(now), email_sent_at__isnull=True)
+        .filter(leases.unclaimed("email_claimed_at", now))
+        .values_list("pk", flat=True)
+    )
+
+
+def claim_email(digest_id: int, *, now: datetime.datetime | None = None) -> HuddleDigest | None:
+    """Claim the sending of a digest's email; None when it went out or another worker holds
+    it."""
+    now = now or timezone.now()
+    claimed = (
+        HuddleDigest.objects.filter(pk=digest_id, email_sent_at__isnull=True)
+        .filter(leases.unclaimed("email_claimed_at", now))
+        .update(email_claimed_at=now)
+    )
+    if not claimed:
+        return None
+    return HuddleDigest.objects.select_related("team__department", "team__lead").get(pk=digest_id)
+
+
+def _mark(digest: HuddleDigest, *, sent: bool) -> None:
+    held = HuddleDigest.objects.filter(
+        pk=digest.pk, email_claimed_at=digest.email_claimed_at, email_sent_at=None
+    )
+    if sent:
+        if not held.update(email_sent_at=timezone.now()):
+            logger.warning("Huddle digest %s went out after its claim ran out.", digest.pk)
+    else:
+        held.update(email_claimed_at=None)
+
+
+@dataclass(frozen=True)
+class DayFigure:
+    """One customer figure for one day: its value (None below the minimum) and n."""
+
+    value: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """A team's CSAT (% satisfied) and NPS, yesterday and the day before."""
+
+    csat: DayFigure
+    csat_before: DayFigure
+    nps: DayFigure
+    nps_before: DayFigure
+    minimum: int
+
+
+def _week_to_date(reader: Person, team: Team, day: datetime.date) -> dict[str, list[int]]:
+    """The team's answers counted per score from the Monday of `day` through the end of `day`."""
+    _start, end = _day_range(day)
+    figures = VoiceMetrics(
+        reader, VoiceFilters(weeks=1, team_id=team.pk), now=end - datetime.timedelta(microseconds=1)
+    ).summary
+    return {kind: list(figures.scores[kind]) for kind in (SurveyKind.CSAT, SurveyKind.NPS)}
+
+
+def _one_day(
+    reader: Person, team: Team, day: datetime.date, cache: dict[datetime.date, dict[str, list[int]]]
+) -> dict[str, dict[int, int]]:
+    """The team's answers of `day` alone, per kind, as histograms."""
+    for wanted in (day, day - datetime.timedelta(days=1)):
+        if wanted not in cache:
+            cache[wanted] = _week_to_date(reader, team, wanted)
+    through = cache[day]
+    before = cache[day - datetime.timedelta(days=1)] if day.weekday() else None
+    days: dict[str, dict[int, int]] = {}
+    for kind, counts in through.items():
+        earlier = before[kind] if before is not None else [0] * len(counts)
+        days[kind] = {
+            score: now - then for score, (now, then) in enumerate(zip(counts, earlier, strict=True))
+        }
+    return days
+
+
+def _reading(figure: metrics.Csat | metrics.Nps | None, minimum: int) -> DayFigure:
+    if figure is None:
+        return DayFigure(None, 0)
+    value = figure.favourable if isinstance(figure, metrics.Csat) else figure.score
+    return DayFigure(value if figure.n >= minimum else None, figure.n)
+
+
+def day_figures(team: Team, day: datetime.date) -> DayFigures | None:
+    """Yesterday's CSAT and NPS of `team` against the day before, as its lead reads them; None
+    when the team has no active lead who may read customer voice."""
+    reader = team.lead
+    if reader is None or not reader.is_active or not can(reader, Action.VIEW_CUSTOMER_VOICE, team):
+        return None
+    minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
+    cache: dict[datetime.date, dict[str, list[int]]] = {}
+    yesterday = _one_day(reader, team, day - datetime.timedelta(days=1), cache)
+    before = _one_day(reader, team, day - datetime.timedelta(days=2), cache)
+    return DayFigures(
+        csat=_reading(metrics.csat(yesterday[SurveyKind.CSAT]), minimum),
+        csat_before=_reading(metrics.csat(before[SurveyKind.CSAT]), minimum),
+        nps=_reading(metrics.nps(yesterday[SurveyKind.NPS]), minimum),
+        nps_before=_reading(metrics.nps(before[SurveyKind.NPS]), minimum),
+        minimum=minimum,
+    )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a team's huddle shows on `day`."""
+
+    team: Team
+    day: datetime.date
+    yesterday: datetime.date
+    compliments: list[Compliment]
+    kudos: list[Kudos]
+    hero: HeroNomination | None
+    promises: list[Promise]
+    promises_due: int
+    leadership_line: str
+    figures: DayFigures | None
+
+
+def leadership_line_for(team: Team) -> str:
+    line = (
+        LeadershipLine.objects.filter(Q(team=team) | Q(department_id=team.department_id))
+        .order_by("department_id")  # the team's own line (department null) first
+        .values_list("text", flat=True)
+        .first()
+    )
+    return line or ""
+
+
+def build(team: Team, day: datetime.date) -> Digest:
+    """The digest of `team` on `day`, public recognition only (what its members all may read)."""
+    yesterday = day - datetime.timedelta(days=1)
+    start, end = _day_range(yesterday)
+    compliments = (
+        Compliment.objects.in_feed()
+        .filter(team=team, received_at__gte=start, received_at__lt=end)
+        .select_related("agent", "response__invitation__customer")
+        .prefetch_related("values")
+    )
+    kudos = (
+        Kudos.objects.in_feed()
+        .filter(team=team, created_at__gte=start, created_at__lt=end)
+        .select_related("giver", "recipient", "team")
+        .prefetch_related("values")
+    )
+    day_start, day_end = _day_range(day)
+    hero = (
+        HeroNomination.objects.hall_of_fame()
+        .filter(Q(team=team) | Q(team__isnull=True, department_id=team.department_id))
+        .filter(decided_at__lt=day_end)
+        .select_related("nominee")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    due = Promise.objects.filter(
+        interaction__team=team,
+        status=PromiseStatus.OPEN,
+        due_at__gte=day_start,
+        due_at__lt=day_end,
+    ).select_related("interaction", "made_by")
+    return Digest(
+        team=team,
+        day=day,
+        yesterday=yesterday,
+        compliments=list(compliments[:SHOWN]),
+        kudos=list(kudos[:SHOWN]),
+        hero=hero,
+        promises=list(due[:SHOWN]),
+        promises_due=due.count(),
+        leadership_line=leadership_line_for(team),
+        figures=day_figures(team, day),
+    )
+
+
+def recipients(team: Team) -> list[Person]:
+    people = list(team.members.filter(is_active=True).order_by("pk"))
+    if team.lead is not None and team.lead.is_active and team.lead not in people:
+        people.append(team.lead)
+    return people
+
+
+def send_digest(digest_id: int) -> int:
+    """Email a team's digest to its members and lead; the number of addresses it went to."""
+    digest = claim_email(digest_id)
+    if digest is None:
+        return 0
+    to = recipients(digest.team)
+    if not to:
+        _mark(digest, sent=True)
+        return 0
+    context = {
+        "digest": build(digest.team, digest.day),
+        "link": f"{settings.SITE_URL}{digest.get_absolute_url()}",
+        "organisation_name": settings.ORGANISATION_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("recognition/email/huddle_subject.txt", context).strip(),
+        body=render_to_string("recognition/email/huddle.txt", context),
+        bcc=[person.email for person in to],
+    )
+    message.attach_alternative(
+        render_to_string("recognition/email/huddle.html", context), "text/html"
+    )
+    try:
+        message.send()
+    except Exception:
+        _mark(digest, sent=False)
+        raise
+    _mark(digest, sent=True)
+    return len(to)
