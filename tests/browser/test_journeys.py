@@ -66,9 +66,9 @@ def test_agent_follows_the_menu_to_the_directory_and_to_an_area_not_built_yet(
         "aria-current", "page"
     )
 
-    navigation.get_by_role("link", name="Quality").click()
-    expect(page).to_have_url(re.compile(r"/areas/quality/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Quality")
+    navigation.get_by_role("link", name="Learning").click()
+    expect(page).to_have_url(re.compile(r"/areas/learning/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Learning")
     expect(page.get_by_role("heading", name="Not available yet")).to_be_visible()
 
 
