@@ -17,10 +17,8 @@ quality_review_plain_per_s     the ceiling: the same rows (one review, its eight
 quality_review_submit_ratio    submit / plain throughput. Goal (issue 14): >= 0.70.
 quality_dashboard_<n>_cold_p50 the quality dashboard's read at n submitted reviews: the median of
                                7 runs, each on a new database connection (cold: no Django or
-                               connection cache). The read is the dashboard selector when the
-                               app has one (`selectors.quality_dashboard(viewer)`), otherwise
-                               the aggregate it stands on: a manager's department, score and n
-                               by team and week over 26 weeks, plus score and n by criterion.
+                               connection cache), of `quality.dashboard.quality_dashboard` for a
+                               manager, after the rollups were refreshed as the hourly job does.
 """
 
 from __future__ import annotations
@@ -276,46 +274,20 @@ def bench_dashboard(org: dict[str, Any], size: int) -> None:
         flush=True,
     )
     manager = org["manager"]
-    read = getattr(selectors, "quality_dashboard", None)
+    # As the hourly job does: the dashboard reads the weekly rollups, never the review tables.
+    from groundswell.quality.dashboard import quality_dashboard
+    from groundswell.quality.rollups import refresh_quality_rollups
 
-    def stand_in() -> object:
-        return dashboard_aggregate(manager, now)
-
-    call = (lambda: read(manager)) if callable(read) else stand_in
+    began = time.perf_counter()
+    refresh_quality_rollups(since=(now - datetime.timedelta(weeks=27)).date())
+    print(f"note: rollups refreshed in {time.perf_counter() - began:.1f} s", flush=True)
     runs = []
     for _ in range(7):
         connection.close()
         began = time.perf_counter()
-        call()
+        quality_dashboard(manager)
         runs.append((time.perf_counter() - began) * 1000)
-    name = "selector" if callable(read) else "aggregate"
-    print(f"note: the dashboard read timed is the {name}", flush=True)
     report(f"quality_dashboard_{size}_cold_p50", statistics.median(runs), "ms")
-
-
-def dashboard_aggregate(manager: Any, now: datetime.datetime) -> object:
-    """What the dashboard stands on: in the manager's scope, the mean score and n by team and
-    week over 26 weeks, and the share met and n by criterion."""
-    from django.db.models import Avg, Count
-    from django.db.models.functions import TruncWeek
-
-    from groundswell.quality.models import CriterionScore, Review
-
-    since = now - datetime.timedelta(weeks=26)
-    reviews = Review.objects.visible_to(manager).done().filter(submitted_at__gte=since)
-    by_week = list(
-        reviews.annotate(week=TruncWeek("submitted_at"))
-        .values("team_id", "week")
-        .annotate(score=Avg("score"), n=Count("pk"))
-        .order_by("team_id", "week")
-    )
-    by_criterion = list(
-        CriterionScore.objects.filter(review__in=reviews, fraction__isnull=False)
-        .values("criterion__key")
-        .annotate(met=Avg("fraction"), n=Count("pk"))
-        .order_by("criterion__key")
-    )
-    return by_week, by_criterion
 
 
 if __name__ == "__main__":
