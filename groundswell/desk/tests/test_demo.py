@@ -87,6 +87,7 @@ def test_same_seed_gives_the_same_service_data(seeded):
 
 def test_wiping_the_service_and_survey_data_empties_every_rollup(seeded):
     from groundswell.desk.demo import wipe_service
+    from groundswell.people.demo import demo_steps
     from groundswell.voice import models as voice
     from groundswell.voice.dashboard.rollups import refresh_voice_rollups
     from groundswell.voice.demo import wipe_surveys
@@ -101,7 +102,14 @@ def test_wiping_the_service_and_survey_data_empties_every_rollup(seeded):
     )
     assert all(model.objects.exists() for model in rollups)
 
-    wipe_surveys()  # in the demo's wiping order: the later step first
+    # In the demo's wiping order: the later steps first (quality and recognition point at
+    # interactions, and protect them), then surveys, then the service desk.
+    steps = demo_steps()
+    names = [step.name for step in steps]
+    for step in reversed(steps[names.index("service") + 1 :]):
+        if step.name != "surveys":
+            step.wipe()
+    wipe_surveys()
     wipe_service()
 
     assert not any(model.objects.exists() for model in rollups)
