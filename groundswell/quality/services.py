@@ -517,7 +517,9 @@ def decide_dispute(
     """A reviewer other than the one who scored decides: the score stands, or changes to
     `value` (or N/A); a change is audited with who, when, before and after."""
     review = (
-        Review.objects.select_for_update().select_related("team", "agent").get(pk=dispute.review_id)
+        Review.objects.select_for_update(of=("self",))
+        .select_related("team", "agent")
+        .get(pk=dispute.review_id)
     )
     locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if actor.pk in (review.reviewer_id, review.agent_id) or not selectors.may_review_agent(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -210,7 +210,9 @@ class Digest:
 def leadership_line_for(team: Team) -> str:
     line = (
         LeadershipLine.objects.filter(Q(team=team) | Q(department_id=team.department_id))
-        .order_by("department_id")  # the team's own line (department null) first
+        # The team's own line (its department empty) first; PostgreSQL sorts NULLs last unless
+        # told, SQLite first.
+        .order_by(F("department_id").asc(nulls_first=True))
         .values_list("text", flat=True)
         .first()
     )
