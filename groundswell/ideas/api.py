@@ -1,9 +1,8 @@
 """The open door over the API: submissions, their thread, votes and the policy registry."""
 
 import uuid
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from groundswell.core.api.errors import ERROR_RESPONSES, ErrorOut
+from groundswell.core.api.lookups import row_or_error
 from groundswell.core.api.pagination import Pages
 from groundswell.ideas import selectors, services, throttle
 from groundswell.ideas.models import Comment, Idea, Policy
@@ -44,17 +44,6 @@ def _viewer(request: ApiRequest) -> Person:
     if not can_somewhere(request.auth, Action.USE_OPEN_DOOR):
         raise PermissionDenied
     return request.auth
-
-
-def _row(queryset: QuerySet[Any], name: str, pk: int | None) -> Any:
-    if pk is None:
-        return None
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise ValidationError(
-            {name: _("There is no %(name)s with id %(id)s.") % {"name": name, "id": pk}}
-        )
-    return row
 
 
 def _anonymous_thread(request: HttpRequest, code: str) -> Idea:
@@ -123,8 +112,10 @@ def create_idea(request: ApiRequest, payload: IdeaIn) -> Status[Idea]:
     if not throttle.may_submit(request):
         raise HttpError(429, _("Too many submissions from here. Please try again later."))
     fields = payload.dict()
-    fields["department"] = _row(Department.objects.all(), "department", fields["department"])
-    fields["policy"] = _row(Policy.objects.all(), "policy", fields["policy"])
+    fields["department"] = row_or_error(
+        Department.objects.all(), "department", fields["department"]
+    )
+    fields["policy"] = row_or_error(Policy.objects.all(), "policy", fields["policy"])
     submitted = services.submit_idea(actor=viewer, **fields)
     idea = selectors.get_idea_for(viewer, submitted.idea.pk)
     idea.follow_up_code = submitted.follow_up_code  # type: ignore[attr-defined]
@@ -187,7 +178,7 @@ def create_policy(request: ApiRequest, payload: PolicyIn) -> Status[Policy]:
     """Add a policy (administrators)."""
     viewer = _viewer(request)
     fields = payload.dict()
-    fields["owner"] = _row(Person.objects.active(), "owner", fields["owner"])
+    fields["owner"] = row_or_error(Person.objects.active(), "owner", fields["owner"])
     policy = services.create_policy(actor=viewer, **fields)
     return Status(201, selectors.get_policy_for(viewer, policy.pk))
 
@@ -201,6 +192,6 @@ def update_policy(request: ApiRequest, policy_id: int, payload: PolicyPatch) -> 
     policy = selectors.get_policy_for(viewer, policy_id, manage=True)
     changes = payload.dict(exclude_unset=True)
     if "owner" in changes:
-        changes["owner"] = _row(Person.objects.active(), "owner", changes["owner"])
+        changes["owner"] = row_or_error(Person.objects.active(), "owner", changes["owner"])
     services.update_policy(actor=viewer, policy=policy, **changes)
     return selectors.get_policy_for(viewer, policy_id)

@@ -1,8 +1,6 @@
 """Recognition over the API: the values, the kudos feed and giving kudos (a chat bot posts
 them here), reactions, comments and reports. The same selectors and services as the pages."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from groundswell.core.api.errors import ERROR_RESPONSES, ErrorOut
+from groundswell.core.api.lookups import row_or_error
 from groundswell.core.api.pagination import Pages
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person, Team
@@ -40,17 +39,6 @@ def _viewer(request: ApiRequest) -> Person:
     if not can_somewhere(request.auth, Action.USE_RECOGNITION):
         raise PermissionDenied
     return request.auth
-
-
-def _row(queryset: QuerySet[Any], name: str, pk: int | None) -> Any:
-    if pk is None:
-        return None
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise ValidationError(
-            {name: _("There is no %(name)s with id %(id)s.") % {"name": name, "id": pk}}
-        )
-    return row
 
 
 def _values(slugs: list[str]) -> list[Value]:
@@ -92,11 +80,11 @@ def give_kudos(request: ApiRequest, payload: KudosIn) -> Status[Kudos]:
     try:
         kudos = services.give_kudos(
             actor=viewer,
-            recipient=_row(Person.objects.all(), "recipient", payload.recipient),
-            team=_row(Team.objects.all(), "team", payload.team),
+            recipient=row_or_error(Person.objects.all(), "recipient", payload.recipient),
+            team=row_or_error(Team.objects.all(), "team", payload.team),
             message=payload.message,
             values=_values(payload.values),
-            interaction=_row(
+            interaction=row_or_error(
                 Interaction.objects.visible_to(viewer), "interaction", payload.interaction
             ),
             is_private=payload.is_private,
