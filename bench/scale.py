@@ -283,7 +283,8 @@ def people_curves(
             pulse = site.data("pulse_campaign()", clock)
             site.data("analyze()", clock)
             clock.say(f"people: {grown['added']:,} people added; pulse: {pulse['submissions']:,}"
-                      f" submissions, {pulse['answers']:,} answers")  # fmt: skip
+                      f" submissions, {pulse['answers']:,} answers, counted once at publishing"
+                      f" in {pulse['tally_seconds']} s")  # fmt: skip
             results = f"/pulse/{pulse['campaign']}/"
             pages = {
                 "directory": get("/people/", sessions["admin"]),

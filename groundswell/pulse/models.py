@@ -286,6 +286,20 @@ class Comment(models.Model):
         return self.text[:50]
 
 
+class WaveTally(models.Model):
+    """A published wave's answers counted once, which every report of the wave reads
+    (pulse/tally.py): per stored group and question, how many gave each value."""
+
+    wave = models.OneToOneField(
+        Wave, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    version = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Tally of {self.wave_id}"
+
+
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     """Composable filters for actions taken on pulse results."""
 

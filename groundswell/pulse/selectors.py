@@ -11,7 +11,6 @@ answer would give that answer away to anyone who read it before and after.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,22 +31,16 @@ from groundswell.people.permissions import (
     may_assign,
     teams_in_scope,
 )
-from groundswell.pulse import item_bank, ranking, services, stats, suppression, suppression_notes
+from groundswell.pulse import item_bank, ranking, services, stats, suppression_notes, tally
 from groundswell.pulse.choices import CampaignKind, CampaignStatus, QuestionKind
 from groundswell.pulse.models import (
     ActionItem,
-    Answer,
     Campaign,
     Comment,
     Question,
-    Submission,
     Wave,
 )
-
-ORGANISATION = ("organisation", 0)
-# Respondents of departments too small to be stored with their department (services.coarsen).
-OTHER = ("other", 0)
-GroupKey = tuple[str, int]
+from groundswell.pulse.tally import ORGANISATION, OTHER, GroupKey, measure_code
 
 
 def list_campaigns(viewer: Person) -> QuerySet[Campaign]:
@@ -192,13 +185,18 @@ class CampaignResults:
 
 @dataclass
 class _WaveData:
-    """The answers of one wave, per submission, with each submission's groups."""
+    """A published wave's tally, with the groups suppression hides at today's minimum."""
 
-    groups_of: dict[str, list[GroupKey]]
-    values: dict[str, dict[int, int]]  # submission -> question -> value (reverse-scored)
-    counts: dict[GroupKey, int]
-    parents: dict[GroupKey, GroupKey | None]
+    tally: tally.Tally
     hidden: set[GroupKey]
+
+    @property
+    def counts(self) -> dict[GroupKey, int]:
+        return self.tally.counts
+
+    @property
+    def parents(self) -> dict[GroupKey, GroupKey | None]:
+        return self.tally.parents
 
 
 def campaign_results(
@@ -230,16 +228,13 @@ def campaign_results(
     allowed = _allowed_groups(viewer)
     labels = _labels(data.counts)
     enps_question = next((q.pk for q in questions if q.kind == QuestionKind.ENPS), None)
-    members = _members(data)
     for key in _ordered(data.counts, labels, data.parents):
         if not allowed(key) or not _matches(key, data.parents, department, team):
             continue
-        results.groups.append(
-            _group(key, labels, data, members.get(key, []), questions, measures, enps_question)
-        )
+        results.groups.append(_group(key, labels, data, questions, measures, enps_question))
     if ORGANISATION not in data.hidden and data.counts.get(ORGANISATION):
         results.invited, results.answered = counts["invited"], counts["answered"]
-        _summarise(results, data, members[ORGANISATION], questions)
+        _summarise(results, data, questions)
     results.trend = _trend(campaign, waves, enps_question, results.groups, loaded={wave.pk: data})
     results.suppression_notes = suppression_notes.explain(
         viewer, campaign, data.counts, data.parents, data.hidden, labels, department, team
@@ -253,12 +248,16 @@ def _measures(questions: list[Question]) -> list[Measure]:
     for question in questions:
         if question.kind != QuestionKind.AGREEMENT:
             continue
-        code = question.element or f"q{question.pk}"
+        code = measure_code(question)
         if code not in seen:
             seen.add(code)
             label = item_bank.ELEMENT_LABELS.get(question.element, question.text)
             measures.append(Measure(code, str(label)))
     return measures
+
+
+def _items(questions: list[Question], code: str) -> list[int]:
+    return [q.pk for q in questions if q.kind == QuestionKind.AGREEMENT and measure_code(q) == code]
 
 
 def _published(wave: Wave) -> bool:
@@ -267,58 +266,16 @@ def _published(wave: Wave) -> bool:
 
 
 def _load(wave: Wave, minimum: int) -> _WaveData:
-    """A published wave's submissions and answers, from `reporting_db()` (the replica, if
-    any): the heaviest read of the results, and one that never follows a write of its own."""
-    db = reporting_db()
-    reversed_ids = set(
-        Question.objects.using(db)
-        .filter(campaign_id=wave.campaign_id, is_reversed=True)
-        .values_list("pk", flat=True)
-    )
-    groups_of: dict[str, list[GroupKey]] = {}
-    counts: dict[GroupKey, int] = defaultdict(int)
-    parents: dict[GroupKey, GroupKey | None] = {ORGANISATION: None}
-    for pk, department_id, team_id in (
-        Submission.objects.using(db)
-        .filter(wave_id=wave.pk)
-        .values_list("pk", "department_id", "team_id")
-    ):
-        if department_id is None:
-            parents[OTHER] = ORGANISATION
-            groups_of[str(pk)] = [ORGANISATION, OTHER]
-        else:
-            department_key = ("department", department_id)
-            team_key = ("team", team_id) if team_id else ("no-team", department_id)
-            parents[department_key], parents[team_key] = ORGANISATION, department_key
-            groups_of[str(pk)] = [ORGANISATION, department_key, team_key]
-        for key in groups_of[str(pk)]:
-            counts[key] += 1
-    values: dict[str, dict[int, int]] = defaultdict(dict)
-    for submission_id, question_id, value in (
-        Answer.objects.using(db)
-        .filter(submission__wave_id=wave.pk)
-        .values_list("submission_id", "question_id", "value")
-    ):
-        values[str(submission_id)][question_id] = (
-            6 - value if question_id in reversed_ids else value
-        )
-    hidden = suppression.hidden_groups(counts, parents, minimum)
-    return _WaveData(groups_of, values, dict(counts), parents, hidden)
-
-
-def _members(data: _WaveData) -> dict[GroupKey, list[str]]:
-    members: dict[GroupKey, list[str]] = defaultdict(list)
-    for submission, keys in data.groups_of.items():
-        for key in keys:
-            members[key].append(submission)
-    return members
+    """A published wave's tally, from `reporting_db()` (the replica, if any): counted once
+    per wave (pulse/tally.py), so a report's cost does not grow with its respondents."""
+    counted = tally.tally_of(wave, using=reporting_db())
+    return _WaveData(counted, counted.hidden(minimum))
 
 
 def _group(
     key: GroupKey,
     labels: dict[GroupKey, str],
     data: _WaveData,
-    members: list[str],
     questions: list[Question],
     measures: list[Measure],
     enps_question: int | None,
@@ -326,52 +283,20 @@ def _group(
     level = "team" if key[0] in {"team", "no-team"} else "department" if key == OTHER else key[0]
     department_id = data.parents[key][1] if level == "team" else key[1] or None  # type: ignore[index]
     group = GroupResult(key, labels[key], level, department_id, key in data.hidden)
-    if group.is_hidden or not members:
+    respondents = data.counts.get(key, 0)
+    if group.is_hidden or not respondents:
         return group
-    group.respondents = len(members)
-    by_measure = _values_by_measure(members, data, questions)
+    group.respondents = respondents
     for measure in measures:
-        answers = by_measure.get(measure.code, [])
-        if answers:
-            group.scores[measure.code] = Score(
-                stats.mean(answers), stats.favourable_share(answers), len(answers)
-            )
+        figures = stats.agreement_of(data.tally.histogram(key, _items(questions, measure.code)))
+        if figures is not None:
+            group.scores[measure.code] = Score(*figures)
     if enps_question is not None:
-        group.enps = stats.enps(
-            [data.values[s][enps_question] for s in members if enps_question in data.values[s]]
-        )
+        group.enps = stats.enps_of(data.tally.histogram(key, [enps_question]))
     return group
 
 
-def _values_by_measure(
-    members: list[str], data: _WaveData, questions: list[Question]
-) -> dict[str, list[float]]:
-    by_measure: dict[str, list[float]] = defaultdict(list)
-    for question in questions:
-        if question.kind == QuestionKind.AGREEMENT:
-            code = question.element or f"q{question.pk}"
-            by_measure[code] += [
-                data.values[s][question.pk] for s in members if question.pk in data.values[s]
-            ]
-    return by_measure
-
-
-def _respondent_scores(
-    members: list[str], data: _WaveData, questions: list[Question], code: str
-) -> list[float]:
-    """Each respondent's mean over the items of one measure."""
-    ids = [q.pk for q in questions if (q.element or f"q{q.pk}") == code]
-    scores = []
-    for submission in members:
-        answers = [data.values[submission][pk] for pk in ids if pk in data.values[submission]]
-        if answers:
-            scores.append(stats.mean(answers))
-    return scores
-
-
-def _summarise(
-    results: CampaignResults, data: _WaveData, everyone: list[str], questions: list[Question]
-) -> None:
+def _summarise(results: CampaignResults, data: _WaveData, questions: list[Question]) -> None:
     """Strongest and weakest elements, change since last time and reliability (organisation)."""
     organisation = next((g for g in results.groups if g.key == ORGANISATION), None)
     if organisation is not None:
@@ -388,16 +313,14 @@ def _summarise(
         results.strongest, results.weakest = standing.strongest, standing.weakest
         results.standing_note = standing.note
     for measure in results.measures if results.may_read_reliability else []:
-        ids = [q.pk for q in questions if (q.element or f"q{q.pk}") == measure.code]
-        rows = [[data.values[s].get(pk) for pk in ids] for s in everyone]
+        ids = _items(questions, measure.code)
         if len(ids) > 1:
-            alpha = stats.cronbach_alpha(rows)  # listwise: a blank leaves the respondent out
-            complete = sum(1 for row in rows if None not in row)
+            alpha = data.tally.reliability.get(measure.code)  # listwise, counted with the tally
             results.reliability.append(
                 Reliability(
                     measure,
                     alpha.value if alpha else None,
-                    complete,
+                    alpha.n if alpha else 0,
                     len(ids),
                     alpha.interval if alpha else None,
                 )
@@ -408,13 +331,10 @@ def _summarise(
     before = _load(previous, previous.campaign.min_group_size)
     if ORGANISATION in before.hidden or not before.counts.get(ORGANISATION):
         return
-    before_questions = list(previous.campaign.questions.all())
-    before_members = list(before.groups_of)
     results.compared_with = previous
     for measure in results.measures:
-        now = _respondent_scores(everyone, data, questions, measure.code)
-        then = _respondent_scores(before_members, before, before_questions, measure.code)
-        difference = stats.welch_difference(now, then)
+        now, then = data.tally.spread.get(measure.code), before.tally.spread.get(measure.code)
+        difference = stats.welch_from_samples(now, then) if now and then else None
         if difference is not None:
             results.changes.append(Change(measure, difference))
 
@@ -454,15 +374,11 @@ def _trend(
     trend: dict[str, list[TrendPoint]] = {group.label: [] for group in shown}
     for wave in [wave for wave in waves if _published(wave)]:
         data = loaded.get(wave.pk) or _load(wave, campaign.min_group_size)
-        members = _members(data)
         for group in shown:
-            scores = [
-                data.values[s][enps_question]
-                for s in members.get(group.key, [])
-                if enps_question in data.values[s]
-            ]
-            hidden = group.key in data.hidden or not scores
-            trend[group.label].append(TrendPoint(wave, None if hidden else stats.enps(scores)))
+            histogram = data.tally.histogram(group.key, [enps_question])
+            hidden = group.key in data.hidden or not histogram
+            enps = None if hidden else stats.enps_of(histogram)
+            trend[group.label].append(TrendPoint(wave, enps))
     return trend
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from groundswell.core.lib import leases, tokens
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere, may_assign
-from groundswell.pulse import item_bank, sealing
+from groundswell.pulse import item_bank, sealing, tally
 from groundswell.pulse.choices import (
     COMMENT_MAX_LENGTH,
     DEFAULT_GROUP_SIZE,
@@ -561,6 +561,8 @@ def publish_wave(wave_id: int) -> int:
             if payload["comment"]
         )
         PendingSubmission.objects.filter(pk__in=[row.pk for row in pending]).delete()
+        # Counted once, now, for every report of the wave to read (pulse/tally.py).
+        tally.store(wave)
         return len(submissions)
 
 

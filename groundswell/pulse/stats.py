@@ -8,7 +8,8 @@ This module only shapes those figures the way pulse results carry them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from groundswell.core.lib import stats as core_stats
@@ -52,7 +53,12 @@ class Difference:
 
 def welch_difference(now: Sequence[float], before: Sequence[float]) -> Difference | None:
     """mean(now) - mean(before) with its Welch 95% interval; None without two values each."""
-    result = core_stats.welch_difference(now, before)
+    return welch_from_samples(core_stats.Sample.of(now), core_stats.Sample.of(before))
+
+
+def welch_from_samples(now: core_stats.Sample, before: core_stats.Sample) -> Difference | None:
+    """The same from each side's n, mean and variance (what a wave's tally keeps)."""
+    result = core_stats.welch_from_samples(now, before)
     if result is None:
         return None
     return Difference(
@@ -78,9 +84,14 @@ class Enps:
 
 def enps(scores: Sequence[int]) -> Enps | None:
     """eNPS with its 95% margin from the multinomial variance (core.lib.stats.net_score)."""
-    promoters = sum(1 for score in scores if score >= PROMOTER_MIN)
-    detractors = sum(1 for score in scores if score <= DETRACTOR_MAX)
-    result = core_stats.net_score(promoters, detractors, len(scores))
+    return enps_of(Counter(scores))
+
+
+def enps_of(histogram: Mapping[int, int]) -> Enps | None:
+    """The same from a histogram of 0-10 scores (score -> how many gave it)."""
+    promoters = sum(count for score, count in histogram.items() if score >= PROMOTER_MIN)
+    detractors = sum(count for score, count in histogram.items() if score <= DETRACTOR_MAX)
+    result = core_stats.net_score(promoters, detractors, sum(histogram.values()))
     if result is None:
         return None
     return Enps(result.value, result.margin, result.n, promoters, detractors)
@@ -89,3 +100,13 @@ def enps(scores: Sequence[int]) -> Enps | None:
 def favourable_share(values: Sequence[float]) -> float:
     """The share of answers of 4 or 5, in per cent."""
     return 100 * sum(1 for value in values if value >= FAVOURABLE_MIN) / len(values)
+
+
+def agreement_of(histogram: Mapping[int, int]) -> tuple[float, float, int] | None:
+    """Mean, favourable share (per cent) and n of 1-5 answers given as a histogram."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    total = sum(score * count for score, count in histogram.items())
+    favourable = sum(count for score, count in histogram.items() if score >= FAVOURABLE_MIN)
+    return total / n, 100 * favourable / n, n

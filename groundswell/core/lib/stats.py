@@ -203,30 +203,49 @@ def welch_satterthwaite_df(var_a: float, n_a: int, var_b: float, n_b: int) -> fl
     return (a + b) ** 2 / (a**2 / (n_a - 1) + b**2 / (n_b - 1))
 
 
+@dataclass(frozen=True)
+class Sample:
+    """What a mean's comparison needs of a sample: its size, mean and variance (n - 1)."""
+
+    n: int
+    mean: float
+    variance: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Sample:
+        data = np.asarray(values, dtype=float)
+        variance = float(data.var(ddof=1)) if len(data) > 1 else 0.0
+        return cls(len(data), float(data.mean()) if len(data) else 0.0, variance)
+
+
 def welch_difference(
     now: Sequence[float], before: Sequence[float], *, level: float = LEVEL
 ) -> Difference | None:
     """mean(now) - mean(before) with Welch's t interval; None without two values on each side."""
-    if len(now) < 2 or len(before) < 2:
+    return welch_from_samples(Sample.of(now), Sample.of(before), level=level)
+
+
+def welch_from_samples(now: Sample, before: Sample, *, level: float = LEVEL) -> Difference | None:
+    """Welch's difference from two samples' summaries (what `scipy.stats.ttest_ind` gives with
+    `equal_var=False`): a report that kept only n, mean and variance compares just as well."""
+    if now.n < 2 or before.n < 2:
         return None
-    a, b = np.asarray(now, dtype=float), np.asarray(before, dtype=float)
-    change = float(a.mean() - b.mean())
-    var_a, var_b = float(a.var(ddof=1)), float(b.var(ddof=1))
-    n = len(a) + len(b)
-    if var_a == 0 and var_b == 0:
+    change = now.mean - before.mean
+    n = now.n + before.n
+    if now.variance == 0 and before.variance == 0:
         # No spread on either side: the difference is exact, the interval a point.
         interval = Interval(change, change, level)
-        return Difference(change, interval, n, "Welch t", len(a), len(b), float(n - 2))
-    result = scipy_stats.ttest_ind(a, b, equal_var=False)
-    low, high = result.confidence_interval(confidence_level=level)
+        return Difference(change, interval, n, "Welch t", now.n, before.n, float(n - 2))
+    df = welch_satterthwaite_df(now.variance, now.n, before.variance, before.n)
+    margin = t_critical(df, level) * math.sqrt(now.variance / now.n + before.variance / before.n)
     return Difference(
         value=change,
-        interval=Interval(float(low), float(high), level),
+        interval=Interval(change - margin, change + margin, level),
         n=n,
         method="Welch t, Welch-Satterthwaite df",
-        n_now=len(a),
-        n_before=len(b),
-        degrees_of_freedom=float(result.df),
+        n_now=now.n,
+        n_before=before.n,
+        degrees_of_freedom=df,
     )
 
 

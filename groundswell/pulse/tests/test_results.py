@@ -236,18 +236,33 @@ def test_results_filter_offers_the_campaigns_waves_newest_first(report, org, cli
     assert form.cleaned_data["wave"] is None
 
 
-def test_results_read_the_shown_waves_answers_once(report, admin):
-    """The eNPS trend reuses the answers the results already read for the wave shown: at
-    100,000 people a second read of every answer doubled the page's time (bench/scale.py)."""
+def test_results_count_a_waves_answers_once_then_read_only_its_tally(report, admin):
+    """A published wave's answers are counted once (pulse/tally.py); every later report reads
+    the tally alone, so the page's cost does not grow with respondents (bench/scale.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from groundswell.pulse.models import WaveTally
+
+    WaveTally.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
-        results = selectors.campaign_results(admin, report)
+        first = selectors.campaign_results(admin, report)
     answer_reads = [q for q in queries.captured_queries if 'FROM "pulse_answer"' in q["sql"]]
-    assert len(answer_reads) == 1
-    # The trend still has its point for the wave shown, from the same answers.
-    shown = {group.label for group in results.groups if not group.is_hidden}
+    # Counted per group and value, then each respondent's row once for reliability.
+    assert len(answer_reads) == 2
+    assert WaveTally.objects.filter(wave__campaign=report).count() == report.waves.count()
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.campaign_results(admin, report)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"pulse_answer"' not in sql
+    assert '"pulse_submission"' not in sql
+    # The same figures, from the tally, for every group and element.
+    assert [(g.label, g.respondents, g.scores, g.enps) for g in again.groups] == [
+        (g.label, g.respondents, g.scores, g.enps) for g in first.groups
+    ]
+    assert again.reliability == first.reliability
+    assert again.changes == first.changes
+    shown = {group.label for group in again.groups if not group.is_hidden}
     assert shown
-    assert set(results.trend) >= shown
-    assert all(len(points) == 1 for points in results.trend.values())
+    assert set(again.trend) >= shown
+    assert all(len(points) == 1 for points in again.trend.values())
