@@ -562,7 +562,13 @@ def publish_wave(wave_id: int) -> int:
         )
         PendingSubmission.objects.filter(pk__in=[row.pk for row in pending]).delete()
         # Counted once, now, for every report of the wave to read (pulse/tally.py).
-        tally.store(wave)
+        tally.store(
+            wave,
+            (
+                (department, team, {int(pk): value for pk, value in payload["values"].items()})
+                for (department, team, _band), payload in zip(cells, payloads, strict=True)
+            ),
+        )
         return len(submissions)
 
 

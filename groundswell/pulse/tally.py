@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Count
 
 from groundswell.core.lib.stats import Interval, Reliability, Sample
 from groundswell.pulse import stats, suppression
@@ -163,9 +163,20 @@ def tally_of(wave: Wave, *, using: str) -> Tally:
     return tally
 
 
-def store(wave: Wave) -> Tally:
-    """Count a wave just published and keep its tally (in the publishing transaction)."""
-    tally = count(wave, using=DEFAULT_DB_ALIAS)
+# One respondent as counted: department, team (None where not stored) and the values given,
+# by question id, as stored (reverse-worded items not yet turned round).
+Respondent = tuple[int | None, int | None, Mapping[int, int]]
+
+
+def store(wave: Wave, respondents: Iterable[Respondent] | None = None) -> Tally:
+    """Count a wave and keep its tally. Publishing passes the answers in hand, so the rows it
+    has just written are not read back (nor planned without statistics); without them the
+    stored answers are counted."""
+    if respondents is None:
+        tally = count(wave, using=DEFAULT_DB_ALIAS)
+    else:
+        questions = list(Question.objects.filter(campaign_id=wave.campaign_id))
+        tally = count_respondents(respondents, questions)
     WaveTally.objects.update_or_create(
         wave_id=wave.pk, defaults={"version": VERSION, "data": tally.as_json()}
     )
@@ -173,80 +184,79 @@ def store(wave: Wave) -> Tally:
 
 
 def count(wave: Wave, *, using: str) -> Tally:
-    """Count a published wave's answers from the database `using` (a replica is fine)."""
+    """Count a published wave's stored answers, read from `using` (a replica is fine)."""
     questions = list(Question.objects.using(using).filter(campaign_id=wave.campaign_id))
+    places = {
+        pk: (department_id, team_id)
+        for pk, department_id, team_id in Submission.objects.using(using)
+        .filter(wave_id=wave.pk)
+        .values_list("pk", "department_id", "team_id")
+        .order_by()
+    }
+    values: dict[object, dict[int, int]] = defaultdict(dict)
+    for submission_id, question_id, value in (
+        Answer.objects.using(using)
+        .filter(submission__wave_id=wave.pk)
+        .values_list("submission_id", "question_id", "value")
+        .order_by()
+    ):
+        values[submission_id][question_id] = value
+    return count_respondents(
+        ((department, team, values.get(pk, {})) for pk, (department, team) in places.items()),
+        questions,
+    )
+
+
+def count_respondents(respondents: Iterable[Respondent], questions: list[Question]) -> Tally:
+    """The tally of some respondents' answers to a campaign's `questions`."""
     reversed_ids = {question.pk for question in questions if question.is_reversed}
     tally = Tally(parents={ORGANISATION: None})
     counts: dict[GroupKey, int] = defaultdict(int)
-    for row in (
-        Submission.objects.using(using)
-        .filter(wave_id=wave.pk)
-        .values("department_id", "team_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        keys = groups_of(row["department_id"], row["team_id"])
-        for parent, key in itertools.pairwise(keys):
-            tally.parents[key] = parent
-        for key in keys:
-            counts[key] += row["n"]
-    tally.counts = dict(counts)
-    answers: dict[GroupKey, dict[int, Histogram]] = defaultdict(
+    answers: dict[GroupKey, dict[int, dict[int, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
-    for department_id, team_id, question_id, value, n in (
-        Answer.objects.using(using)
-        .filter(submission__wave_id=wave.pk)
-        .values("submission__department_id", "submission__team_id", "question_id", "value")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list(
-            "submission__department_id", "submission__team_id", "question_id", "value", "n"
-        )
-    ):
-        value = 6 - value if question_id in reversed_ids else value
-        for key in groups_of(department_id, team_id):
-            answers[key][question_id][value] += n
+    rows: list[dict[int, int]] = []
+    for department, team, given in respondents:
+        keys = groups_of(department, team)
+        for parent, key in itertools.pairwise(keys):
+            tally.parents[key] = parent
+        turned = {
+            question: 6 - value if question in reversed_ids else value
+            for question, value in given.items()
+        }
+        for key in keys:
+            counts[key] += 1
+            by_question = answers[key]
+            for question, value in turned.items():
+                by_question[question][value] += 1
+        rows.append(turned)
+    tally.counts = dict(counts)
     tally.answers = {
         key: {question: dict(histogram) for question, histogram in by_question.items()}
         for key, by_question in answers.items()
     }
-    _organisation_figures(tally, wave, questions, reversed_ids, using=using)
+    _organisation_figures(tally, questions, rows)
     return tally
 
 
 def _organisation_figures(
-    tally: Tally, wave: Wave, questions: list[Question], reversed_ids: set[int], *, using: str
+    tally: Tally, questions: list[Question], rows: list[dict[int, int]]
 ) -> None:
     """Reliability and the spread of respondents' means: these need each respondent's row."""
     items: dict[str, list[int]] = defaultdict(list)
     for question in questions:
         if question.kind == QuestionKind.AGREEMENT:
             items[measure_code(question)].append(question.pk)
-    if not items:
-        return
-    rows: dict[object, dict[int, int]] = defaultdict(dict)
-    for submission_id, question_id, value in (
-        Answer.objects.using(using)
-        .filter(submission__wave_id=wave.pk, question_id__in=_ids(items))
-        .values_list("submission_id", "question_id", "value")
-        .order_by()
-    ):
-        rows[submission_id][question_id] = 6 - value if question_id in reversed_ids else value
     for code, ids in items.items():
         if len(ids) > 1:
             # Listwise: a respondent with a blank item is left out of alpha.
             tally.reliability[code] = stats.cronbach_alpha(
-                [[row.get(pk) for pk in ids] for row in rows.values()]
+                [[row.get(pk) for pk in ids] for row in rows if any(pk in row for pk in ids)]
             )
         means = [
             stats.mean(answered)
-            for row in rows.values()
+            for row in rows
             if (answered := [row[pk] for pk in ids if pk in row])
         ]
         if means:
             tally.spread[code] = Sample.of(means)
-
-
-def _ids(items: dict[str, list[int]]) -> set[int]:
-    return {pk for ids in items.values() for pk in ids}

@@ -51,6 +51,19 @@ def test_wilson_interval_matches_newcombe_1998(
     assert stats.share(0, 0) is None
 
 
+@pytest.mark.parametrize("level", [0.90, 0.95, 0.99])
+def test_wilson_closed_form_equals_statsmodels_on_every_count_up_to_60(level: float) -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    for n in range(1, 61):
+        for successes in range(n + 1):
+            low, high = stats.wilson_interval(successes, n, level=level)
+            expected = proportion_confint(successes, n, alpha=1 - level, method="wilson")
+            assert low == pytest.approx(float(expected[0]), abs=1e-12)
+            assert high == pytest.approx(float(expected[1]), abs=1e-12)
+            assert 0.0 <= low <= successes / n <= high <= 1.0
+
+
 def test_nps_margin_matches_the_multinomial_example_on_cross_validated() -> None:
     # Cross Validated, "How can I calculate margin of error in a NPS (Net Promoter Score)
     # result?", accepted answer (whuber): p+ = 1/2, p0 = 1/3, p- = 1/6 gives NPS = 1/3 and
