@@ -294,6 +294,9 @@ class WaveTally(models.Model):
         Wave, on_delete=models.CASCADE, primary_key=True, related_name="tally"
     )
     version = models.PositiveSmallIntegerField()
+    # New at each count: a worker keeps the parsed tally of a wave it has read (pulse/tally.py)
+    # for as long as the stamp it was read with is the stored one.
+    stamp = models.UUIDField(default=uuid.uuid4, editable=False)
     data = models.JSONField()
 
     def __str__(self) -> str:

@@ -177,6 +177,7 @@ class CampaignResults:
     compared_with: Wave | None = None
     reliability: list[Reliability] = field(default_factory=list)
     trend: dict[str, list[TrendPoint]] = field(default_factory=dict)
+    team_page: TeamPage | None = None  # None when every team of the selection is shown
 
     @property
     def has_enps(self) -> bool:
@@ -206,8 +207,11 @@ def campaign_results(
     wave: Wave | None = None,
     department: Department | None = None,
     team: Team | None = None,
+    page: int | None = None,
 ) -> CampaignResults:
-    """The campaign's results as `viewer` may see them, optionally narrowed to a group."""
+    """The campaign's results as `viewer` may see them, optionally narrowed to a group.
+
+    `page`: a page's share of many teams (see TEAMS_AT_ONCE); None for every group."""
     waves = list(campaign.waves.order_by("number"))
     wave = wave or (waves[-1] if waves else None)
     questions = list(campaign.questions.all())
@@ -226,20 +230,79 @@ def campaign_results(
     results.may_read_reliability = may_analyse(viewer, campaign)
     data = _load(wave, campaign.min_group_size)
     allowed = _allowed_groups(viewer)
-    labels = _labels(data.counts)
+    keys = [
+        key for key in data.counts if allowed(key) and _matches(key, data.parents, department, team)
+    ]
+    labels = _Labels()
+    keys, results.team_page = _page_of(keys, labels, data.parents, department, team, page)
     enps_question = next((q.pk for q in questions if q.kind == QuestionKind.ENPS), None)
-    for key in _ordered(data.counts, labels, data.parents):
-        if not allowed(key) or not _matches(key, data.parents, department, team):
-            continue
+    for key in keys:
         results.groups.append(_group(key, labels, data, questions, measures, enps_question))
     if ORGANISATION not in data.hidden and data.counts.get(ORGANISATION):
         results.invited, results.answered = counts["invited"], counts["answered"]
         _summarise(results, data, questions)
     results.trend = _trend(campaign, waves, enps_question, results.groups, loaded={wave.pk: data})
+    folded = results.team_page is not None and results.team_page.folded
     results.suppression_notes = suppression_notes.explain(
-        viewer, campaign, data.counts, data.parents, data.hidden, labels, department, team
+        viewer,
+        campaign,
+        data.counts,
+        data.parents,
+        data.hidden,
+        labels,
+        department,
+        team,
+        own_teams_only=folded,
     )
     return results
+
+
+# A page shows at most this many teams; with more, the organisation's page shows departments and
+# a department's page shows its teams this many at a time. So what a page reads and draws does
+# not grow with the organisation (bench/scale.py, "pulse results").
+TEAMS_AT_ONCE = 30
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """Which of a selection's teams a page shows."""
+
+    teams: int  # team-level groups in the selection (teams and departments' "no team")
+    folded: bool = False  # none: the organisation's page waits for a department to be chosen
+    number: int = 1
+    pages: int = 1
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def _page_of(
+    keys: list[GroupKey],
+    labels: _Labels,
+    parents: dict[GroupKey, GroupKey | None],
+    department: Department | None,
+    team: Team | None,
+    page: int | None,
+) -> tuple[list[GroupKey], TeamPage | None]:
+    """The groups one page shows, in order; `page` None (exports, the API) shows them all."""
+    team_level = [key for key in keys if key[0] in {"team", "no-team"}]
+    if page is None or team is not None or len(team_level) <= TEAMS_AT_ONCE:
+        return _ordered(keys, labels, parents), None
+    if department is None:
+        shown = [key for key in keys if key not in set(team_level)]
+        return _ordered(shown, labels, parents), TeamPage(len(team_level), folded=True)
+    ordered = _ordered(keys, labels, parents)
+    teams = [key for key in ordered if key[0] in {"team", "no-team"}]
+    pages = -(-len(teams) // TEAMS_AT_ONCE)
+    number = min(max(page, 1), pages)
+    on_page = set(teams[(number - 1) * TEAMS_AT_ONCE : number * TEAMS_AT_ONCE])
+    shown = [key for key in ordered if key[0] not in {"team", "no-team"} or key in on_page]
+    return shown, TeamPage(len(teams), number=number, pages=pages)
 
 
 def _measures(questions: list[Question]) -> list[Measure]:
@@ -393,18 +456,26 @@ def visible_comments(
     """Comments of the group the report is about, only if that group is shown (not hidden)
     and has at least the comment minimum of respondents (GROUNDSWELL_MIN_COMMENT_RESPONSES,
     never below the campaign's minimum group size)."""
+    return list(comment_texts(results, department=department, team=team))
+
+
+def comment_texts(
+    results: CampaignResults, *, department: Department | None = None, team: Team | None = None
+) -> QuerySet[Comment, str]:
+    """`visible_comments` as a query, for a page to read a page of them at a time."""
+    none = Comment.objects.none().values_list("text", flat=True)
     key = ("team", team.pk) if team else ("department", department.pk) if department else None
     group = next((g for g in results.groups if g.key == (key or ORGANISATION)), None)
     if results.wave is None or group is None or group.is_hidden or not group.respondents:
-        return []
+        return none
     if group.respondents < comment_minimum(results.minimum):
-        return []
+        return none
     comments = Comment.objects.using(reporting_db()).filter(submission__wave_id=results.wave.pk)
     if team is not None:
         comments = comments.filter(submission__team_id=team.pk)
     elif department is not None:
         comments = comments.filter(submission__department_id=department.pk)
-    return list(comments.order_by("text").values_list("text", flat=True))
+    return comments.order_by("text", "pk").values_list("text", flat=True)
 
 
 # --- Groups a viewer may see --------------------------------------------------------------------
@@ -448,28 +519,41 @@ def _matches(
     return True
 
 
-def _labels(counts: dict[GroupKey, int]) -> dict[GroupKey, str]:
-    team_ids = [pk for kind, pk in counts if kind == "team"]
-    department_ids = [pk for kind, pk in counts if kind in {"department", "no-team"}]
-    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
-    departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
-    labels = {ORGANISATION: _("Whole organisation"), OTHER: _("Smaller departments together")}
-    for kind, pk in counts:
-        if kind == "team":
-            labels[(kind, pk)] = teams[pk]
-        elif kind == "department":
-            labels[(kind, pk)] = departments[pk]
-        elif kind == "no-team":
-            labels[(kind, pk)] = _("%s (no team or a small team)") % departments[pk]
-    return labels
+class _Labels(dict[GroupKey, str]):
+    """Group names, read from the database the first time each is asked for (in one query
+    for the groups `_ordered` is given): a page names only the groups it shows."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            {ORGANISATION: _("Whole organisation"), OTHER: _("Smaller departments together")}
+        )
+
+    def load(self, keys: list[GroupKey]) -> None:
+        team_ids = [pk for kind, pk in keys if kind == "team" and (kind, pk) not in self]
+        department_ids = [
+            pk for kind, pk in keys if kind in {"department", "no-team"} and (kind, pk) not in self
+        ]
+        if team_ids:
+            for pk, name in Team.objects.filter(pk__in=team_ids).values_list("pk", "name"):
+                self[("team", pk)] = name
+        if department_ids:
+            names = Department.objects.filter(pk__in=department_ids).values_list("pk", "name")
+            for pk, name in names:
+                self[("department", pk)] = name
+                self[("no-team", pk)] = _("%s (no team or a small team)") % name
+
+    def __missing__(self, key: GroupKey) -> str:
+        self.load([key])
+        return dict.__getitem__(self, key)
 
 
 def _ordered(
-    counts: dict[GroupKey, int],
-    labels: dict[GroupKey, str],
+    keys: list[GroupKey],
+    labels: _Labels,
     parents: dict[GroupKey, GroupKey | None],
 ) -> list[GroupKey]:
     """Organisation first, then each department followed by its teams, by name."""
+    labels.load([*keys, *(parent for key in keys if (parent := parents.get(key)))])
 
     def place(key: GroupKey) -> tuple[int, str, int, str]:
         if key == ORGANISATION:
@@ -481,10 +565,12 @@ def _ordered(
         parent = parents[key] or ORGANISATION
         return (1, labels[parent].lower(), 1 if key[0] == "team" else 2, labels[key].lower())
 
-    return sorted(counts, key=place)
+    return sorted(keys, key=place)
 
 
-def results_for_request(viewer: Person, campaign: Campaign, filters: object) -> CampaignResults:
+def results_for_request(
+    viewer: Person, campaign: Campaign, filters: object, *, page: int | None = None
+) -> CampaignResults:
     """Results for a page or export, reading the department/team/wave filter form."""
     from groundswell.pulse.forms import ResultsFilterForm
 
@@ -494,7 +580,7 @@ def results_for_request(viewer: Person, campaign: Campaign, filters: object) -> 
         wave = campaign.waves.filter(number=filters.cleaned_data["wave"]).first()
         if wave is None:
             raise Http404
-    return campaign_results(viewer, campaign, wave=wave, **filters.filters())
+    return campaign_results(viewer, campaign, wave=wave, page=page, **filters.filters())
 
 
 def results_as_dict(results: CampaignResults, comments: list[str]) -> dict[str, object]:

@@ -35,8 +35,13 @@ def explain(
     labels: Mapping[GroupKey, str],
     department: Department | None = None,
     team: Team | None = None,
+    *,
+    own_teams_only: bool = False,
 ) -> list[str]:
-    """One sentence per group of the viewer's (their own, or in their reach) not shown."""
+    """One sentence per group of the viewer's (their own, or in their reach) not shown.
+
+    `own_teams_only`: the page shows no team (too many for one page: see
+    selectors.TEAMS_AT_ONCE), so only the viewer's own and led teams get a note."""
     minimum = campaign.min_group_size
     if ORGANISATION in hidden or not counts.get(ORGANISATION):
         return [
@@ -52,13 +57,18 @@ def explain(
     ]
     notes += [
         _team_note(t, counts, parents, hidden, labels, minimum, viewer)
-        for t in _teams(viewer, campaign, department, team)
+        for t in _teams(viewer, campaign, department, team, own_teams_only=own_teams_only)
     ]
     return [note for note in notes if note]
 
 
 def _teams(
-    viewer: Person, campaign: Campaign, department: Department | None, team: Team | None
+    viewer: Person,
+    campaign: Campaign,
+    department: Department | None,
+    team: Team | None,
+    *,
+    own_teams_only: bool = False,
 ) -> list[Team]:
     asked = Team.objects.filter(
         Q(pk__in=campaign.audience_teams.all())
@@ -68,6 +78,8 @@ def _teams(
     if viewer.team_id is not None:
         reach |= Q(pk=viewer.team_id)
     teams = asked.filter(reach)
+    if own_teams_only:
+        teams = teams.filter(Q(pk=viewer.team_id) | Q(lead=viewer))
     if team is not None:
         teams = teams.filter(pk=team.pk)
     elif department is not None:

@@ -18,7 +18,9 @@ read, with the campaign's minimum of the day (docs/anonymity.md).
 
 from __future__ import annotations
 
+import functools
 import itertools
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -56,9 +58,15 @@ class Tally:
     reliability: dict[str, Reliability | None] = field(default_factory=dict)
     # Organisation only, per element: the respondents' element means, summarised.
     spread: dict[str, Sample] = field(default_factory=dict)
+    _hidden: dict[int, frozenset[GroupKey]] = field(default_factory=dict, repr=False, compare=False)
 
     def hidden(self, minimum: int) -> set[GroupKey]:
-        return suppression.hidden_groups(self.counts, self.parents, minimum)
+        """The groups suppression hides at `minimum` (worked out once per minimum)."""
+        if minimum not in self._hidden:
+            self._hidden[minimum] = frozenset(
+                suppression.hidden_groups(self.counts, self.parents, minimum)
+            )
+        return set(self._hidden[minimum])
 
     def histogram(self, key: GroupKey, question_ids: list[int]) -> Histogram:
         """The values a group gave to some questions, added together."""
@@ -142,25 +150,39 @@ def groups_of(department_id: int | None, team_id: int | None) -> list[GroupKey]:
 
 def tally_of(wave: Wave, *, using: str) -> Tally:
     """The wave's tally: the stored one, or counted now (and kept) if there is none yet."""
-    data = (
+    stamp = (
         WaveTally.objects.using(using)
         .filter(wave_id=wave.pk, version=VERSION)
-        .values_list("data", flat=True)
+        .values_list("stamp", flat=True)
         .first()
     )
-    if data is not None:
-        return Tally.from_json(data)
+    if stamp is not None:
+        return _read(wave.pk, stamp, using)
     tally = count(wave, using=using)
     try:
         # Kept on the primary even when counted from a replica; two first readers racing
         # both count, and the second one's insert is simply dropped.
         with transaction.atomic(using=DEFAULT_DB_ALIAS):
-            WaveTally.objects.update_or_create(
-                wave_id=wave.pk, defaults={"version": VERSION, "data": tally.as_json()}
-            )
+            _keep(wave, tally)
     except IntegrityError:
         pass
     return tally
+
+
+# A tally of a wave with thousands of teams is megabytes of JSON, tens of milliseconds to parse:
+# each worker keeps the last few it read, for as long as their stamp is the stored one. Read-only
+# for callers (Tally.hidden and histogram copy what they return).
+@functools.lru_cache(maxsize=8)
+def _read(wave_id: int, stamp: uuid.UUID, using: str) -> Tally:
+    data = WaveTally.objects.using(using).filter(wave_id=wave_id).values_list("data", flat=True)
+    return Tally.from_json(data.get())
+
+
+def _keep(wave: Wave, tally: Tally) -> None:
+    WaveTally.objects.update_or_create(
+        wave_id=wave.pk,
+        defaults={"version": VERSION, "stamp": uuid.uuid4(), "data": tally.as_json()},
+    )
 
 
 # One respondent as counted: department, team (None where not stored) and the values given,
@@ -177,9 +199,7 @@ def store(wave: Wave, respondents: Iterable[Respondent] | None = None) -> Tally:
     else:
         questions = list(Question.objects.filter(campaign_id=wave.campaign_id))
         tally = count_respondents(respondents, questions)
-    WaveTally.objects.update_or_create(
-        wave_id=wave.pk, defaults={"version": VERSION, "data": tally.as_json()}
-    )
+    _keep(wave, tally)
     return tally
 
 

@@ -57,17 +57,27 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.person, pk, action=Action.VIEW_EMPLOYEE_VOICE)
     services.publish_closed_waves(campaign=campaign)
     filters = ResultsFilterForm(request.GET, campaign=campaign)
-    results = selectors.results_for_request(request.person, campaign, filters)
+    page = _number(request.GET.get("page"))
+    results = selectors.results_for_request(request.person, campaign, filters, page=page)
+    comments = Paginator(selectors.comment_texts(results, **filters.filters()), COMMENTS_AT_ONCE)
     context = {
         "campaign": campaign,
         "filters": filters,
         "results": results,
-        "comments": selectors.visible_comments(results, **filters.filters()),
+        "comments": comments.get_page(request.GET.get("comments")),
         "may_manage": selectors.may_manage(request.person, campaign),
         "may_act": can_somewhere(request.person, Action.ACT_ON_EMPLOYEE_VOICE),
         "trend_chart": exports.trend_chart(results),
     }
     return render(request, "pulse/campaign_detail.html", context)
+
+
+COMMENTS_AT_ONCE = 50  # comments a results page shows at a time
+
+
+def _number(value: str | None) -> int:
+    """A page number from the query string; anything else is the first page."""
+    return int(value) if value and value.isdigit() else 1
 
 
 @require_POST
