@@ -176,9 +176,17 @@ def main() -> None:
         type=lambda value: set(value.split(",")),
         help="side-by-side profiles to measure, e.g. survey_submit,csv_import (default all)",
     )
+    parser.add_argument(
+        "--databases",
+        type=lambda value: tuple(value.split(",")),
+        help="side by side on sqlite and/or postgresql (default: sqlite quick, both full)",
+    )
     parser.add_argument("--inside-postgresql", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     requests = options.requests or REQUESTS[options.size]
+    unknown = set(options.databases or ()) - {"sqlite", "postgresql"}
+    if unknown:
+        sys.exit(f"--databases: unknown {', '.join(sorted(unknown))}; use sqlite and/or postgresql")
     if options.inside_postgresql:
         inside_postgresql(requests)
         return
@@ -191,7 +199,10 @@ def main() -> None:
         bench_internals()
     if "quality" in options.only:
         bench_quality(options.size)
-    if "side-by-side" in options.only and not driver.main(options.size, options.profiles):
+    side_by_side = "side-by-side" in options.only
+    if side_by_side and not driver.main(
+        options.size, options.profiles, databases=options.databases
+    ):
         sys.exit("The side-by-side benchmark measured nothing; see the lines above.")
 
 

@@ -394,10 +394,19 @@ def machine() -> dict[str, Any]:
     }
 
 
-def main(size_name: str, only: set[str] | None = None, results: Path | None = None) -> int:
+def main(
+    size_name: str,
+    only: set[str] | None = None,
+    results: Path | None = None,
+    databases: tuple[str, ...] | None = None,
+) -> int:
     """Run the side-by-side benchmark; print the table; write the results file and chart.
-    Returns how many contestants' figures came out (0 means nothing was measured)."""
+    Returns how many contestants' figures came out (0 means nothing was measured).
+
+    `databases`: run on these instead of the size's own (e.g. a quick run on PostgreSQL)."""
     size = SIZES[size_name]
+    if databases:
+        size = dataclasses.replace(size, databases=databases)
     run = Run(size=size, work=work_dir(), only=only, wrk_problem=wrk_missing())
     if run.wrk_problem:
         print(run.wrk_problem, flush=True)
@@ -445,11 +454,15 @@ def main(size_name: str, only: set[str] | None = None, results: Path | None = No
             "client: the c=4 rows are c=1 figures, still paired round by round.",
             flush=True,
         )
-    target = results or ROOT / "bench" / "results" / "latest.json"
+    # A run on other databases than its size's own is kept beside the usual one, not over it.
+    suffix = "" if size.databases == SIZES[size_name].databases else "-" + "-".join(size.databases)
+    target = results or ROOT / "bench" / "results" / f"latest{suffix}.json"
     report.write_json(document, target, hide={str(run.work): "$GSBENCH_WORK", str(ROOT): "."})
     print(f"Results: {target}", flush=True)
     chart = report.chart(
-        rows, ROOT / "docs" / "bench-latest.svg", title=f"make bench ({size.name})"
+        rows,
+        ROOT / "docs" / f"bench-latest{suffix}.svg",
+        title=f"make bench ({size.name}, {', '.join(size.databases)})",
     )
     print(chart, flush=True)
     return len({figure.contestant for figure in run.figures if figure.value is not None})
