@@ -17,7 +17,7 @@ from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, can_somewhere, restrict
 from groundswell.people.typing import ApiRequest
 from groundswell.quality import api_analysis, imports, selectors, services
-from groundswell.quality.choices import CalibrationStatus, DisputeStatus
+from groundswell.quality.choices import DisputeStatus
 from groundswell.quality.models import (
     Calibration,
     CalibrationReviewer,
@@ -438,8 +438,7 @@ def get_calibration(request: ApiRequest, calibration_id: int) -> dict[str, Any]:
     if calibration is None:
         raise Http404
     out = _calibration_out(calibration)
-    complete = calibration.status != CalibrationStatus.OPEN
-    out["results"] = api_analysis.calibration_results_of(calibration) if complete else None
+    out["results"] = api_analysis.calibration_results_out(calibration)
     return out
 
 
@@ -459,7 +458,7 @@ def get_metric_audit(request: ApiRequest, filters: Query[AuditFilter]) -> dict[s
     team = _team(filters.team)
     if team is not None and team.department_id != scorecard.department_id:
         raise ValidationError({"team": _("That team is not in the scorecard's department.")})
-    return api_analysis.metric_audit_of(
+    return api_analysis.metric_audit_out(
         scorecard,
         team=team,
         since=filters.since,

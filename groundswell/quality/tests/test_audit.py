@@ -45,7 +45,7 @@ def test_rows_in_two_queries(audited, manager, django_assert_num_queries):
     since = until - datetime.timedelta(days=30)
 
     with django_assert_num_queries(2):
-        data = audit.audit_rows(manager, since, until)
+        data = audit.audit_data(audit.audited_reviews(manager, since, until))
 
     assert len(data.rows) == PAIRS
     assert {row.satisfaction for row in data.rows} == {1.0, 5.0}
