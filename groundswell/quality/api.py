@@ -288,12 +288,6 @@ def create_review(request: ApiRequest, payload: ReviewIn) -> Status[dict[str, An
                     % {"id": payload.scorecard}
                 }
             )
-    existed = Review.objects.filter(
-        interaction=interaction, reviewer=viewer, calibration__isnull=True
-    ).exists()
-    review = services.open_review(actor=viewer, interaction=interaction, scorecard=scorecard)
-    if not review.is_draft:
-        return Status(200, _review_detail(viewer, review.pk))
     scores: dict[int, services.ScoreInput] = {}
     for item in payload.scores:
         if item.criterion in scores:
@@ -304,20 +298,20 @@ def create_review(request: ApiRequest, payload: ReviewIn) -> Status[dict[str, An
             value=item.value, is_na=item.is_na, comment=item.comment
         )
     try:
-        services.save_review(
+        review, created = services.review_interaction(
             actor=viewer,
-            review=review,
+            interaction=interaction,
             scores=scores,
             comment=payload.comment,
             submit=payload.submit,
+            scorecard=scorecard,
         )
     except services.AlreadySubmitted:
-        return Status(200, _review_detail(viewer, review.pk))
-    except ValidationError:
-        if not existed:  # nothing half-written: the draft opened for this call goes too
-            Review.objects.filter(pk=review.pk, status="draft").delete()
-        raise
-    return Status(200 if existed else 201, _review_detail(viewer, review.pk))
+        stored = Review.objects.get(
+            interaction=interaction, reviewer=viewer, calibration__isnull=True
+        )
+        return Status(200, _review_detail(viewer, stored.pk))
+    return Status(201 if created else 200, _review_detail(viewer, review.pk))
 
 
 @router.post(
