@@ -191,7 +191,7 @@ class VersionInUse:
 
 # The scoring path's one read (`version_in_use`), written out in SQL: the ORM spends several
 # times longer building this query than the database spends answering it. Portable SQL
-# (SQLite and PostgreSQL); `test_reviews` checks it picks as `scorecard_for` does.
+# (SQLite and PostgreSQL); `test_submit` checks the order in which it picks.
 _IN_USE_SQL = """
 SELECT v.*, s.department_id AS card_department_id, EXISTS (
     SELECT 1 FROM {queue} q WHERE q.interaction_id = %s AND q.done_at IS NULL
@@ -209,8 +209,9 @@ _IN_USE_WHERE = (
 
 def version_in_use(interaction: Interaction, scorecard: Scorecard | None = None) -> VersionInUse:
     """The scorecard version a new review of `interaction` takes, in one query: the latest
-    version of `scorecard`, or of the scorecard in use (`scorecard_for`'s order: the team's
-    for its channel, the team's, the department's for its channel, the department's), with
+    version of `scorecard`, or of the scorecard in use (the first active one of: the team's
+    for the interaction's channel, the team's, the department's for the channel, the
+    department's; the lowest id among equals), with
     whether the interaction has an open queue item. A ValidationError names what is missing."""
     params: list[object]
     if scorecard is not None:
@@ -247,20 +248,6 @@ def sections_of(criteria: list[Criterion]) -> list[SectionView]:
         groups.setdefault(criterion.section_id, SectionView(criterion.section.title, []))
         groups[criterion.section_id].criteria.append(criterion)
     return list(groups.values())
-
-
-def scorecard_for(interaction: Interaction) -> Scorecard | None:
-    """The scorecard in use for an interaction: the team's for its channel, the team's, the
-    department's for its channel, then the department's."""
-    cards = list(
-        Scorecard.objects.filter(is_active=True, department_id=interaction.team.department_id)
-        .filter(Q(team=interaction.team) | Q(team__isnull=True))
-        .filter(Q(channel=interaction.channel) | Q(channel=""))
-        .filter(versions__isnull=False)
-        .distinct()
-    )
-    cards.sort(key=lambda card: (card.team_id is None, card.channel == "", card.pk))
-    return cards[0] if cards else None
 
 
 # --- Reviews ----------------------------------------------------------------------------------
