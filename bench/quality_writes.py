@@ -6,10 +6,10 @@
 In one process, on a throw-away database (SQLite unless a URL is given). Prints
 `bench <name>: <value> <unit>` lines:
 
-quality_review_submit_per_s    reviews opened and submitted through the service
-                               (`open_review` + `save_review(submit=True)`: the permission
-                               checks, the scorecard in use, every criterion's score, the weighted
-                               score, the queue), one transaction each, as the API does.
+quality_review_submit_per_s    reviews opened and submitted through the service the API uses
+                               (`review_interaction(submit=True)`: the permission check, the
+                               scorecard in use, every criterion's score, the weighted score, the
+                               queue, the dashboard's refresh enqueued), one transaction each.
 quality_review_plain_per_s     the ceiling: the same rows (one review, its eight criterion scores)
                                written with a plain `create` and one `bulk_create`, one
                                transaction each. Submits and plain inserts alternate in pairs
@@ -168,9 +168,10 @@ def bench_submit(org: dict[str, Any], count: int) -> None:
     )
 
     def submit(interaction: Any) -> None:
-        review = services.open_review(actor=lead, interaction=interaction)
         answers = {pk: ScoreInput(value=value) for pk, value in values.items()}
-        services.save_review(actor=lead, review=review, scores=answers, submit=True)
+        services.review_interaction(
+            actor=lead, interaction=interaction, scores=answers, submit=True
+        )
 
     def plain(interaction: Any) -> None:
         with transaction.atomic():

@@ -17,7 +17,7 @@ from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, can_somewhere, restrict
 from groundswell.people.typing import ApiRequest
 from groundswell.quality import api_analysis, imports, selectors, services
-from groundswell.quality.choices import CalibrationStatus, DisputeStatus
+from groundswell.quality.choices import DisputeStatus
 from groundswell.quality.models import (
     Calibration,
     CalibrationReviewer,
@@ -288,12 +288,6 @@ def create_review(request: ApiRequest, payload: ReviewIn) -> Status[dict[str, An
                     % {"id": payload.scorecard}
                 }
             )
-    existed = Review.objects.filter(
-        interaction=interaction, reviewer=viewer, calibration__isnull=True
-    ).exists()
-    review = services.open_review(actor=viewer, interaction=interaction, scorecard=scorecard)
-    if not review.is_draft:
-        return Status(200, _review_detail(viewer, review.pk))
     scores: dict[int, services.ScoreInput] = {}
     for item in payload.scores:
         if item.criterion in scores:
@@ -304,20 +298,20 @@ def create_review(request: ApiRequest, payload: ReviewIn) -> Status[dict[str, An
             value=item.value, is_na=item.is_na, comment=item.comment
         )
     try:
-        services.save_review(
+        review, created = services.review_interaction(
             actor=viewer,
-            review=review,
+            interaction=interaction,
             scores=scores,
             comment=payload.comment,
             submit=payload.submit,
+            scorecard=scorecard,
         )
     except services.AlreadySubmitted:
-        return Status(200, _review_detail(viewer, review.pk))
-    except ValidationError:
-        if not existed:  # nothing half-written: the draft opened for this call goes too
-            Review.objects.filter(pk=review.pk, status="draft").delete()
-        raise
-    return Status(200 if existed else 201, _review_detail(viewer, review.pk))
+        stored = Review.objects.get(
+            interaction=interaction, reviewer=viewer, calibration__isnull=True
+        )
+        return Status(200, _review_detail(viewer, stored.pk))
+    return Status(201 if created else 200, _review_detail(viewer, review.pk))
 
 
 @router.post(
@@ -438,8 +432,7 @@ def get_calibration(request: ApiRequest, calibration_id: int) -> dict[str, Any]:
     if calibration is None:
         raise Http404
     out = _calibration_out(calibration)
-    complete = calibration.status != CalibrationStatus.OPEN
-    out["results"] = api_analysis.calibration_results_of(calibration) if complete else None
+    out["results"] = api_analysis.calibration_results_out(calibration)
     return out
 
 
@@ -459,7 +452,7 @@ def get_metric_audit(request: ApiRequest, filters: Query[AuditFilter]) -> dict[s
     team = _team(filters.team)
     if team is not None and team.department_id != scorecard.department_id:
         raise ValidationError({"team": _("That team is not in the scorecard's department.")})
-    return api_analysis.metric_audit_of(
+    return api_analysis.metric_audit_out(
         scorecard,
         team=team,
         since=filters.since,

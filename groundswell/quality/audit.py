@@ -1,10 +1,14 @@
 """The metric audit's data: reviews beside the customer's satisfaction with the same interaction.
 
-`audit_rows` builds `statistics.AuditRow`s in two queries (values_list, no query per row): the
-reviews in the viewer's reach (Action.ANALYSE_QUALITY) whose interaction has a CSAT answer,
-each with that answer (the latest, by a subquery), its QA score and handle time; then every
-criterion score of those reviews. Criteria are followed by their key, the same behaviour in
-every version of a scorecard. Self-reviews and calibration exercises are left out.
+`audit_data` is the one builder of `statistics.AuditRow`s, for the page (`audit_page`, the
+viewer's reach over a period of interactions) and the API (`api_analysis.metric_audit_out`, one
+scorecard): two queries (values_list, no query per row). First the reviews of interactions with
+a CSAT answer, each with that answer (the latest, by a subquery), its QA score and handle time;
+an interaction reviewed more than once counts once, with its first review, so one customer
+answer is never counted twice. Then every criterion score of those reviews. Criteria are
+followed by their key, the same behaviour in every version of a scorecard. Callers pass the
+reviews to audit (self-reviews and calibration exercises are never among them:
+`rollups.counted_reviews`).
 """
 
 from __future__ import annotations
@@ -50,22 +54,28 @@ def _csat() -> QuerySet[Response]:
 def audited_reviews(
     viewer: Person, since: datetime.datetime, until: datetime.datetime
 ) -> QuerySet[Review]:
-    """Reviews in the viewer's reach, of interactions opened in the period, with a CSAT answer."""
+    """Reviews in the viewer's reach, of interactions opened in the period."""
     reviews = counted_reviews().filter(
         interaction__opened_at__gte=since, interaction__opened_at__lt=until
     )
-    reviews = restrict(reviews, viewer, Action.ANALYSE_QUALITY, team="team")
-    return reviews.filter(Exists(_csat()))
+    return restrict(reviews, viewer, Action.ANALYSE_QUALITY, team="team")
 
 
-def audit_rows(viewer: Person, since: datetime.datetime, until: datetime.datetime) -> AuditData:
-    reviews = audited_reviews(viewer, since, until)
+def audit_data(reviews: QuerySet[Review]) -> AuditData:
+    """The audit rows of `reviews` (those with a CSAT answer; one per interaction)."""
+    reviews = reviews.filter(Exists(_csat()))
     latest = _csat().order_by("-submitted_at", "-pk").values("score")[:1]
-    base = list(
-        reviews.annotate(satisfaction=Subquery(latest)).values_list(
-            "pk", "satisfaction", "score", "interaction__handle_time_seconds"
+    base = (
+        reviews.annotate(satisfaction=Subquery(latest))
+        .order_by("submitted_at", "pk")
+        .values_list(
+            "pk", "interaction_id", "satisfaction", "score", "interaction__handle_time_seconds"
         )
     )
+    first: dict[int, tuple[int, Any, Any, Any]] = {}
+    for pk, interaction, satisfaction, score, handle in base:
+        first.setdefault(interaction, (pk, satisfaction, score, handle))
+    counted = {pk for pk, _satisfaction, _score, _handle in first.values()}
     scales: dict[str, statistics.Scale] = {}
     labels: dict[str, str] = {}
     scores: dict[int, dict[str, Any]] = defaultdict(dict)
@@ -78,8 +88,8 @@ def audit_rows(viewer: Person, since: datetime.datetime, until: datetime.datetim
     ):
         known = scales.setdefault(key, SCALES[scale])
         labels.setdefault(key, label)
-        if known is SCALES[scale]:  # a behaviour whose scale changed keeps its first one
-            scores[review_id][key] = value
+        if known is SCALES[scale] and review_id in counted:
+            scores[review_id][key] = value  # a behaviour whose scale changed keeps its first one
     rows = [
         statistics.AuditRow(
             satisfaction=None if satisfaction is None else float(satisfaction),
@@ -87,7 +97,7 @@ def audit_rows(viewer: Person, since: datetime.datetime, until: datetime.datetim
             qa_score=None if score is None else float(score),
             handle_time=None if handle is None else float(handle),
         )
-        for pk, satisfaction, score, handle in base
+        for pk, satisfaction, score, handle in first.values()
     ]
     return AuditData(rows=rows, scales=scales, labels=labels)
 
@@ -106,7 +116,7 @@ def audit_page(viewer: Person, *, days: int = DEFAULT_DAYS) -> AuditPage:
     """The audit over the last `days` days of interactions, for the viewer's reach."""
     until = timezone.now()
     since = until - datetime.timedelta(days=days)
-    data = audit_rows(viewer, since, until)
+    data = audit_data(audited_reviews(viewer, since, until))
     audit = statistics.metric_audit(data.rows, scales=data.scales, labels=data.labels)
     return AuditPage(
         days=days,

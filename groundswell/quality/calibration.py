@@ -346,8 +346,10 @@ SCALES = {
 }
 
 
-def _interval(interval: Interval | None) -> list[float] | None:
-    return None if interval is None else [interval.low, interval.high]
+def _interval(interval: Interval | None) -> dict[str, float] | None:
+    if interval is None:
+        return None
+    return {"low": interval.low, "high": interval.high, "level": interval.level}
 
 
 def _agreement(agreement: statistics.Agreement) -> dict[str, Any]:
@@ -363,6 +365,48 @@ def _agreement(agreement: statistics.Agreement) -> dict[str, Any]:
 
 def _distance(distance: statistics.Distance) -> dict[str, Any]:
     return {"value": distance.value, "n": distance.n}
+
+
+def results_data(
+    results: statistics.CalibrationResults, *, labels: dict[int, str], names: dict[int, str]
+) -> dict[str, Any]:
+    """The results as kept on the calibration (`Calibration.results`, JSON): what the page
+    shows and the API returns (`api_analysis.calibration_results_out`), built only here."""
+    return {
+        "reword_below": results.reword_below,
+        "overall": _agreement(results.overall),
+        "criteria": [
+            {
+                "criterion": item.criterion,
+                "behaviour": labels[int(item.criterion)],
+                "scale": item.scale.name,
+                "level": item.scale.level,
+                "agreement": _agreement(item.agreement),
+                "needs_rewording": item.needs_rewording,
+                "note": item.note,
+            }
+            for item in results.criteria
+        ],
+        "agreed": [
+            {
+                "interaction": item.interaction,
+                "criterion": item.criterion,
+                "value": item.value,
+                "n": item.n,
+                "is_tied": item.is_tied,
+            }
+            for item in results.agreed
+        ],
+        "reviewers": [
+            {
+                "reviewer": reviewer.reviewer,
+                "name": names.get(int(reviewer.reviewer), ""),
+                "disagreement_rate": _distance(reviewer.disagreement_rate),
+                "mean_absolute_distance": _distance(reviewer.mean_absolute_distance),
+            }
+            for reviewer in results.reviewers
+        ],
+    }
 
 
 @transaction.atomic
@@ -403,31 +447,7 @@ def compute_results(calibration: Calibration, *, actor: Person | None = None) ->
         calibration.overall_alpha_low = calibration.overall_alpha_high = None
         calibration.pairable_values = 0
     else:
-        data = {
-            "reword_below": results.reword_below,
-            "overall": _agreement(results.overall),
-            "criteria": [
-                {
-                    "criterion": item.criterion,
-                    "label": labels[int(item.criterion)],
-                    "scale": item.scale.name,
-                    "level": item.scale.level,
-                    "needs_rewording": item.needs_rewording,
-                    "note": item.note,
-                    **_agreement(item.agreement),
-                }
-                for item in results.criteria
-            ],
-            "reviewers": [
-                {
-                    "reviewer": reviewer.reviewer,
-                    "name": names.get(int(reviewer.reviewer), ""),
-                    "disagreement_rate": _distance(reviewer.disagreement_rate),
-                    "mean_absolute_distance": _distance(reviewer.mean_absolute_distance),
-                }
-                for reviewer in results.reviewers
-            ],
-        }
+        data = results_data(results, labels=labels, names=names)
         overall = results.overall
         calibration.overall_alpha = overall.alpha
         calibration.overall_alpha_low = overall.interval.low if overall.interval else None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -153,6 +154,87 @@ def version_criteria(version: ScorecardVersion) -> list[Criterion]:
     )
 
 
+# A version's criteria never change once written: revising a scorecard writes a new version
+# row (a version nobody used yet is deleted and written again, under a new id). So the criteria
+# of a version id can be kept in memory for the scoring path, checked against the version's
+# scorecard, number and creation time (ids come back after a rolled-back transaction).
+CRITERIA_CACHE_SIZE = 256
+_criteria_cache: dict[int, tuple[tuple[int, int, datetime.datetime], tuple[Criterion, ...]]] = {}
+_criteria_lock = threading.Lock()
+
+
+def criteria_in_use(version: ScorecardVersion) -> tuple[Criterion, ...]:
+    """`version_criteria`, read once per version and process (at most one query)."""
+    stamp = (version.scorecard_id, version.number, version.created_at)
+    kept = _criteria_cache.get(version.pk)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    criteria = tuple(version_criteria(version))
+    with _criteria_lock:
+        while len(_criteria_cache) >= CRITERIA_CACHE_SIZE:
+            del _criteria_cache[next(iter(_criteria_cache))]
+        _criteria_cache[version.pk] = (stamp, criteria)
+    return criteria
+
+
+def forget_criteria() -> None:
+    """Empty the criteria cache (tests; a scorecard edited outside the services)."""
+    with _criteria_lock:
+        _criteria_cache.clear()
+
+
+@dataclass(frozen=True)
+class VersionInUse:
+    version: ScorecardVersion
+    queued: bool  # the interaction waits in a review queue (an open queue item)
+
+
+# The scoring path's one read (`version_in_use`), written out in SQL: the ORM spends several
+# times longer building this query than the database spends answering it. Portable SQL
+# (SQLite and PostgreSQL); `test_submit` checks the order in which it picks.
+_IN_USE_SQL = """
+SELECT v.*, s.department_id AS card_department_id, EXISTS (
+    SELECT 1 FROM {queue} q WHERE q.interaction_id = %s AND q.done_at IS NULL
+) AS queued
+FROM {version} v INNER JOIN {card} s ON s.id = v.scorecard_id
+WHERE {where}
+ORDER BY s.team_id IS NULL, s.channel = '', s.id, v.number DESC
+LIMIT 1
+"""
+_IN_USE_WHERE = (
+    "s.is_active = %s AND s.department_id = %s AND (s.team_id = %s OR s.team_id IS NULL)"
+    " AND s.channel IN (%s, '')"
+)
+
+
+def version_in_use(interaction: Interaction, scorecard: Scorecard | None = None) -> VersionInUse:
+    """The scorecard version a new review of `interaction` takes, in one query: the latest
+    version of `scorecard`, or of the scorecard in use (the first active one of: the team's
+    for the interaction's channel, the team's, the department's for the channel, the
+    department's; the lowest id among equals), with
+    whether the interaction has an open queue item. A ValidationError names what is missing."""
+    params: list[object]
+    if scorecard is not None:
+        where, params = "v.scorecard_id = %s", [scorecard.pk]
+    else:
+        where = _IN_USE_WHERE
+        params = [True, interaction.team.department_id, interaction.team_id, interaction.channel]
+    sql = _IN_USE_SQL.format(
+        queue=QueueItem._meta.db_table,
+        version=ScorecardVersion._meta.db_table,
+        card=Scorecard._meta.db_table,
+        where=where,
+    )
+    found = next(iter(ScorecardVersion.objects.raw(sql, [interaction.pk, *params])), None)
+    if found is None:
+        raise ValidationError(
+            {"scorecard": _("No scorecard is in use for %(team)s.") % {"team": interaction.team}}
+        )
+    if getattr(found, "card_department_id", None) != interaction.team.department_id:
+        raise ValidationError({"scorecard": _("That scorecard is for another department.")})
+    return VersionInUse(found, bool(getattr(found, "queued", False)))
+
+
 @dataclass(frozen=True)
 class SectionView:
     title: str
@@ -166,20 +248,6 @@ def sections_of(criteria: list[Criterion]) -> list[SectionView]:
         groups.setdefault(criterion.section_id, SectionView(criterion.section.title, []))
         groups[criterion.section_id].criteria.append(criterion)
     return list(groups.values())
-
-
-def scorecard_for(interaction: Interaction) -> Scorecard | None:
-    """The scorecard in use for an interaction: the team's for its channel, the team's, the
-    department's for its channel, then the department's."""
-    cards = list(
-        Scorecard.objects.filter(is_active=True, department_id=interaction.team.department_id)
-        .filter(Q(team=interaction.team) | Q(team__isnull=True))
-        .filter(Q(channel=interaction.channel) | Q(channel=""))
-        .filter(versions__isnull=False)
-        .distinct()
-    )
-    cards.sort(key=lambda card: (card.team_id is None, card.channel == "", card.pk))
-    return cards[0] if cards else None
 
 
 # --- Reviews ----------------------------------------------------------------------------------

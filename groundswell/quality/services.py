@@ -233,14 +233,7 @@ def open_review(
     ).first()
     if existing is not None:
         return existing
-    scorecard = scorecard or selectors.scorecard_for(interaction)
-    version = selectors.current_version(scorecard) if scorecard is not None else None
-    if scorecard is None or version is None:
-        raise ValidationError(
-            {"scorecard": _("No scorecard is in use for %(team)s.") % {"team": interaction.team}}
-        )
-    if scorecard.department_id != interaction.team.department_id:
-        raise ValidationError({"scorecard": _("That scorecard is for another department.")})
+    version = selectors.version_in_use(interaction, scorecard).version
     try:
         with transaction.atomic():
             return Review.objects.create(
@@ -351,18 +344,43 @@ def save_review(
         raise AlreadySubmitted(
             {"review": _("This review was already submitted; scores change only by dispute.")}
         )
-    criteria = {c.pk: c for c in selectors.version_criteria(locked.version)}
+    criteria = {c.pk: c for c in selectors.criteria_in_use(locked.version)}
+    existing = {s.criterion_id: s for s in locked.scores.all()}
+    new_rows, changed = _answer(locked, criteria, existing, scores)
+    # Values were checked against each criterion above: written in two statements at most.
+    CriterionScore.objects.bulk_create(new_rows)
+    CriterionScore.objects.bulk_update(changed, ["is_na", "value", "fraction", "comment"])
+    locked.comment = comment.strip()
+    fields = ["comment", "updated_at"]
+    if submit:
+        _mark_submitted(locked, criteria, existing)
+        fields += ["score", "weighted_score", "is_failed", "status", "submitted_at"]
+        if not locked.is_self_review and not calibration:  # the queue wants someone else's
+            _close_queue_item(locked)
+    locked.save(update_fields=fields)
+    if submit:
+        refresh_rollup_later(locked)
+    return locked
+
+
+def _answer(
+    review: Review,
+    criteria: Mapping[int, Criterion],
+    existing: dict[int, CriterionScore],
+    scores: Mapping[int, ScoreInput],
+) -> tuple[list[CriterionScore], list[CriterionScore]]:
+    """Check every answer and put it on its row (`existing`, by criterion id, gains the new
+    ones); returns the rows to insert and those to update. Nothing is written here."""
     unknown = [pk for pk in scores if pk not in criteria]
     if unknown:
         raise ValidationError(
             {
                 "scores": _("Criterion %(id)s is not on version %(number)s of this scorecard.")
-                % {"id": unknown[0], "number": locked.version.number}
+                % {"id": unknown[0], "number": review.version.number}
             }
         )
     for pk, answer in scores.items():
         _check_value(criteria[pk], answer)
-    existing = {s.criterion_id: s for s in locked.scores.all()}
     new_rows: list[CriterionScore] = []
     changed: list[CriterionScore] = []
     for pk, answer in scores.items():
@@ -374,42 +392,111 @@ def save_review(
                     % {"name": criteria[pk].behaviour, "limit": TEXT_LENGTH}
                 }
             )
-        row = existing.get(pk) or CriterionScore(review=locked, criterion=criteria[pk])
+        row = existing.get(pk) or CriterionScore(review=review, criterion=criteria[pk])
         row.is_na = answer.is_na
         row.value = None if answer.is_na else answer.value
         row.fraction = None if row.value is None else fraction_of(criteria[pk], row.value)
         row.comment = note
         (changed if row.pk is not None else new_rows).append(row)
         existing[pk] = row
-    # Values were checked against each criterion above: written in two statements at most.
+    return new_rows, changed
+
+
+def _mark_submitted(
+    review: Review, criteria: Mapping[int, Criterion], rows: Mapping[int, CriterionScore]
+) -> None:
+    """Score the review from the rows in hand (every criterion answered) and mark it
+    submitted; a ValidationError names what is missing. Nothing is written here."""
+    missing = [c for c in criteria.values() if _unanswered(rows.get(c.pk))]
+    if missing:
+        raise ValidationError(
+            {"scores": _("Score “%(name)s” (or mark it N/A).") % {"name": missing[0].behaviour}}
+        )
+    outcome = score_review(list(criteria.values()), rows)
+    if outcome.score is None:
+        raise ValidationError(
+            {"scores": _("Every counted criterion is N/A: there is nothing to score.")}
+        )
+    review.score, review.weighted_score = outcome.score, outcome.weighted_score
+    review.is_failed = outcome.is_failed
+    review.status = ReviewStatus.SUBMITTED
+    review.submitted_at = timezone.now()
+
+
+def _close_queue_item(review: Review) -> None:
+    QueueItem.objects.filter(interaction_id=review.interaction_id, done_at__isnull=True).update(
+        review=review, done_at=review.submitted_at
+    )
+
+
+def review_interaction(
+    *,
+    actor: Person,
+    interaction: Interaction,
+    scores: Mapping[int, ScoreInput],
+    comment: str = "",
+    submit: bool = False,
+    scorecard: Scorecard | None = None,
+) -> tuple[Review, bool]:
+    """Open and score the actor's review of an interaction in one transaction: a draft, or
+    submitted (`submit`); returns the review and whether it is new.
+
+    The first review of an interaction by this reviewer is written whole at once: one query
+    finds the scorecard version (and whether the interaction is queued), the criteria come
+    from `selectors.criteria_in_use`, every answer is checked and the score computed before
+    the review row and its scores are inserted (two statements). An error names the problem
+    and writes nothing. When the reviewer has a review of it already (a double submit, two
+    tabs, a draft kept earlier) the unique constraint says so, and that review is saved as
+    `save_review` does: a draft is updated, a submitted one raises `AlreadySubmitted`.
+    """
+    if not selectors.may_review(actor, interaction):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            return _new_review(actor, interaction, scores, comment, submit, scorecard), True
+    except (IntegrityError, ValidationError):
+        # Taken already (or refused): a review this reviewer has of it decides; none, the error.
+        existing = Review.objects.filter(
+            interaction=interaction, reviewer=actor, calibration__isnull=True
+        ).first()
+        if existing is None:
+            raise
+    saved = save_review(actor=actor, review=existing, scores=scores, comment=comment, submit=submit)
+    return saved, False
+
+
+def _new_review(
+    actor: Person,
+    interaction: Interaction,
+    scores: Mapping[int, ScoreInput],
+    comment: str,
+    submit: bool,
+    scorecard: Scorecard | None,
+) -> Review:
+    found = selectors.version_in_use(interaction, scorecard)
+    criteria = {c.pk: c for c in selectors.criteria_in_use(found.version)}
+    review = Review(
+        version=found.version,
+        interaction=interaction,
+        team_id=interaction.team_id,
+        agent_id=interaction.handled_by_id,
+        reviewer=actor,
+        is_self_review=interaction.handled_by_id == actor.pk,
+        comment=comment.strip(),
+    )
+    rows: dict[int, CriterionScore] = {}
+    new_rows, _changed = _answer(review, criteria, rows, scores)
+    if submit:
+        _mark_submitted(review, criteria, rows)
+    review.save(force_insert=True)
+    for row in new_rows:
+        row.review = review
     CriterionScore.objects.bulk_create(new_rows)
-    CriterionScore.objects.bulk_update(changed, ["is_na", "value", "fraction", "comment"])
-    locked.comment = comment.strip()
-    fields = ["comment", "updated_at"]
     if submit:
-        missing = [c for c in criteria.values() if _unanswered(existing.get(c.pk))]
-        if missing:
-            raise ValidationError(
-                {"scores": _("Score “%(name)s” (or mark it N/A).") % {"name": missing[0].behaviour}}
-            )
-        outcome = score_review(list(criteria.values()), existing)
-        if outcome.score is None:
-            raise ValidationError(
-                {"scores": _("Every counted criterion is N/A: there is nothing to score.")}
-            )
-        locked.score, locked.weighted_score = outcome.score, outcome.weighted_score
-        locked.is_failed = outcome.is_failed
-        locked.status = ReviewStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        fields += ["score", "weighted_score", "is_failed", "status", "submitted_at"]
-        if not locked.is_self_review and not calibration:  # the queue wants someone else's
-            QueueItem.objects.filter(interaction=locked.interaction, done_at__isnull=True).update(
-                review=locked, done_at=locked.submitted_at
-            )
-    locked.save(update_fields=fields)
-    if submit:
-        refresh_rollup_later(locked)
-    return locked
+        if found.queued and not review.is_self_review:
+            _close_queue_item(review)
+        refresh_rollup_later(review)
+    return review
 
 
 def _unanswered(row: CriterionScore | None) -> bool:
@@ -418,13 +505,14 @@ def _unanswered(row: CriterionScore | None) -> bool:
 
 def refresh_rollup_later(review: Review) -> None:
     """Once the transaction commits, recompute the dashboard rollup of the review's team and
-    week (a task: a few grouped queries over one team's week, off the request)."""
+    week (a task: a few grouped queries over one team's week, off the request; submits close
+    together share one, `tasks.refresh_week_soon`)."""
     from groundswell.quality import rollups, tasks
 
     if review.calibration_id is not None or review.is_self_review:
         return
     week, team_id = rollups.week_of(review).isoformat(), review.team_id
-    transaction.on_commit(lambda: tasks.refresh_quality_week_task.enqueue(week, team_id))
+    transaction.on_commit(lambda: tasks.refresh_week_soon(week, team_id))
 
 
 # --- Acknowledge and dispute ------------------------------------------------------------------

@@ -1,19 +1,17 @@
 """Quality in a real Chromium: a manager sets up a calibration, two reviewers score it blind,
-the results page shows Krippendorff's alpha; a manager reads the metric audit and its chart."""
+the results page shows Krippendorff's alpha (the other quality journeys, the metric audit among
+them: test_quality_journeys.py)."""
 
-import datetime
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
 from groundswell.quality.tests.conftest import ALL_MET
 from groundswell.quality.tests.factories import make_scorecard, resolved_interaction
-from groundswell.voice.tests.factories import answers
 from tests.browser.helpers import login
 from tests.browser.test_accessibility import assert_accessible, blocking_violations
 
@@ -101,58 +99,3 @@ def test_two_reviewers_calibrate_blind_and_the_results_show_alpha(
     expect(page.get_by_role("table", name="Score, coverage and disputes by week")).to_be_visible()
     expect(page.get_by_role("heading", name="Calibration agreement over time")).to_be_visible()
     assert_accessible(blocking_violations(Axe(), page, "quality dashboard"))
-
-
-@pytest.fixture
-def reviewed(transactional_db: None, people: dict[str, Person]) -> None:
-    """Forty contacts with a CSAT answer, reviewed by the lead: ownership goes with happy
-    customers; the happy ones often took long."""
-    make_scorecard(people["manager"], people["manager"].department)
-    agent, lead = people["agent"], people["team_lead"]
-    assert agent.team is not None
-    from groundswell.quality import services
-    from groundswell.quality.models import Scorecard
-    from groundswell.quality.tests.factories import criteria_of
-
-    criteria = criteria_of(Scorecard.objects.get())
-    csat = [5 if i % 2 == 0 else 1 for i in range(40)]
-    made = answers(
-        agent.team, "csat", csat, at=timezone.now() - datetime.timedelta(days=5), agent=agent
-    )
-    for number, (response, satisfaction) in enumerate(zip(made, csat, strict=True)):
-        interaction = response.invitation.interaction
-        Interaction.objects.filter(pk=interaction.pk).update(
-            handle_time_seconds=1800 if satisfaction == 5 and number % 4 == 0 else 300
-        )
-        review = services.open_review(actor=lead, interaction=interaction)
-        chosen = ALL_MET | {"Takes ownership": 1 if satisfaction == 5 else 0}
-        services.save_review(
-            actor=lead,
-            review=review,
-            scores={
-                criteria[name].pk: services.ScoreInput(value=value)
-                for name, value in chosen.items()
-            },
-            submit=True,
-        )
-
-
-def test_a_manager_reads_the_metric_audit(
-    page: Page, people: dict[str, Person], reviewed: None
-) -> None:
-    login(page, people["manager"])
-    page.goto("/quality/")
-    page.get_by_role("navigation", name="Quality").get_by_role("link", name="Metric audit").click()
-
-    expect(page.get_by_role("heading", name=re.compile("Metric audit"))).to_be_visible()
-    expect(page.get_by_text("This audit compares the reviews of 40 contacts")).to_be_visible()
-    chart = page.get_by_role("region", name="Association with satisfaction")
-    expect(chart.locator("svg rect").first).to_be_visible()
-    expect(chart).to_contain_text("Takes ownership")
-    expect(page.get_by_role("heading", name="The handle-time trap")).to_be_visible()
-    assert_accessible(blocking_violations(Axe(), page, "metric audit"))
-
-    page.get_by_role("combobox", name=re.compile("^Period")).select_option(label="last 30 days")
-    page.get_by_role("button", name="Show").click()
-    expect(page).to_have_url(re.compile(r"period=30"))
-    expect(page.get_by_text("This audit compares the reviews of 40 contacts")).to_be_visible()

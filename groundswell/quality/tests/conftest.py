@@ -7,7 +7,7 @@ import pytest
 
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Department, Person
-from groundswell.quality import services
+from groundswell.quality import selectors, services
 from groundswell.quality.models import Review, Scorecard
 from groundswell.quality.services import ScoreInput
 from groundswell.quality.tests.factories import criteria_of, make_scorecard, resolved_interaction
@@ -19,6 +19,12 @@ ALL_MET = {
     "Checks the customer is satisfied": 1,
     "Goes the extra mile": 0,
 }
+
+
+@pytest.fixture(autouse=True)
+def _criteria_read_afresh() -> None:
+    """Each test starts with an empty criteria cache (`selectors.criteria_in_use`)."""
+    selectors.forget_criteria()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from groundswell.quality import calibration as calibrations
 from groundswell.quality.choices import CalibrationStatus, DisputeStatus, ReviewStatus
 from groundswell.quality.models import (
     Calibration,
@@ -399,8 +400,10 @@ def test_results_only_once_everyone_has_submitted(manager, client_for, calibrati
     client = client_for(manager)
     blind = client.get(f"{API}/calibrations/{calibration.pk}").json()
 
+    # What the last reviewer's submit does: reveal, and keep the results on the calibration.
     calibration.status = CalibrationStatus.REVEALED
     calibration.save()
+    calibrations.compute_results(calibration)
     revealed = client.get(f"{API}/calibrations/{calibration.pk}").json()
 
     assert blind["results"] is None

@@ -164,21 +164,25 @@ def test_the_last_submission_reveals_and_keeps_the_results(
 
     assert exercise.status == CalibrationStatus.REVEALED
     assert exercise.results_at is not None
-    by_label = {row["label"]: row for row in exercise.results["criteria"]}
-    assert by_label["Takes ownership"]["alpha"] == pytest.approx(1.0)
+    by_label = {row["behaviour"]: row for row in exercise.results["criteria"]}
+    assert by_label["Takes ownership"]["agreement"]["alpha"] == pytest.approx(1.0)
     assert by_label["Takes ownership"]["needs_rewording"] is False
-    assert by_label["Accurate answer"]["alpha"] < 0.667
+    assert by_label["Accurate answer"]["agreement"]["alpha"] < 0.667
     assert by_label["Accurate answer"]["needs_rewording"] is True
     assert by_label["Accurate answer"]["level"] == "ordinal"
     assert by_label["Takes ownership"]["level"] == "nominal"
     assert exercise.overall_alpha == exercise.results["overall"]["alpha"]
     assert exercise.pairable_values > 0
-    low, high = exercise.results["overall"]["interval"]
-    assert low <= exercise.overall_alpha <= high
+    interval = exercise.results["overall"]["interval"]
+    assert interval["low"] <= exercise.overall_alpha <= interval["high"]
+    assert interval["level"] == pytest.approx(0.95)
     # Everyone's scores open up once revealed.
     assert calibrations.visible_scores(exercise, other_agent).count() == 30
     names = {row["name"] for row in exercise.results["reviewers"]}
     assert names == {team_lead.full_name, other_agent.full_name}
+    # The agreed scores travel with the results: one per interaction and criterion.
+    agreed = exercise.results["agreed"]
+    assert len(agreed) == ReferenceScore.objects.filter(calibration=exercise).count() > 0
 
 
 def test_agreed_scores_become_the_reference(exercise, scorecard, team_lead, other_agent):
@@ -297,6 +301,27 @@ def test_progress_page_shows_who_submitted_but_no_scores(
     assert "Scores stay hidden" in response.text
     assert "Results" not in response.text
     assert "Agreement per criterion" not in response.text
+
+
+def test_results_page_reads_the_kept_results(
+    exercise, scorecard, team_lead, other_agent, manager, client_for
+):
+    score_all(exercise, team_lead, LEAD, scorecard)
+    score_all(exercise, other_agent, OTHER, scorecard)
+    exercise.refresh_from_db()
+    ownership = next(
+        row for row in exercise.results["criteria"] if row["behaviour"] == "Takes ownership"
+    )
+
+    response = client_for(manager).get(reverse("quality:calibration-detail", args=[exercise.pk]))
+
+    text = response.text
+    assert "Agreement per criterion" in text
+    assert "Overall agreement" in text
+    assert "95% bootstrap interval" in text
+    assert '<th scope="row">Takes ownership</th>' in text
+    assert f"<td>{ownership['agreement']['pairable_values']}</td>" in text
+    assert team_lead.full_name in text
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def test_two_scorecards_reviews_disputes_and_calibrations():
 def test_the_audit_finds_a_criterion_that_does_not_predict_and_the_handle_time_trap():
     card = Scorecard.objects.get(name="Customer conversations")
 
-    result = api_analysis.metric_audit_of(card)
+    result = api_analysis.metric_audit_out(card)
 
     verdicts = {m["label"]: m["verdict"] for m in result["measures"]}
     assert verdicts[GREETING] == "does_not_predict"
@@ -59,7 +59,7 @@ def test_the_audit_finds_a_criterion_that_does_not_predict_and_the_handle_time_t
 
 def test_calibrations_show_realistic_disagreement():
     for calibration in Calibration.objects.all():
-        results = api_analysis.calibration_results_of(calibration)
+        results = api_analysis.calibration_results_out(calibration)
         assert results is not None
         flagged = {c["behaviour"] for c in results["criteria"] if c["needs_rewording"]}
         agreed = {c["behaviour"] for c in results["criteria"] if not c["needs_rewording"]}

@@ -192,9 +192,13 @@ def test_opening_twice_gives_one_review(team_lead, interaction, scorecard):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_opens_and_submits_store_one_review(team_lead, agent, team_alpha, manager):
+@pytest.mark.parametrize("one_call", [False, True], ids=["open_then_save", "review_interaction"])
+def test_concurrent_opens_and_submits_store_one_review(
+    one_call, team_lead, agent, team_alpha, manager
+):
     """Several requests for the same review at once (a double submit): one review, one set of
-    scores, submitted once; the rest get the same row back or are told it was submitted."""
+    scores, submitted once; the rest get the same row back or are told it was submitted. Both
+    paths: the page's (open, then save) and the API's (`review_interaction`)."""
     from groundswell.quality.tests.factories import make_scorecard as make
 
     scorecard = make(manager, team_alpha.department)
@@ -211,10 +215,15 @@ def test_concurrent_opens_and_submits_store_one_review(team_lead, agent, team_al
             start.wait(timeout=30)
             for _attempt in range(200):
                 try:
-                    review = services.open_review(actor=team_lead, interaction=interaction)
-                    services.save_review(
-                        actor=team_lead, review=review, scores=answers, submit=True
-                    )
+                    if one_call:
+                        services.review_interaction(
+                            actor=team_lead, interaction=interaction, scores=answers, submit=True
+                        )
+                    else:
+                        review = services.open_review(actor=team_lead, interaction=interaction)
+                        services.save_review(
+                            actor=team_lead, review=review, scores=answers, submit=True
+                        )
                     outcomes.append("submitted")
                     return
                 except services.AlreadySubmitted:
