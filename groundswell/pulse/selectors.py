@@ -294,7 +294,7 @@ def _page_of(
     if page is None or team is not None or len(team_level) <= TEAMS_AT_ONCE:
         return _ordered(keys, labels, parents), None
     if department is None:
-        shown = [key for key in keys if key not in set(team_level)]
+        shown = [key for key in keys if key[0] not in {"team", "no-team"}]
         return _ordered(shown, labels, parents), TeamPage(len(team_level), folded=True)
     ordered = _ordered(keys, labels, parents)
     teams = [key for key in ordered if key[0] in {"team", "no-team"}]
