@@ -70,6 +70,29 @@ class PersonFilterField(forms.ModelChoiceField[Person]):
     widget = FilterSelect
 
 
+# Beyond this many teams a team filter lists only the chosen department's teams: a list of
+# thousands is no help to read, and its cost would grow with the organisation.
+TEAM_CHOICES_AT_MOST = 200
+
+
+def teams_to_offer(data: Any, *, key: str = "pk") -> QuerySet[Team]:
+    """The teams a filter form offers, from its submitted `data` (department and team, given by
+    `key`: "pk" or "slug"): the chosen department's; with none chosen, every team while they
+    are at most TEAM_CHOICES_AT_MOST, else only a team the query names (a link from elsewhere
+    still works)."""
+    teams = Team.objects.all()
+    data = data or {}
+    department = str(data.get("department") or "")
+    if department and (key != "pk" or department.isdigit()):
+        return teams.filter(**{f"department__{key}": department})
+    if teams.count() <= TEAM_CHOICES_AT_MOST:
+        return teams
+    team = str(data.get("team") or "")
+    if team and (key != "pk" or team.isdigit()):
+        return teams.filter(**{key: team})
+    return teams.none()
+
+
 class DirectoryFilterForm(forms.Form):
     """The directory's search box and filters; every field is optional."""
 
@@ -99,6 +122,10 @@ class DirectoryFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_to_offer(self.data, key="slug")  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments for `selectors.list_directory`.

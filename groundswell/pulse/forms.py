@@ -1,9 +1,9 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from groundswell.people.forms import teams_to_offer
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
     Action,
@@ -74,10 +74,6 @@ class CampaignForm(forms.Form):
         return data
 
 
-# Beyond this many teams the filter lists a department's teams once a department is chosen.
-TEAM_CHOICES_AT_MOST = 200
-
-
 class ResultsFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -92,24 +88,13 @@ class ResultsFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *, campaign: Campaign | None = None) -> None:
         super().__init__(data)
-        self.fields["team"].queryset = self._teams()  # type: ignore[attr-defined]
+        teams = teams_to_offer(self.data).order_by("name", "pk")
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         waves = campaign.waves.order_by("-number") if campaign is not None else []
         self.fields["wave"].choices = [  # type: ignore[attr-defined]
             ("", _("Latest")),
             *[(wave.number, _("Wave %(n)s") % {"n": wave.number}) for wave in waves],
         ]
-
-    def _teams(self) -> QuerySet[Team]:
-        """The teams offered: the chosen department's; with none chosen, every team only while
-        they are few enough for one list (a team asked for by the query is always accepted)."""
-        teams = Team.objects.order_by("name", "pk")
-        department = str((self.data or {}).get("department") or "")
-        if department.isdigit():
-            return teams.filter(department_id=int(department))
-        if teams.count() <= TEAM_CHOICES_AT_MOST:
-            return teams
-        team = str((self.data or {}).get("team") or "")
-        return teams.filter(pk=int(team)) if team.isdigit() else teams.none()
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -146,6 +146,27 @@ def test_the_directory_team_filter_offers_teams_by_slug_and_keeps_the_choice(
     assert {person.team_id for person in response.context["page"]} == {team_alpha.pk}
 
 
+def test_with_many_teams_the_directory_offers_a_chosen_departments_teams(
+    org, client_for, team_alpha, team_beta, monkeypatch
+):
+    """Past TEAM_CHOICES_AT_MOST teams the filter lists the chosen department's teams only,
+    so the page does not grow with the organisation; a team named in a link still works."""
+    from groundswell.people import forms as people_forms
+
+    monkeypatch.setattr(people_forms, "TEAM_CHOICES_AT_MOST", 1)
+    client = client_for(org["admin"])
+    url = reverse("people:person-list")
+
+    none_chosen = client.get(url).text
+    assert f'<option value="{team_alpha.slug}"' not in none_chosen
+    chosen = client.get(url, {"department": team_alpha.department.slug}).text
+    assert f'<option value="{team_alpha.slug}">' in chosen
+    assert f'<option value="{team_beta.slug}">' in chosen
+    linked = client.get(url, {"team": team_alpha.slug})
+    assert f'<option value="{team_alpha.slug}" selected>' in linked.text
+    assert {person.team_id for person in linked.context["page"]} == {team_alpha.pk}
+
+
 def test_former_staff_are_listed_only_for_those_who_manage_them(org, client_for, team_alpha):
     PersonFactory.create(team=team_alpha, full_name="Fay Former", is_active=False)
 
