@@ -80,6 +80,11 @@ class Plan(Report):
     def update_count(self) -> int:
         return len(self.rows) - self.new_count
 
+    @property
+    def not_ready_count(self) -> int:
+        """Rows whose handler is not yet signed off for live customers: kept and flagged."""
+        return sum(1 for row in self.rows if row.handler_not_ready)
+
     def can_write(self, *, skip_bad_rows: bool) -> bool:
         if self.file_problems or not self.rows:
             return False

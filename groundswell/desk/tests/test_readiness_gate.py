@@ -177,4 +177,5 @@ def test_csv_import_through_the_api_flags(key, agent, other_agent, team_alpha):
     )
 
     assert response.status_code == 201
+    assert response.json()["not_ready"] == 1
     assert Interaction.objects.filter(handler_not_ready=True).count() == 1
