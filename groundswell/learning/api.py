@@ -9,10 +9,20 @@ from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.lookups import row_or_error
 from groundswell.core.api.pagination import Pages
 from groundswell.learning import selectors, services
-from groundswell.learning.models import Candidate, JobProfile, Programme, ReadinessOverride
+from groundswell.learning.models import (
+    Candidate,
+    Completion,
+    Course,
+    JobProfile,
+    Programme,
+    ReadinessOverride,
+)
 from groundswell.learning.schemas import (
     CandidateIn,
     CandidateOut,
+    CompletionIn,
+    CompletionOut,
+    CourseOut,
     DecisionIn,
     JobProfileIn,
     JobProfileOut,
@@ -143,3 +153,29 @@ def override(request: ApiRequest, payload: OverrideIn) -> Status[ReadinessOverri
         actor=request.auth, person=person, reason=payload.reason, until=payload.until
     )
     return Status(201, made)
+
+
+@router.get("/learning/courses", response={200: list[CourseOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_courses(request: ApiRequest) -> QuerySet[Course]:
+    """The course catalogue (everyone may read it)."""
+    return selectors.list_courses(request.auth)
+
+
+@router.post("/learning/completions", response={201: CompletionOut, **ERROR_RESPONSES})
+def record_completion(request: ApiRequest, payload: CompletionIn) -> Status[Completion]:
+    """Record that a person completed a course (again the same day changes nothing)."""
+    viewer = request.auth
+    course = row_or_error(selectors.list_courses(viewer), "course", payload.course)
+    person = row_or_error(Person.objects.visible_to(viewer), "person", payload.person)
+    made = services.record_completion(
+        actor=viewer, course=course, person=person, completed_on=payload.completed_on
+    )
+    return Status(201, made)
+
+
+@router.get("/learning/refreshers/overdue", response={200: list[CompletionOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_overdue(request: ApiRequest) -> QuerySet[Completion]:
+    """Certificates that ran out and were not renewed: the caller's own, and their people's."""
+    return selectors.overdue_refreshers(request.auth)

@@ -1,6 +1,7 @@
 """Demo data for learning: job profiles that state the culture, 40 candidates interviewed by
-panels with customers on them, and 10 new hires at different stages of onboarding (some with a
-buddy, one cleared by a manager for a week, the most advanced signed off)."""
+panels with customers on them, 10 new hires at different stages of onboarding (some with a
+buddy, one cleared by a manager for a week, the most advanced signed off), and a course
+catalogue with two years of completions, some refreshers overdue."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from groundswell.learning.choices import (
 from groundswell.learning.models import (
     Attitude,
     Candidate,
+    Completion,
+    Course,
     InterviewQuestion,
     InterviewScore,
     JobProfile,
@@ -26,10 +29,26 @@ from groundswell.learning.models import (
 )
 from groundswell.people.choices import Role
 from groundswell.people.demo import DemoContext, DemoStep
-from groundswell.people.models import Person
+from groundswell.people.models import Department, Person
 
 CANDIDATES = 40
 NEW_HIRES = 10
+# The catalogue covers what the seeds say every service employee should learn.
+COURSES = (
+    ("Our service technology", "The phone, chat and ticket tools, and how to use them well.", 12),
+    ("Our history", "Where the organisation comes from, and why service is part of it.", None),
+    ("Products and services", "What we sell, what it costs, and what customers ask most.", 6),
+    (
+        "Listening and communication",
+        "Listen first, sum up, then answer; say what happens next.",
+        12,
+    ),
+    (
+        "Serving customers of every background and ability",
+        "Plain words, other languages, hearing and sight loss, and patience.",
+        24,
+    ),
+)
 
 ATTITUDES = (
     (
@@ -205,6 +224,7 @@ def create_learning(ctx: DemoContext) -> None:
         PanelMember.objects.bulk_update(seated, ["submitted_at"])
     InterviewScore.objects.bulk_create(scores)
     _new_hires(ctx, hired_candidates[:NEW_HIRES], staff)
+    _catalogue(ctx, departments[0], staff)
     ctx.counts["job profiles"] = len(profiles)
     ctx.counts["candidates"] = CANDIDATES
 
@@ -264,9 +284,42 @@ def _new_hires(ctx: DemoContext, candidates: list[Candidate], staff: list[Person
     ctx.counts["new hires in onboarding"] = len(candidates)
 
 
+def _catalogue(ctx: DemoContext, department: Department, staff: list[Person]) -> None:
+    """The course catalogue, and completions over two years: some refreshers now overdue."""
+    rng, today = ctx.rng, ctx.today
+    recorder = next((p for p in ctx.people if p.role == Role.MANAGER), None)
+    if recorder is None:
+        return
+    courses = Course.objects.bulk_create(
+        Course(department=department, title=title, content=content, refresher_months=months)
+        for title, content, months in COURSES
+    )
+    rows = []
+    for person in staff:
+        for course in courses:
+            if rng.random() < 0.25:
+                continue
+            done = today - datetime.timedelta(days=rng.randint(10, 700))
+            months = course.refresher_months
+            expires = done + datetime.timedelta(days=round(months * 30.44)) if months else None
+            rows.append(
+                Completion(
+                    course=course,
+                    person=person,
+                    completed_on=done,
+                    expires_on=expires,
+                    recorded_by=recorder,
+                )
+            )
+    Completion.objects.bulk_create(rows)
+    ctx.counts["course completions"] = len(rows)
+
+
 def wipe_learning() -> None:
     """Remove every profile, candidate, programme and override, and the new hires' holds."""
     ReadinessOverride.objects.all().delete()
+    Completion.objects.all().delete()
+    Course.objects.all().delete()
     Programme.objects.all().delete()
     Candidate.objects.all().delete()
     JobProfile.objects.all().delete()

@@ -133,3 +133,37 @@ class StepForm(forms.Form):
 class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CourseForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=150)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One address a line."),
+    )
+    refresher_months = forms.IntegerField(
+        label=_("Refresh every (months)"), required=False, min_value=1, max_value=120
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Department]", self.fields["department"])
+        field.queryset = Department.objects.visible_to(viewer, Action.MANAGE_COURSES)
+
+
+class CompletionForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Person]", self.fields["person"])
+        field.queryset = Person.objects.active().filter(
+            team__in=teams_in_scope(viewer, Action.RECORD_TRAINING)
+        )

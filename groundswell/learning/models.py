@@ -319,3 +319,73 @@ class ReadinessOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} until {self.until}"
+
+
+class Course(models.Model):
+    """A course of the catalogue: its content (text and links) and how often it must be
+    refreshed, if at all."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(_("title"), max_length=150)
+    content = models.TextField(_("content"), help_text=_("What the course teaches, in words."))
+    links = models.TextField(
+        _("links"), blank=True, help_text=_("Further material, one address a line.")
+    )
+    refresher_months = models.PositiveSmallIntegerField(
+        _("refresh every (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Empty: taken once. Otherwise the certificate expires after this long."),
+    )
+    is_active = models.BooleanField(_("in the catalogue"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "title"], name="learning_course_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:course-detail", kwargs={"pk": self.pk})
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class Completion(models.Model):
+    """A person completed a course: the certificate, valid until `expires_at` when the course
+    must be refreshed. The latest completion per person and course counts."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="completions")
+    completed_on = models.DateField(_("completed on"))
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "person", "completed_on"], name="learning_completion_once_a_day"
+            )
+        ]
+        indexes = [
+            # The overdue list: certificates by expiry, only those that expire.
+            models.Index(
+                fields=["expires_on", "person"],
+                condition=models.Q(expires_on__isnull=False),
+                name="learning_completion_expiry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} completed {self.course}"

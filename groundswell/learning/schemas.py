@@ -11,6 +11,8 @@ from groundswell.core.schemas import EmailStr, Id, TextStr, storable
 from groundswell.learning.models import (
     Attitude,
     Candidate,
+    Completion,
+    Course,
     JobProfile,
     PanelMember,
     Programme,
@@ -177,3 +179,42 @@ class OverrideOut(Schema):
     @staticmethod
     def resolve_person(override: ReadinessOverride) -> int:
         return override.person_id
+
+
+class CourseOut(Schema):
+    id: int
+    department: int
+    title: str
+    content: str
+    links: list[str]
+    refresher_months: int | None
+
+    @staticmethod
+    def resolve_department(course: Course) -> int:
+        return course.department_id
+
+    @staticmethod
+    def resolve_links(course: Course) -> list[str]:
+        return course.link_list
+
+
+class CompletionIn(Schema):
+    course: Id
+    person: Id
+    completed_on: datetime.date | None = None
+
+
+class CompletionOut(Schema):
+    id: int
+    course: int
+    person: int
+    completed_on: datetime.date
+    expires_on: datetime.date | None
+
+    @staticmethod
+    def resolve_course(completion: Completion) -> int:
+        return completion.course_id
+
+    @staticmethod
+    def resolve_person(completion: Completion) -> int:
+        return completion.person_id

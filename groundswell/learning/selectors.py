@@ -15,6 +15,8 @@ from groundswell.desk.models import Interaction
 from groundswell.learning.models import (
     Attitude,
     Candidate,
+    Completion,
+    Course,
     InterviewScore,
     JobProfile,
     PanelMember,
@@ -279,3 +281,47 @@ def people_on_hold(viewer: Person) -> QuerySet[Person]:
     return Person.objects.filter(
         Exists(programmes.filter(person=OuterRef("pk"))), on_readiness_hold=True
     )
+
+
+# Courses and refreshers ----------------------------------------------------------------------
+
+
+def list_courses(viewer: Person) -> QuerySet[Course]:
+    """The catalogue: everyone reads it."""
+    if not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
+        return Course.objects.none()
+    return Course.objects.filter(is_active=True).select_related("department")
+
+
+def get_course_for(viewer: Person, pk: int) -> Course:
+    course = list_courses(viewer).filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def overdue_refreshers(viewer: Person, today: datetime.date | None = None) -> QuerySet[Completion]:
+    """Certificates that ran out and were not renewed: the latest completion of a person and
+    course whose validity ended, for the people where the viewer records training (and the
+    viewer's own). One indexed range on the expiry, then a NOT EXISTS for a newer one."""
+    today = today or timezone.localdate()
+    newer = Completion.objects.filter(
+        course=OuterRef("course"),
+        person=OuterRef("person"),
+        completed_on__gt=OuterRef("completed_on"),
+    )
+    expired = Completion.objects.filter(expires_on__lt=today, person__is_active=True).exclude(
+        Exists(newer)
+    )
+    if can_somewhere(viewer, Action.RECORD_TRAINING):
+        expired = restrict(
+            expired,
+            viewer,
+            Action.RECORD_TRAINING,
+            team="person__team",
+            department="person__department",
+            also=Q(person=viewer),
+        )
+    else:
+        expired = expired.filter(person=viewer)
+    return expired.select_related("course", "person__team").order_by("expires_on", "pk")

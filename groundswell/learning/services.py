@@ -20,6 +20,8 @@ from groundswell.learning.models import (
     SCALE_MIN,
     Attitude,
     Candidate,
+    Completion,
+    Course,
     InterviewQuestion,
     InterviewScore,
     JobProfile,
@@ -486,3 +488,62 @@ def override_readiness(
     return ReadinessOverride.objects.create(
         person=person, granted_by=actor, reason=reason.strip(), until=until
     )
+
+
+# Courses and refreshers ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_course(
+    *,
+    actor: Person,
+    department: Department,
+    title: str,
+    content: str,
+    links: str = "",
+    refresher_months: int | None = None,
+) -> Course:
+    """Add a course to the catalogue; with `refresher_months` its certificates expire."""
+    if not can(actor, Action.MANAGE_COURSES, department):
+        raise PermissionDenied(_("You may not keep the courses of %(d)s.") % {"d": department})
+    course = Course(
+        department=department,
+        title=title.strip(),
+        content=content,
+        links=links,
+        refresher_months=refresher_months,
+    )
+    course.full_clean()
+    course.save()
+    return course
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - February always has a 28th
+
+
+@transaction.atomic
+def record_completion(
+    *, actor: Person, course: Course, person: Person, completed_on: datetime.date | None = None
+) -> Completion:
+    """Record that `person` completed `course`; the certificate runs until the next refresher."""
+    if not may_assign(actor, Action.RECORD_TRAINING, person):
+        raise PermissionDenied(_("You may not record training for %(name)s.") % {"name": person})
+    day = completed_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"completed_on": _("A completion cannot be in the future.")})
+    expires = _add_months(day, course.refresher_months) if course.refresher_months else None
+    completion, _created = Completion.objects.get_or_create(
+        course=course,
+        person=person,
+        completed_on=day,
+        defaults={"expires_on": expires, "recorded_by": actor},
+    )
+    return completion

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.learning.views import interviews, onboarding, profiles
+from groundswell.learning.views import courses, interviews, onboarding, profiles
 
 app_name = "learning"
 urlpatterns = [
@@ -27,6 +27,11 @@ urlpatterns = [
     path("onboarding/<int:pk>/sign-off/", onboarding.programme_sign_off, name="programme-sign-off"),
     path("onboarding/<int:pk>/override/", onboarding.programme_override, name="programme-override"),
     path("readiness/", onboarding.readiness, name="readiness"),
+    path("courses/", courses.course_list, name="course-list"),
+    path("courses/new/", courses.course_create, name="course-create"),
+    path("courses/<int:pk>/", courses.course_detail, name="course-detail"),
+    path("courses/<int:pk>/completions/", courses.completion_create, name="completion-create"),
+    path("refreshers/overdue/", courses.overdue, name="overdue"),
 ]
 
 # The outside panel member's page, reached by their one-time link: mounted at /i/ by the top.

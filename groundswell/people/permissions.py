@@ -85,6 +85,8 @@ class Action(enum.StrEnum):
     VIEW_ONBOARDING = "onboarding.view"
     RUN_ONBOARDING = "onboarding.run"
     OVERRIDE_READINESS = "readiness.override"
+    MANAGE_COURSES = "courses.manage"
+    RECORD_TRAINING = "training.record"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -212,6 +214,10 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     },
     Action.RUN_ONBOARDING: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.OVERRIDE_READINESS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    # Courses: everyone reads the catalogue (job_profiles.view's row); managers keep their
+    # department's courses; leads record completions for their teams and see who is overdue.
+    Action.MANAGE_COURSES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.RECORD_TRAINING: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
 }
 
 # How senior each role is. Nobody acts on a person who ranks at or above them; admins are the

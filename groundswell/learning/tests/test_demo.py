@@ -2,7 +2,15 @@
 
 from django.db.models import Count, Q
 
-from groundswell.learning.models import Candidate, JobProfile, PanelMember, Programme
+from conftest import DEMO_TODAY
+from groundswell.learning.models import (
+    Candidate,
+    Completion,
+    Course,
+    JobProfile,
+    PanelMember,
+    Programme,
+)
 from groundswell.people.demo import DemoSize, seed_demo
 from groundswell.people.readiness import person_is_ready
 
@@ -22,6 +30,8 @@ def test_the_demo_has_profiles_candidates_and_new_hires(small_demo, db):
     ready = [person_is_ready(p.person) for p in programmes.select_related("person")]
     assert 2 <= ready.count(True) <= 3  # two signed off, one cleared by a manager
     assert small_demo.counts["candidates"] == 40
+    assert Course.objects.count() == 5
+    assert Completion.objects.filter(expires_on__lt=DEMO_TODAY).exists(), "overdue refreshers"
 
 
 def test_the_demo_loads_again_over_itself(small_demo, db):

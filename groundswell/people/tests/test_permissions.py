@@ -67,6 +67,8 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.VIEW_ONBOARDING: {A: SELF, T: TEAM, M: DEPT, E: ALL, AD: ALL},
     Action.RUN_ONBOARDING: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.OVERRIDE_READINESS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_COURSES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.RECORD_TRAINING: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
 }
 CELLS = [(action, role, scope) for action, row in EXPECTED.items() for role, scope in row.items()]
 
