@@ -46,6 +46,8 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         Visit("learning", lambda people: reverse("learning:index")),
         Visit("job profiles", lambda people: reverse("learning:profile-list")),
         Visit("onboarding", lambda people: reverse("learning:programme-list")),
+        Visit("courses", lambda people: reverse("learning:course-list")),
+        Visit("overdue refreshers", lambda people: reverse("learning:overdue")),
         Visit("interactions", lambda people: reverse("desk:interaction-list")),
         Visit("new interaction", lambda people: reverse("desk:interaction-create")),
         Visit("voice dashboard", lambda people: reverse("voice_dashboard:dashboard")),
@@ -98,6 +100,7 @@ PAGES_BY_ROLE: dict[str, tuple[Visit, ...]] = {
         Visit("new job profile", lambda people: reverse("learning:profile-create")),
         Visit("candidates", lambda people: reverse("learning:candidate-list")),
         Visit("new candidate", lambda people: reverse("learning:candidate-create")),
+        Visit("new course", lambda people: reverse("learning:course-create")),
     ),
     "executive": (
         Visit("home", _fixed("/")),
