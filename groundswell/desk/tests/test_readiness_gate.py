@@ -179,3 +179,29 @@ def test_csv_import_through_the_api_flags(key, agent, other_agent, team_alpha):
     assert response.status_code == 201
     assert response.json()["not_ready"] == 1
     assert Interaction.objects.filter(handler_not_ready=True).count() == 1
+
+
+def test_the_gate_adds_no_query_to_a_single_ingest(admin, agent, other_agent, team_alpha):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hold(agent)
+
+    def ingest(handler, external_id):
+        data = {
+            "team_id": team_alpha.pk,
+            "channel": "email",
+            "subject": "x",
+            "external_id": external_id,
+            "handled_by_id": handler.pk,
+        }
+        with CaptureQueriesContext(connection) as queries:
+            services.upsert_interaction(actor=admin, data=data)
+        return len(queries)
+
+    ingest(other_agent, "warm-up")  # compiles the prepared statements
+    ready = ingest(other_agent, "q-1")
+    not_ready = ingest(agent, "q-2")
+
+    assert not_ready == ready
+    assert Interaction.objects.get(external_id="q-2").handler_not_ready
