@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "groundswell.pulse",
     "groundswell.quality",
     "groundswell.recognition",
+    "groundswell.learning",
     "groundswell.api",
     "groundswell.site",  # the top: home page, navigation, the API's routers, the demo
 ]
@@ -453,6 +454,15 @@ GROUNDSWELL_KUDOS_PER_HOUR = env.int("KUDOS_PER_HOUR", default=30)
 # The daily huddle digest is made and emailed at this local time (the site's TIME_ZONE: teams
 # have no time zone of their own), once per team and day.
 GROUNDSWELL_HUDDLE_SHIFT_START = env.str("HUDDLE_SHIFT_START", default="08:00")
+# Candidates who were not hired are deleted this many months after they were added (daily job).
+GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS = env.int(
+    "LEARNING_CANDIDATE_RETENTION_MONTHS", default=6
+)
+if GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured(
+        "LEARNING_CANDIDATE_RETENTION_MONTHS must be at least 1, not "
+        f"{GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS}."
+    )
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

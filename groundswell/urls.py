@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from groundswell.learning.urls import public_patterns as interview_link_patterns
 from groundswell.pulse.urls import public_patterns as pulse_answer_patterns
 from groundswell.site.api import api
 from groundswell.voice.urls import public_patterns as survey_patterns
@@ -23,6 +24,8 @@ urlpatterns = [
     path("quality/", include("groundswell.quality.urls")),
     path("p/", include(pulse_answer_patterns)),
     path("recognition/", include("groundswell.recognition.urls")),
+    path("learning/", include("groundswell.learning.urls")),
+    path("i/", include(interview_link_patterns)),
     path("settings/api-keys/", include("groundswell.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,9 +26,9 @@ from django.core.exceptions import ImproperlyConfigured
 from gunicorn.glogging import Logger as GunicornLogger  # type: ignore[import-untyped]
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
-# A path segment after /p/ or /s/ long enough to be a token (the pages' own names, such as
-# /p/answer/ and /p/thanks/, are shorter); the query string is redacted too, in case.
-_LINK = re.compile(r"(/[ps]/)[A-Za-z0-9_\-.~%]{16,}")
+# A path segment after /p/, /s/ or /i/ (interview panel) long enough to be a token (the pages'
+# own names, such as /p/answer/ and /p/thanks/, are shorter); the query string is redacted too.
+_LINK = re.compile(r"(/[psi]/)[A-Za-z0-9_\-.~%]{16,}")
 PLACEHOLDER = "[link]"
 
 

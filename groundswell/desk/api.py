@@ -223,6 +223,7 @@ def import_interactions(
             "created": outcome.created,
             "updated": outcome.updated,
             "skipped": plan.bad_lines,
+            "not_ready": plan.not_ready_count,
             "problems": imports.problem_list(plan)[:100],
         },
     )

@@ -159,6 +159,11 @@ class Interaction(models.Model):
     handle_time_seconds = models.PositiveIntegerField(
         _("handle time (seconds)"), null=True, blank=True
     )
+    # Imported or ingested while its handler was not yet signed off for live customers
+    # (people.readiness): history is kept, and the handler's lead sees it flagged (learning).
+    handler_not_ready = models.BooleanField(
+        _("handler not yet ready"), default=False, db_default=False
+    )
     source = models.CharField(_("source"), max_length=40, default=SOURCE_GROUNDSWELL)
     external_id = models.CharField(_("external id"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -189,6 +194,12 @@ class Interaction(models.Model):
             models.Index(fields=["handled_by", "-opened_at"], name="interaction_agent_opened"),
             models.Index(fields=["-opened_at", "-id"], name="interaction_opened"),
             models.Index(fields=["status", "-opened_at"], name="interaction_status_opened"),
+            # Only flagged rows are in it, so it costs the import nothing for the others.
+            models.Index(
+                fields=["team", "-opened_at"],
+                condition=models.Q(handler_not_ready=True),
+                name="interaction_not_ready",
+            ),
         ]
 
     def __str__(self) -> str:

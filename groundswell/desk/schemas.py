@@ -179,6 +179,10 @@ class ImportOut(Schema):
     created: int
     updated: int
     skipped: int
+    not_ready: int = Field(
+        description="Rows handled by someone not yet signed off for live customers: stored, "
+        "and flagged to their lead."
+    )
     problems: list[ImportProblem] = Field(description="The first 100 problems.")
 
 

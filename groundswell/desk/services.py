@@ -26,6 +26,7 @@ from groundswell.desk.models import (
 )
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can, can_everywhere, can_somewhere
+from groundswell.people.readiness import not_ready_message, person_is_ready
 
 RESOLVED_STATUSES = frozenset({InteractionStatus.RESOLVED, InteractionStatus.CLOSED})
 
@@ -94,6 +95,12 @@ def check_interaction(interaction: Interaction) -> None:
         raise ValidationError(errors)
 
 
+def check_handler_ready(person: Person | None, *, field: str = "handled_by") -> None:
+    """Refuse to give a live interaction to someone not yet signed off (the readiness gate)."""
+    if person is not None and not person_is_ready(person):
+        raise ValidationError({field: not_ready_message(person)})
+
+
 def _after_resolution(interaction: Interaction) -> None:
     """Tell the apps above (customer voice asks the customer about the service), once the
     resolution is safely stored."""
@@ -117,6 +124,7 @@ def create_interaction(
 ) -> Interaction:
     """Record a service interaction handled in Groundswell itself."""
     check_can_change(actor, team)
+    check_handler_ready(handled_by)
     interaction = Interaction(
         team=team,
         channel=channel,
@@ -389,7 +397,7 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
         existing = None
     interaction = existing or Interaction(source=source, external_id=external_id)
     was_resolved = existing is not None and existing.status in RESOLVED_STATUSES
-    changed = _apply(actor, interaction, data, creating=existing is None)
+    changed = _apply(actor, interaction, data, creating=existing is None, manual=False)
     if existing is None and interaction.opened_at is None:
         interaction.opened_at = timezone.now()
     resolving = interaction.status in RESOLVED_STATUSES and not was_resolved
@@ -409,9 +417,18 @@ def _upsert(actor: Person, data: Mapping[str, Any]) -> Upserted:
 
 
 def _apply(
-    actor: Person, interaction: Interaction, data: Mapping[str, Any], *, creating: bool
+    actor: Person,
+    interaction: Interaction,
+    data: Mapping[str, Any],
+    *,
+    creating: bool,
+    manual: bool,
 ) -> list[str]:
-    """Copy `data` onto `interaction`, resolving references; returns the fields changed."""
+    """Copy `data` onto `interaction`, resolving references; returns the fields changed.
+
+    A handler not yet ready for live customers is refused when someone assigns them by hand
+    (`manual`); an ingest records what happened elsewhere, so it keeps the row and flags it.
+    """
     changed: list[str] = []
     team_id = data.get("team_id")
     if team_id is not None and (creating or team_id != interaction.team_id):
@@ -439,8 +456,15 @@ def _apply(
     ):
         handler = _handler(data)
         if creating or handler.pk != interaction.handled_by_id:
+            ready = person_is_ready(handler)
+            if manual and not ready:
+                field = "handled_by_id" if handler_id is not None else "handled_by_email"
+                raise ValidationError({field: not_ready_message(handler)})
             interaction.handled_by = handler
             changed.append("handled_by")
+            if interaction.handler_not_ready == ready:
+                interaction.handler_not_ready = not ready
+                changed.append("handler_not_ready")
     if data.get("customer_email"):
         customer = find_or_create_customer(
             email=str(data["customer_email"]),
@@ -482,6 +506,9 @@ def record_interaction(
     """Record an interaction from the desk's form: the customer is found or added by email."""
     with transaction.atomic():
         check_can_change(actor, team)
+        if not person_is_ready(actor):
+            # The form records the actor as the handler: the refusal is about the whole form.
+            raise ValidationError(not_ready_message(actor))
         customer = (
             find_or_create_customer(email=customer_email, name=customer_name)
             if customer_email
@@ -509,7 +536,7 @@ def update_interaction(
     """
     check_can_change(actor, interaction.team)
     was_resolved = interaction.status in RESOLVED_STATUSES
-    changed = _apply(actor, interaction, data, creating=False)
+    changed = _apply(actor, interaction, data, creating=False, manual=True)
     for name in ("resolved_at", "handle_time_seconds"):
         if name in data and data[name] is None:
             setattr(interaction, name, None)

@@ -185,6 +185,17 @@ class Person(models.Model):
         help_text=_("Champions carry the service culture in their team."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The readiness gate (learning): a new hire is held back from live customers until their
+    # onboarding is signed off; a manager may clear them for a while before that. Desk reads
+    # these two fields on the handler row it loads anyway, so the check costs no query.
+    on_readiness_hold = models.BooleanField(
+        _("not yet ready for live customers"),
+        default=False,
+        help_text=_("Set while onboarding is not signed off."),
+    )
+    readiness_override_until = models.DateField(
+        _("cleared for live customers until"), null=True, blank=True
+    )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -78,6 +78,15 @@ class Action(enum.StrEnum):
     APPROVE_RECOGNITION = "recognition.approve"
     MANAGE_VALUES = "recognition.values"
     VIEW_RECOGNITION_REACH = "recognition.reach"
+    VIEW_JOB_PROFILES = "job_profiles.view"
+    MANAGE_JOB_PROFILES = "job_profiles.manage"
+    MANAGE_CANDIDATES = "candidates.manage"
+    SCORE_INTERVIEWS = "interviews.score"
+    VIEW_ONBOARDING = "onboarding.view"
+    RUN_ONBOARDING = "onboarding.run"
+    OVERRIDE_READINESS = "readiness.override"
+    MANAGE_COURSES = "courses.manage"
+    RECORD_TRAINING = "training.record"
 
 
 A, T, M, E, AD = Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.EXECUTIVE, Role.ADMIN
@@ -174,6 +183,41 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
         E: Scope.ALL,
         AD: Scope.ALL,
     },
+    # Learning: everyone reads the job profiles (they state the culture); managers keep them for
+    # their department. Candidates are seen only by their interview panel (each member for the
+    # candidates whose panel they sit on, whatever their role) and by the managers who hire.
+    Action.VIEW_JOB_PROFILES: {
+        A: Scope.ALL,
+        T: Scope.ALL,
+        M: Scope.ALL,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    Action.MANAGE_JOB_PROFILES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.MANAGE_CANDIDATES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    # Scoring a candidate on one's own panel seat (outside panel members use their link).
+    Action.SCORE_INTERVIEWS: {
+        A: Scope.SELF,
+        T: Scope.SELF,
+        M: Scope.SELF,
+        E: Scope.SELF,
+        AD: Scope.SELF,
+    },
+    # Onboarding: a new hire reads their own programme (their buddy too); leads run and sign off
+    # their teams' programmes; a manager may clear someone for live customers before sign-off.
+    Action.VIEW_ONBOARDING: {
+        A: Scope.SELF,
+        T: Scope.TEAM,
+        M: Scope.DEPARTMENT,
+        E: Scope.ALL,
+        AD: Scope.ALL,
+    },
+    Action.RUN_ONBOARDING: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.OVERRIDE_READINESS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    # Courses: everyone reads the catalogue (job_profiles.view's row); managers keep their
+    # department's courses; leads record completions for their teams and see who is overdue.
+    Action.MANAGE_COURSES: {M: Scope.DEPARTMENT, AD: Scope.ALL},
+    Action.RECORD_TRAINING: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
 }
 
 # How senior each role is. Nobody acts on a person who ranks at or above them; admins are the

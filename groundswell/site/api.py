@@ -19,6 +19,7 @@ from groundswell.core.api import errors
 from groundswell.core.lib.nul import NUL, has_nul, nul_fields
 from groundswell.desk.api import router as desk_router
 from groundswell.ideas.api import router as ideas_router
+from groundswell.learning.api import router as learning_router
 from groundswell.people.api import router as people_router
 from groundswell.pulse.api import router as pulse_router
 from groundswell.quality.api import router as quality_router
@@ -140,6 +141,7 @@ api.add_router("", voice_follow_ups_router)
 api.add_router("", pulse_router)
 api.add_router("", recognition_router)
 api.add_router("", quality_router)
+api.add_router("", learning_router)
 
 # Mounted last, so it only sees paths no router claimed: they get the API's 404, not a page.
 unknown_paths = Router(auth=None)

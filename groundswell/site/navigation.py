@@ -13,18 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.core import registry
 from groundswell.core.registry import Area
-from groundswell.people.choices import EVERYONE, LEADERS, SENIOR, Role
+from groundswell.people.choices import LEADERS, SENIOR, Role
 from groundswell.people.models import Person
 from groundswell.people.permissions import Action, can_somewhere
 
 UNBUILT_AREAS = (
-    Area(
-        "learning",
-        _("Learning"),
-        _("Hiring for attitude, onboarding with a buddy, courses and refreshers."),
-        EVERYONE,
-        position=80,
-    ),
     Area(
         "leadership",
         _("Leadership"),

@@ -54,10 +54,10 @@ def test_each_role_signs_in_and_sees_their_own_navigation(
     assert navigation_labels(page) == NAVIGATION_BY_ROLE[role]
 
 
-def test_agent_follows_the_menu_to_the_directory_and_to_an_area_not_built_yet(
+def test_team_lead_follows_the_menu_to_the_directory_and_to_an_area_not_built_yet(
     page: Page, people: dict[str, Person]
 ) -> None:
-    login(page, people["agent"])
+    login(page, people["team_lead"])
     navigation = page.get_by_role("navigation", name="Main")
 
     navigation.get_by_role("link", name="People", exact=True).click()
@@ -66,9 +66,9 @@ def test_agent_follows_the_menu_to_the_directory_and_to_an_area_not_built_yet(
         "aria-current", "page"
     )
 
-    navigation.get_by_role("link", name="Learning").click()
-    expect(page).to_have_url(re.compile(r"/areas/learning/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Learning")
+    navigation.get_by_role("link", name="Leadership").click()
+    expect(page).to_have_url(re.compile(r"/areas/leadership/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leadership")
     expect(page.get_by_role("heading", name="Not available yet")).to_be_visible()
 
 

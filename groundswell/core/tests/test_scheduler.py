@@ -66,6 +66,7 @@ def test_every_periodic_piece_of_work_is_registered_with_its_interval():
         "voice_finish_stalled_follow_ups": datetime.timedelta(minutes=5),
         "recognition_finish_stalled_work": datetime.timedelta(minutes=5),
         "quality_refresh_rollups": datetime.timedelta(hours=1),
+        "learning_purge_expired_candidates": datetime.timedelta(days=1),
     }
 
 
@@ -117,6 +118,7 @@ def test_one_pass_enqueues_every_registered_job_and_the_next_pass_only_the_due_o
     tomorrow = datetime.datetime(2026, 3, 5, 0, 1, tzinfo=datetime.UTC)
     assert sorted(scheduler.run_due_jobs(now=tomorrow)) == sorted(
         [
+            "learning_purge_expired_candidates",
             "pulse_open_due_waves",
             "pulse_publish_closed_waves",
             "purge_expired_records",

@@ -27,6 +27,7 @@ from groundswell.desk.import_presets import FIELDS, PRESETS, Preset
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can, can_somewhere, teams_in_scope
+from groundswell.people.readiness import is_ready
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -55,6 +56,8 @@ class Planned:
     customer_language: str
     external_id: str
     team_label: str = ""  # the row's team as written (or the default team's name)
+    # Its handler is not yet signed off for live customers: kept, and flagged to their lead.
+    handler_not_ready: bool = False
     existing_pk: int | None = None
 
 
@@ -76,6 +79,11 @@ class Plan(Report):
     @property
     def update_count(self) -> int:
         return len(self.rows) - self.new_count
+
+    @property
+    def not_ready_count(self) -> int:
+        """Rows whose handler is not yet signed off for live customers: kept and flagged."""
+        return sum(1 for row in self.rows if row.handler_not_ready)
 
     def can_write(self, *, skip_bad_rows: bool) -> bool:
         if self.file_problems or not self.rows:
@@ -106,6 +114,8 @@ class _Checker:
             self.team_names[team.slug.lower()] = team.pk
             self.team_names[str(team.pk)] = team.pk
         self.agents: dict[str, int] = {}
+        # Agents (by id) not yet ready for live customers, found with the same query.
+        self.not_ready: set[int] = set()
         self.seen_ids: dict[str, int] = {}
         self.statuses = preset.statuses
         self.channels = preset.channels
@@ -117,11 +127,13 @@ class _Checker:
 
     def load_agents(self, emails: Iterable[str]) -> None:
         found = Person.objects.alias(key=Lower("email"))
+        today = timezone.localdate()
+        columns = ("email", "pk", "on_readiness_hold", "readiness_override_until")
         for chunk in batched(sorted(set(emails) - {""}), LOOKUP_CHUNK):
-            self.agents.update(
-                (email.lower(), pk)
-                for email, pk in found.filter(key__in=chunk).values_list("email", "pk")
-            )
+            for email, pk, on_hold, until in found.filter(key__in=chunk).values_list(*columns):
+                self.agents[email.lower()] = pk
+                if not is_ready(on_hold, until, today):
+                    self.not_ready.add(pk)
 
     def check(self, line: int, values: dict[str, str], report: Report) -> Planned | None:
         """The row ready to write, or None after adding its problems to `report`.
@@ -226,6 +238,7 @@ class _Checker:
             resolved_at=resolved_at,
             handle_time_seconds=handle_time,
             handled_by_id=handled_by_id,
+            handler_not_ready=handled_by_id in self.not_ready,
             customer_email=customer_email,
             customer_name=customer_name,
             customer_language=language,

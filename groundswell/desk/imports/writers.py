@@ -42,6 +42,7 @@ COLUMNS = (
     "handle_time_seconds",
     "handled_by_id",
     "customer_id",
+    "handler_not_ready",
     "source",
     "external_id",
     "created_at",
@@ -82,6 +83,7 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
             row.handle_time_seconds,
             row.handled_by_id,
             customers.get(row.customer_email) if row.customer_email else None,
+            row.handler_not_ready,
         )
         if row.existing_pk is None:
             inserts.append((*values, plan.source, row.external_id, stamp, stamp))

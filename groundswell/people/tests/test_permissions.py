@@ -60,6 +60,15 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.APPROVE_RECOGNITION: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.MANAGE_VALUES: {A: None, T: None, M: None, E: None, AD: ALL},
     Action.VIEW_RECOGNITION_REACH: {A: None, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.VIEW_JOB_PROFILES: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
+    Action.MANAGE_JOB_PROFILES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_CANDIDATES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.SCORE_INTERVIEWS: {A: SELF, T: SELF, M: SELF, E: SELF, AD: SELF},
+    Action.VIEW_ONBOARDING: {A: SELF, T: TEAM, M: DEPT, E: ALL, AD: ALL},
+    Action.RUN_ONBOARDING: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
+    Action.OVERRIDE_READINESS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.MANAGE_COURSES: {A: None, T: None, M: DEPT, E: None, AD: ALL},
+    Action.RECORD_TRAINING: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
 }
 CELLS = [(action, role, scope) for action, row in EXPECTED.items() for role, scope in row.items()]
 

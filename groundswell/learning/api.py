@@ -1,0 +1,181 @@
+"""Learning over the API: job profiles, candidates and their decisions, onboarding programmes
+and readiness overrides. The same selectors and services as the pages."""
+
+from django.db.models import QuerySet
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from groundswell.core.api.errors import ERROR_RESPONSES
+from groundswell.core.api.lookups import row_or_error
+from groundswell.core.api.pagination import Pages
+from groundswell.learning import selectors, services
+from groundswell.learning.models import (
+    Candidate,
+    Completion,
+    Course,
+    JobProfile,
+    Programme,
+    ReadinessOverride,
+)
+from groundswell.learning.schemas import (
+    CandidateIn,
+    CandidateOut,
+    CompletionIn,
+    CompletionOut,
+    CourseOut,
+    DecisionIn,
+    JobProfileIn,
+    JobProfileOut,
+    OverrideIn,
+    OverrideOut,
+    PanelMemberOut,
+    ProgrammeOut,
+)
+from groundswell.people.models import Department, Person
+from groundswell.people.permissions import Action, teams_in_scope
+from groundswell.people.typing import ApiRequest
+
+router = Router(tags=["learning"])
+
+
+@router.get("/learning/profiles", response={200: list[JobProfileOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_profiles(request: ApiRequest) -> QuerySet[JobProfile]:
+    """Every job profile with its attitudes and their anchors (everyone may read them)."""
+    return selectors.list_profiles(request.auth).prefetch_related("attitudes")
+
+
+@router.get("/learning/profiles/{int:profile_id}", response={200: JobProfileOut, **ERROR_RESPONSES})
+def get_profile(request: ApiRequest, profile_id: int) -> JobProfile:
+    return selectors.get_profile_for(request.auth, profile_id)
+
+
+@router.post("/learning/profiles", response={201: JobProfileOut, **ERROR_RESPONSES})
+def create_profile(request: ApiRequest, payload: JobProfileIn) -> Status[JobProfile]:
+    """Add a job profile in a department where the caller keeps them."""
+    department = row_or_error(Department.objects.all(), "department", payload.department)
+    profile = services.create_profile(
+        actor=request.auth,
+        department=department,
+        title=payload.title,
+        description=payload.description,
+    )
+    return Status(201, selectors.get_profile_for(request.auth, profile.pk))
+
+
+@router.get("/learning/candidates", response={200: list[CandidateOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_candidates(request: ApiRequest, status: str = "") -> QuerySet[Candidate]:
+    """Candidates the caller may see: their own panels', and all where they manage hiring."""
+    return selectors.list_candidates(request.auth, status=status)
+
+
+@router.get(
+    "/learning/candidates/{int:candidate_id}", response={200: CandidateOut, **ERROR_RESPONSES}
+)
+def get_candidate(request: ApiRequest, candidate_id: int) -> Candidate:
+    return selectors.get_candidate_for(request.auth, candidate_id)
+
+
+@router.get(
+    "/learning/candidates/{int:candidate_id}/panel",
+    response={200: list[PanelMemberOut], **ERROR_RESPONSES},
+)
+def list_panel(request: ApiRequest, candidate_id: int) -> list[object]:
+    """Who sits on the candidate's panel and who has scored (never the scores)."""
+    candidate = selectors.get_candidate_for(request.auth, candidate_id)
+    return list(candidate.panel.select_related("person"))
+
+
+@router.post("/learning/candidates", response={201: CandidateOut, **ERROR_RESPONSES})
+def create_candidate(request: ApiRequest, payload: CandidateIn) -> Status[Candidate]:
+    """Add a candidate (their consent is required) for a team where the caller hires."""
+    viewer = request.auth
+    team = row_or_error(teams_in_scope(viewer, Action.MANAGE_CANDIDATES), "team", payload.team)
+    profile = row_or_error(JobProfile.objects.active(), "profile", payload.profile)
+    candidate = services.add_candidate(
+        actor=viewer,
+        profile=profile,
+        team=team,
+        full_name=payload.full_name,
+        email=payload.email,
+        consent=payload.consent,
+    )
+    return Status(201, candidate)
+
+
+@router.post(
+    "/learning/candidates/{int:candidate_id}/decision",
+    response={200: CandidateOut, **ERROR_RESPONSES},
+)
+def decide(request: ApiRequest, candidate_id: int, payload: DecisionIn) -> Candidate:
+    """Hire (the candidate becomes a person with onboarding) or decline, with a reason."""
+    candidate = selectors.get_candidate_for(request.auth, candidate_id)
+    return services.decide(
+        actor=request.auth,
+        candidate=candidate,
+        hire=payload.outcome == "hire",
+        reason=payload.reason,
+        start_date=payload.start_date,
+    )
+
+
+@router.get("/learning/programmes", response={200: list[ProgrammeOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_programmes(request: ApiRequest, open_only: bool = False) -> QuerySet[Programme]:
+    """Onboarding programmes the caller may read, with their steps and readiness."""
+    return selectors.list_programmes(request.auth, open_only=open_only).prefetch_related("steps")
+
+
+@router.get(
+    "/learning/programmes/{int:programme_id}", response={200: ProgrammeOut, **ERROR_RESPONSES}
+)
+def get_programme(request: ApiRequest, programme_id: int) -> Programme:
+    return selectors.get_programme_for(request.auth, programme_id)
+
+
+@router.post(
+    "/learning/programmes/{int:programme_id}/sign-off",
+    response={200: ProgrammeOut, **ERROR_RESPONSES},
+)
+def sign_off(request: ApiRequest, programme_id: int) -> Programme:
+    """The lead's sign-off once every step is done: the person may serve live customers."""
+    programme = selectors.get_programme_for(request.auth, programme_id)
+    services.sign_off(actor=request.auth, programme=programme)
+    return selectors.get_programme_for(request.auth, programme_id)
+
+
+@router.post("/learning/readiness-overrides", response={201: OverrideOut, **ERROR_RESPONSES})
+def override(request: ApiRequest, payload: OverrideIn) -> Status[ReadinessOverride]:
+    """A manager clears someone on hold for live customers until a date, with a reason."""
+    person = row_or_error(Person.objects.visible_to(request.auth), "person", payload.person)
+    made = services.override_readiness(
+        actor=request.auth, person=person, reason=payload.reason, until=payload.until
+    )
+    return Status(201, made)
+
+
+@router.get("/learning/courses", response={200: list[CourseOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_courses(request: ApiRequest) -> QuerySet[Course]:
+    """The course catalogue (everyone may read it)."""
+    return selectors.list_courses(request.auth)
+
+
+@router.post("/learning/completions", response={201: CompletionOut, **ERROR_RESPONSES})
+def record_completion(request: ApiRequest, payload: CompletionIn) -> Status[Completion]:
+    """Record that a person completed a course (again the same day changes nothing)."""
+    viewer = request.auth
+    course = row_or_error(selectors.list_courses(viewer), "course", payload.course)
+    person = row_or_error(Person.objects.visible_to(viewer), "person", payload.person)
+    made = services.record_completion(
+        actor=viewer, course=course, person=person, completed_on=payload.completed_on
+    )
+    return Status(201, made)
+
+
+@router.get("/learning/refreshers/overdue", response={200: list[CompletionOut], **ERROR_RESPONSES})
+@paginate(Pages)
+def list_overdue(request: ApiRequest) -> QuerySet[Completion]:
+    """Certificates that ran out and were not renewed: the caller's own, and their people's."""
+    return selectors.overdue_refreshers(request.auth)

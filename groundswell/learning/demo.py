@@ -1,0 +1,331 @@
+"""Demo data for learning: job profiles that state the culture, 40 candidates interviewed by
+panels with customers on them, 10 new hires at different stages of onboarding (some with a
+buddy, one cleared by a manager for a week, the most advanced signed off), and a course
+catalogue with two years of completions, some refreshers overdue."""
+
+from __future__ import annotations
+
+import datetime
+
+from groundswell.learning.choices import (
+    DEFAULT_STEPS,
+    CandidateStatus,
+    PanelKind,
+    QuestionKind,
+)
+from groundswell.learning.models import (
+    Attitude,
+    Candidate,
+    Completion,
+    Course,
+    InterviewQuestion,
+    InterviewScore,
+    JobProfile,
+    OnboardingStepTemplate,
+    PanelMember,
+    Programme,
+    ProgrammeStep,
+    ReadinessOverride,
+)
+from groundswell.people.choices import Role
+from groundswell.people.demo import DemoContext, DemoStep
+from groundswell.people.models import Department, Person
+
+CANDIDATES = 40
+NEW_HIRES = 10
+# The catalogue covers what the seeds say every service employee should learn.
+COURSES = (
+    ("Our service technology", "The phone, chat and ticket tools, and how to use them well.", 12),
+    ("Our history", "Where the organisation comes from, and why service is part of it.", None),
+    ("Products and services", "What we sell, what it costs, and what customers ask most.", 6),
+    (
+        "Listening and communication",
+        "Listen first, sum up, then answer; say what happens next.",
+        12,
+    ),
+    (
+        "Serving customers of every background and ability",
+        "Plain words, other languages, hearing and sight loss, and patience.",
+        24,
+    ),
+)
+
+ATTITUDES = (
+    (
+        "Helps without being asked",
+        (
+            "Waits to be told; help stops at the job description.",
+            "Helps when asked, reluctantly.",
+            "Helps when asked, willingly.",
+            "Notices when someone needs help and offers it.",
+            "Offers help unprompted and follows up to see it worked.",
+        ),
+        "Did the candidate offer help when the interviewer dropped their papers?",
+        "Tell us about a time you helped someone when it was not your job.",
+    ),
+    (
+        "Listens before answering",
+        (
+            "Interrupts; answers a question that was not asked.",
+            "Listens in part, jumps to a stock answer.",
+            "Lets the other finish and answers the question asked.",
+            "Asks a question back to check they understood.",
+            "Sums up what they heard, feelings included, before answering.",
+        ),
+        "Did the candidate let the customer on the panel finish every sentence?",
+        "A customer is upset and talks for five minutes. What do you do?",
+    ),
+    (
+        "Owns the problem",
+        (
+            "Blames others or the system.",
+            "Passes the problem on without follow-up.",
+            "Solves what is in their hands.",
+            "Solves it and tells the customer what happens next.",
+            "Solves it, keeps the promise and fixes the cause for the next customer.",
+        ),
+        "When the role-play went wrong, did they say 'I will' or 'they should'?",
+        "Describe a promise to a customer you kept although it was hard.",
+    ),
+    (
+        "Treats everyone with respect",
+        (
+            "Talks down to people, or only to some.",
+            "Polite with customers, curt with colleagues.",
+            "Courteous with everyone.",
+            "Adapts to each person's needs and pace.",
+            "Makes every person, whatever their background or ability, feel welcome.",
+        ),
+        "How did the candidate treat the receptionist on the way in?",
+        "How would you serve a customer who cannot read the letter we sent?",
+    ),
+)
+PROFILES = (
+    (
+        "Customer service advisor",
+        "You will answer our customers by phone, chat and email. Here service is everyone's "
+        "job: we hire people who enjoy helping, who listen first, and who keep their promises. "
+        "We teach the products; we cannot teach caring, so that is what we look for.",
+    ),
+    (
+        "Billing specialist",
+        "You will put billing questions right for customers and for colleagues in other "
+        "departments, who are your customers too. We look for patience, ownership and respect.",
+    ),
+)
+REASONS_HIRED = (
+    "Strong on every attitude; the customer on the panel would gladly be served by them.",
+    "Helped without being asked in the practice moment; skills we can teach.",
+)
+REASONS_DECLINED = (
+    "Good product knowledge, but blamed others twice; ownership scored 2 by every panel member.",
+    "Interrupted the customer on the panel repeatedly; listening is the core of this job.",
+)
+
+
+def create_learning(ctx: DemoContext) -> None:
+    """Job profiles, candidates with panels and scores, and new hires in onboarding."""
+    rng, faker, now = ctx.rng, ctx.faker, ctx.now
+    teams = [team for team in ctx.teams if team.lead_id is not None] or list(ctx.teams)
+    if not teams:
+        return
+    departments = []
+    for team in teams:
+        if team.department not in departments:
+            departments.append(team.department)
+    profiles: list[JobProfile] = []
+    for n, (title, description) in enumerate(PROFILES):
+        department = departments[n % len(departments)]
+        profile = JobProfile.objects.create(
+            department=department,
+            title=title,
+            description=description,
+            created_at=now - datetime.timedelta(days=300),
+        )
+        profiles.append(profile)
+        OnboardingStepTemplate.objects.bulk_create(
+            OnboardingStepTemplate(profile=profile, kind=kind, title=step, position=p)
+            for p, (kind, step) in enumerate(DEFAULT_STEPS)
+        )
+        for position, (name, anchors, moment, question) in enumerate(ATTITUDES):
+            attitude = Attitude.objects.create(
+                profile=profile,
+                name=name,
+                position=position,
+                **{f"anchor_{i}": text for i, text in enumerate(anchors, start=1)},
+            )
+            InterviewQuestion.objects.bulk_create(
+                [
+                    InterviewQuestion(attitude=attitude, kind=QuestionKind.QUESTION, text=question),
+                    InterviewQuestion(
+                        attitude=attitude, kind=QuestionKind.MOMENT, text=moment, position=1
+                    ),
+                ]
+            )
+    profile_teams = {
+        p.pk: [t for t in teams if t.department_id == p.department_id] or teams for p in profiles
+    }
+    staff = [p for p in ctx.people if p.is_active and p.role in (Role.AGENT, Role.TEAM_LEAD)]
+    scores: list[InterviewScore] = []
+    hired_candidates: list[Candidate] = []
+    for n in range(CANDIDATES):
+        profile = profiles[n % len(profiles)]
+        team = rng.choice(profile_teams[profile.pk])
+        added = now - datetime.timedelta(days=rng.randint(2, 150))
+        status = rng.choices(
+            [CandidateStatus.INTERVIEWING, CandidateStatus.HIRED, CandidateStatus.DECLINED],
+            weights=[4, 3, 3],
+        )[0]
+        if n < NEW_HIRES:
+            status = CandidateStatus.HIRED
+        decided = status != CandidateStatus.INTERVIEWING
+        candidate = Candidate.objects.create(
+            profile=profile,
+            team=team,
+            full_name=faker.name(),
+            email=f"candidate{n}@example.org",
+            consent_at=added,
+            created_at=added,
+            status=status,
+            decision_reason=rng.choice(
+                REASONS_HIRED if status == CandidateStatus.HIRED else REASONS_DECLINED
+            )
+            if decided
+            else "",
+            decided_at=added + datetime.timedelta(days=7) if decided else None,
+            decided_by=team.lead if decided else None,
+        )
+        if status == CandidateStatus.HIRED:
+            hired_candidates.append(candidate)
+        members = [
+            PanelMember(candidate=candidate, person=team.lead, kind=PanelKind.COLLEAGUE)
+            if team.lead
+            else None,
+            PanelMember(
+                candidate=candidate,
+                kind=PanelKind.CUSTOMER,
+                name=faker.name(),
+                email=f"panel{n}@example.org",
+            ),
+        ]
+        colleagues = [p for p in staff if p.team_id == team.pk and p.pk != team.lead_id]
+        if colleagues:
+            members.append(PanelMember(candidate=candidate, person=rng.choice(colleagues)))
+        seated = PanelMember.objects.bulk_create([m for m in members if m is not None])
+        base = 4 if status == CandidateStatus.HIRED else (2 if decided else 3)
+        attitudes = list(profile.attitudes.all())
+        for i, member in enumerate(seated):
+            if not decided and i == len(seated) - 1:
+                continue  # the last member of an open panel has not scored yet
+            member.submitted_at = added + datetime.timedelta(days=2)
+            for attitude in attitudes:
+                value = min(5, max(1, base + rng.choice((-1, 0, 0, 1))))
+                scores.append(InterviewScore(panel_member=member, attitude=attitude, score=value))
+        PanelMember.objects.bulk_update(seated, ["submitted_at"])
+    InterviewScore.objects.bulk_create(scores)
+    _new_hires(ctx, hired_candidates[:NEW_HIRES], staff)
+    _catalogue(ctx, departments[0], staff)
+    ctx.counts["job profiles"] = len(profiles)
+    ctx.counts["candidates"] = CANDIDATES
+
+
+def _new_hires(ctx: DemoContext, candidates: list[Candidate], staff: list[Person]) -> None:
+    """Ten new hires: stage n has the first n steps done; the last two are signed off."""
+    now, today = ctx.now, ctx.today
+    for stage, candidate in enumerate(candidates):
+        team = candidate.team
+        signed_off = stage >= len(candidates) - 2
+        person = Person.objects.create(
+            full_name=candidate.full_name,
+            email=f"new.hire{stage}@example.org",
+            role=Role.AGENT,
+            job_title=candidate.profile.title,
+            department_id=team.department_id,
+            team=team,
+            manager=team.lead,
+            hire_date=today - datetime.timedelta(days=5 + 4 * stage),
+            on_readiness_hold=not signed_off,
+        )
+        Candidate.objects.filter(pk=candidate.pk).update(hired_person=person)
+        buddies = [p for p in staff if p.team_id == team.pk]
+        buddy = buddies[stage % len(buddies)] if buddies and stage > 0 else None
+        started = now - datetime.timedelta(days=5 + 4 * stage)
+        programme = Programme.objects.create(
+            person=person,
+            profile=candidate.profile,
+            buddy=buddy,
+            started_at=started,
+            signed_off_at=now - datetime.timedelta(days=1) if signed_off else None,
+            signed_off_by=team.lead if signed_off else None,
+        )
+        if buddy is not None:
+            Person.objects.filter(pk=person.pk).update(buddy=buddy)
+        done = len(DEFAULT_STEPS) if signed_off else min(stage // 2, len(DEFAULT_STEPS) - 1)
+        ProgrammeStep.objects.bulk_create(
+            ProgrammeStep(
+                programme=programme,
+                kind=kind,
+                title=title,
+                position=p,
+                completed_at=started + datetime.timedelta(days=p + 1) if p < done else None,
+                completed_by=team.lead if p < done else None,
+            )
+            for p, (kind, title) in enumerate(DEFAULT_STEPS)
+        )
+        if stage == 5 and team.lead is not None:
+            until = today + datetime.timedelta(days=7)
+            Person.objects.filter(pk=person.pk).update(readiness_override_until=until)
+            ReadinessOverride.objects.create(
+                person=person,
+                granted_by=team.lead,
+                reason="Peak week: handles simple chats with the buddy beside them.",
+                until=until,
+            )
+    ctx.counts["new hires in onboarding"] = len(candidates)
+
+
+def _catalogue(ctx: DemoContext, department: Department, staff: list[Person]) -> None:
+    """The course catalogue, and completions over two years: some refreshers now overdue."""
+    rng, today = ctx.rng, ctx.today
+    recorder = next((p for p in ctx.people if p.role == Role.MANAGER), None)
+    if recorder is None:
+        return
+    courses = Course.objects.bulk_create(
+        Course(department=department, title=title, content=content, refresher_months=months)
+        for title, content, months in COURSES
+    )
+    rows = []
+    for person in staff:
+        for course in courses:
+            if rng.random() < 0.25:
+                continue
+            done = today - datetime.timedelta(days=rng.randint(10, 700))
+            months = course.refresher_months
+            expires = done + datetime.timedelta(days=round(months * 30.44)) if months else None
+            rows.append(
+                Completion(
+                    course=course,
+                    person=person,
+                    completed_on=done,
+                    expires_on=expires,
+                    recorded_by=recorder,
+                )
+            )
+    Completion.objects.bulk_create(rows)
+    ctx.counts["course completions"] = len(rows)
+
+
+def wipe_learning() -> None:
+    """Remove every profile, candidate, programme and override, and the new hires' holds."""
+    ReadinessOverride.objects.all().delete()
+    Completion.objects.all().delete()
+    Course.objects.all().delete()
+    Programme.objects.all().delete()
+    Candidate.objects.all().delete()
+    JobProfile.objects.all().delete()
+    Person.objects.filter(on_readiness_hold=True).update(
+        on_readiness_hold=False, readiness_override_until=None
+    )
+
+
+LEARNING = DemoStep(name="learning", create=create_learning, wipe=wipe_learning)

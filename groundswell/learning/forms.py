@@ -1,0 +1,169 @@
+"""Forms for the learning pages; they only parse input, the services decide."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.learning.choices import PanelKind, QuestionKind
+from groundswell.learning.models import SCALE_MAX, SCALE_MIN, Attitude, JobProfile
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import Action, teams_in_scope
+
+
+class ProfileForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Job description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What the job is, and the service culture the person joins."),
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Department]", self.fields["department"])
+        field.queryset = Department.objects.visible_to(viewer, Action.MANAGE_JOB_PROFILES)
+
+
+class AttitudeForm(forms.Form):
+    name = forms.CharField(label=_("Attitude or behaviour"), max_length=120)
+    description = forms.CharField(label=_("What it looks like"), required=False)
+    anchor_1 = forms.CharField(label=_("A score of 1 looks like"), max_length=300)
+    anchor_2 = forms.CharField(label=_("A score of 2 looks like"), max_length=300)
+    anchor_3 = forms.CharField(label=_("A score of 3 looks like"), max_length=300)
+    anchor_4 = forms.CharField(label=_("A score of 4 looks like"), max_length=300)
+    anchor_5 = forms.CharField(label=_("A score of 5 looks like"), max_length=300)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        anchors = [data[f"anchor_{n}"] for n in range(SCALE_MIN, SCALE_MAX + 1)]
+        return {"name": data["name"], "description": data["description"], "anchors": anchors}
+
+
+class QuestionForm(forms.Form):
+    attitude = forms.ModelChoiceField(label=_("Attitude"), queryset=Attitude.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
+    text = forms.CharField(label=_("Question or moment"), max_length=400)
+
+    def __init__(self, *args: Any, profile: JobProfile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Attitude]", self.fields["attitude"])
+        field.queryset = profile.attitudes.all()
+
+
+class CandidateForm(forms.Form):
+    profile = forms.ModelChoiceField(label=_("Job profile"), queryset=JobProfile.objects.none())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    consent = forms.BooleanField(
+        label=_("The candidate agreed that we keep their data for the hiring period"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = teams_in_scope(viewer, Action.MANAGE_CANDIDATES)
+        profile = cast("forms.ModelChoiceField[JobProfile]", self.fields["profile"])
+        team = cast("forms.ModelChoiceField[Team]", self.fields["team"])
+        team.queryset = teams
+        profile.queryset = JobProfile.objects.active().filter(
+            department__in=teams.values("department")
+        )
+
+
+class PanelMemberForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Colleague"), queryset=Person.objects.active(), required=False
+    )
+    kind = forms.ChoiceField(label=_("Sits on the panel as"), choices=PanelKind.choices)
+    name = forms.CharField(label=_("Or an outside member's name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Their email"), required=False)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=[("hire", _("Hire")), ("decline", _("Do not hire"))]
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ScoreForm(forms.Form):
+    """One score from 1 to 5 per attitude of the profile, with optional evidence."""
+
+    comment = forms.CharField(
+        label=_("Overall impression"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, attitudes: list[Attitude], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attitudes = attitudes
+        for attitude in attitudes:
+            self.fields[f"attitude_{attitude.pk}"] = forms.TypedChoiceField(
+                label=str(attitude),
+                choices=[(n, f"{n}: {text}") for n, text in attitude.anchors],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{attitude.pk}"] = forms.CharField(
+                label=_("Evidence for %(a)s") % {"a": attitude}, required=False, max_length=1000
+            )
+
+    def scores(self) -> dict[int, int]:
+        return {a.pk: self.cleaned_data[f"attitude_{a.pk}"] for a in self.attitudes}
+
+    def notes(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data.get(f"note_{a.pk}", "") for a in self.attitudes}
+
+
+class BuddyForm(forms.Form):
+    buddy = forms.ModelChoiceField(label=_("Buddy"), queryset=Person.objects.active())
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CourseForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=150)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One address a line."),
+    )
+    refresher_months = forms.IntegerField(
+        label=_("Refresh every (months)"), required=False, min_value=1, max_value=120
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Department]", self.fields["department"])
+        field.queryset = Department.objects.visible_to(viewer, Action.MANAGE_COURSES)
+
+
+class CompletionForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Person]", self.fields["person"])
+        field.queryset = Person.objects.active().filter(
+            team__in=teams_in_scope(viewer, Action.RECORD_TRAINING)
+        )

@@ -1,0 +1,220 @@
+"""API shapes for learning: job profiles, candidates and their decisions, onboarding
+programmes and readiness overrides."""
+
+import datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, StringConstraints
+
+from groundswell.core.schemas import EmailStr, Id, TextStr, storable
+from groundswell.learning.models import (
+    Attitude,
+    Candidate,
+    Completion,
+    Course,
+    JobProfile,
+    PanelMember,
+    Programme,
+    ProgrammeStep,
+    ReadinessOverride,
+)
+
+TitleStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    AfterValidator(storable),
+]
+NameStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=150),
+    AfterValidator(storable),
+]
+
+
+class AttitudeOut(Schema):
+    id: int
+    name: str
+    description: str
+    anchors: list[str]
+
+    @staticmethod
+    def resolve_anchors(attitude: Attitude) -> list[str]:
+        return [text for _n, text in attitude.anchors]
+
+
+class JobProfileOut(Schema):
+    id: int
+    department: int
+    title: str
+    description: str
+    is_active: bool
+    attitudes: list[AttitudeOut]
+
+    @staticmethod
+    def resolve_department(profile: JobProfile) -> int:
+        return profile.department_id
+
+    @staticmethod
+    def resolve_attitudes(profile: JobProfile) -> list[Attitude]:
+        return list(profile.attitudes.all())
+
+
+class JobProfileIn(Schema):
+    department: Id
+    title: TitleStr
+    description: TextStr
+
+
+class CandidateOut(Schema):
+    id: int
+    profile: int
+    team: int
+    full_name: str
+    status: str
+    decision_reason: str
+    decided_at: datetime.datetime | None
+    hired_person: int | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_profile(candidate: Candidate) -> int:
+        return candidate.profile_id
+
+    @staticmethod
+    def resolve_team(candidate: Candidate) -> int:
+        return candidate.team_id
+
+    @staticmethod
+    def resolve_hired_person(candidate: Candidate) -> int | None:
+        return candidate.hired_person_id
+
+
+class CandidateIn(Schema):
+    profile: Id
+    team: Id
+    full_name: NameStr
+    email: EmailStr
+    consent: bool
+
+
+class DecisionIn(Schema):
+    outcome: Literal["hire", "decline"]
+    reason: TextStr
+    start_date: datetime.date | None = None
+
+
+class PanelMemberOut(Schema):
+    id: int
+    kind: str
+    name: str
+    submitted: bool
+
+    @staticmethod
+    def resolve_name(member: PanelMember) -> str:
+        return member.display_name
+
+    @staticmethod
+    def resolve_submitted(member: PanelMember) -> bool:
+        return member.submitted_at is not None
+
+
+class StepOut(Schema):
+    id: int
+    kind: str
+    title: str
+    completed_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_completed_at(step: ProgrammeStep) -> datetime.datetime | None:
+        return step.completed_at
+
+
+class ProgrammeOut(Schema):
+    id: int
+    person: int
+    profile: int
+    buddy: int | None
+    started_at: datetime.datetime
+    signed_off_at: datetime.datetime | None
+    ready_for_customers: bool
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_person(programme: Programme) -> int:
+        return programme.person_id
+
+    @staticmethod
+    def resolve_profile(programme: Programme) -> int:
+        return programme.profile_id
+
+    @staticmethod
+    def resolve_buddy(programme: Programme) -> int | None:
+        return programme.buddy_id
+
+    @staticmethod
+    def resolve_ready_for_customers(programme: Programme) -> bool:
+        from groundswell.people.readiness import person_is_ready
+
+        return person_is_ready(programme.person)
+
+    @staticmethod
+    def resolve_steps(programme: Programme) -> list[ProgrammeStep]:
+        return list(programme.steps.all())
+
+
+class OverrideIn(Schema):
+    person: Id
+    reason: TextStr
+    until: datetime.date | None = None
+
+
+class OverrideOut(Schema):
+    id: int
+    person: int
+    reason: str
+    until: datetime.date
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_person(override: ReadinessOverride) -> int:
+        return override.person_id
+
+
+class CourseOut(Schema):
+    id: int
+    department: int
+    title: str
+    content: str
+    links: list[str]
+    refresher_months: int | None
+
+    @staticmethod
+    def resolve_department(course: Course) -> int:
+        return course.department_id
+
+    @staticmethod
+    def resolve_links(course: Course) -> list[str]:
+        return course.link_list
+
+
+class CompletionIn(Schema):
+    course: Id
+    person: Id
+    completed_on: datetime.date | None = None
+
+
+class CompletionOut(Schema):
+    id: int
+    course: int
+    person: int
+    completed_on: datetime.date
+    expires_on: datetime.date | None
+
+    @staticmethod
+    def resolve_course(completion: Completion) -> int:
+        return completion.course_id
+
+    @staticmethod
+    def resolve_person(completion: Completion) -> int:
+        return completion.person_id

@@ -1,0 +1,327 @@
+"""Reads of the learning app shared by pages and the API, each scoped to the viewer."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from groundswell.desk.models import Interaction
+from groundswell.learning.models import (
+    Attitude,
+    Candidate,
+    Completion,
+    Course,
+    InterviewScore,
+    JobProfile,
+    PanelMember,
+    Programme,
+)
+from groundswell.learning.services import MAX_BUDDIES_PER_PERSON
+from groundswell.people.models import Person
+from groundswell.people.permissions import (
+    Action,
+    can,
+    can_somewhere,
+    may_assign,
+    restrict,
+)
+from groundswell.quality.choices import DONE_STATUSES
+from groundswell.quality.models import Review
+from groundswell.recognition.models import Kudos
+
+# A spread of scores (highest minus lowest) from this on is a disagreement worth discussing.
+DISAGREEMENT_SPREAD = 2
+# How far back the buddy ranking looks.
+BUDDY_LOOKBACK_DAYS = 180
+
+
+def list_profiles(viewer: Person) -> QuerySet[JobProfile]:
+    """Every job profile: they state the culture, so everyone may read them."""
+    if not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
+        return JobProfile.objects.none()
+    return JobProfile.objects.select_related("department").annotate(n_attitudes=Count("attitudes"))
+
+
+def get_profile_for(viewer: Person, pk: int, *, manage: bool = False) -> JobProfile:
+    """One profile with its attitudes and plan; `manage` asks for the right to change it."""
+    profile = (
+        JobProfile.objects.select_related("department")
+        .prefetch_related("attitudes__questions", "onboarding_steps")
+        .filter(pk=pk)
+        .first()
+    )
+    if profile is None or not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
+        raise Http404
+    if manage and not can(viewer, Action.MANAGE_JOB_PROFILES, profile.department):
+        raise PermissionDenied
+    return profile
+
+
+def may_manage_profile(viewer: Person, profile: JobProfile) -> bool:
+    return can(viewer, Action.MANAGE_JOB_PROFILES, profile.department)
+
+
+def list_candidates(viewer: Person, *, status: str = "") -> QuerySet[Candidate]:
+    """The candidates the viewer may see: those on whose panel they sit, and all in their
+    hiring reach."""
+    candidates = Candidate.objects.visible_to(viewer).select_related("profile", "team")
+    if status:
+        candidates = candidates.filter(status=status)
+    return candidates
+
+
+def get_candidate_for(viewer: Person, pk: int) -> Candidate:
+    """One candidate the viewer may see (404 otherwise)."""
+    candidate = list_candidates(viewer).filter(pk=pk).first()
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+def may_manage_candidate(viewer: Person, candidate: Candidate) -> bool:
+    return can(viewer, Action.MANAGE_CANDIDATES, candidate.team)
+
+
+@dataclass(frozen=True)
+class AttitudeRow:
+    """One attitude of the consolidated view: the scores shown, their mean and spread."""
+
+    attitude: Attitude
+    scores: list[tuple[str, int, str]]
+    mean: float | None
+    spread: int | None
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT_SPREAD
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    """The panel's scores as the viewer may see them."""
+
+    rows: list[AttitudeRow]
+    panel: list[PanelMember]
+    blind: bool  # the viewer sits on the panel and has not submitted: only their own shown
+    submitted: int
+
+
+def consolidated(
+    viewer: Person | None, candidate: Candidate, *, seat: PanelMember | None = None
+) -> Consolidated:
+    """Each attitude's scores, mean and spread. A panel member who has not sent their scores
+    sees only their own (nobody's, before they score): each scores alone."""
+    panel = list(candidate.panel.select_related("person"))
+    if seat is None and viewer is not None:
+        seat = next((m for m in panel if m.person_id == viewer.pk), None)
+    blind = seat is not None and seat.submitted_at is None
+    shown = [] if blind else [m for m in panel if m.submitted_at is not None]
+    by_member = {m.pk: m for m in shown}
+    scores = InterviewScore.objects.filter(panel_member__in=list(by_member)).order_by("pk")
+    per_attitude: dict[int, list[tuple[str, int, str]]] = {}
+    for score in scores:
+        member = by_member[score.panel_member_id]
+        per_attitude.setdefault(score.attitude_id, []).append(
+            (member.display_name, score.score, score.note)
+        )
+    rows = []
+    for attitude in candidate.profile.attitudes.all():
+        given = per_attitude.get(attitude.pk, [])
+        values = [value for _name, value, _note in given]
+        rows.append(
+            AttitudeRow(
+                attitude=attitude,
+                scores=given,
+                mean=round(statistics.fmean(values), 2) if values else None,
+                spread=(max(values) - min(values)) if len(values) > 1 else None,
+            )
+        )
+    submitted = sum(1 for m in panel if m.submitted_at is not None)
+    return Consolidated(rows=rows, panel=panel, blind=blind, submitted=submitted)
+
+
+# Onboarding ----------------------------------------------------------------------------------
+
+
+def list_programmes(viewer: Person, *, open_only: bool = False) -> QuerySet[Programme]:
+    """The onboarding programmes the viewer may read, with their progress."""
+    programmes = (
+        Programme.objects.visible_to(viewer)
+        .select_related("person__team", "buddy", "profile")
+        .annotate(
+            n_steps=Count("steps"),
+            n_done=Count("steps", filter=Q(steps__completed_at__isnull=False)),
+        )
+    )
+    if open_only:
+        programmes = programmes.filter(signed_off_at__isnull=True)
+    return programmes
+
+
+def get_programme_for(viewer: Person, pk: int) -> Programme:
+    """One programme the viewer may read (404 otherwise)."""
+    programme = (
+        Programme.objects.visible_to(viewer)
+        .select_related("person__team", "person__department", "buddy", "profile", "signed_off_by")
+        .prefetch_related(Prefetch("steps"))
+        .filter(pk=pk)
+        .first()
+    )
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def may_run(viewer: Person, programme: Programme) -> bool:
+    return may_assign(viewer, Action.RUN_ONBOARDING, programme.person)
+
+
+def may_override(viewer: Person, person: Person) -> bool:
+    return may_assign(viewer, Action.OVERRIDE_READINESS, person)
+
+
+@dataclass(frozen=True)
+class BuddyCandidate:
+    """A colleague who could guide a new hire, and why they rank where they do."""
+
+    person: Person
+    satisfaction: float | None  # share of their customers' answers that were not poor
+    quality: float | None  # mean quality review score
+    kudos: int
+    guiding: int
+
+    @property
+    def rank_key(self) -> tuple[float, float, int]:
+        return (self.satisfaction or 0.0, (self.quality or 0.0) / 100, self.kudos)
+
+
+def buddy_suggestions(programme: Programme, *, limit: int = 5) -> list[BuddyCandidate]:
+    """The best colleagues of the new hire's team (else department) who have room to guide:
+    ranked by customer satisfaction, then quality scores, then kudos received lately."""
+    hire = programme.person
+    since = timezone.now() - datetime.timedelta(days=BUDDY_LOOKBACK_DAYS)
+    place = Q(team_id=hire.team_id) if hire.team_id else Q(department_id=hire.department_id)
+    people = (
+        Person.objects.filter(place, is_active=True, on_readiness_hold=False)
+        .exclude(pk=hire.pk)
+        .annotate(
+            n_answers=Count(
+                "survey_responses",
+                filter=Q(survey_responses__submitted_at__gte=since),
+                distinct=True,
+            ),
+            n_good=Count(
+                "survey_responses",
+                filter=Q(
+                    survey_responses__submitted_at__gte=since, survey_responses__is_poor=False
+                ),
+                distinct=True,
+            ),
+            guiding=Count(
+                "buddy_programmes",
+                filter=Q(buddy_programmes__signed_off_at__isnull=True),
+                distinct=True,
+            ),
+        )
+        .filter(guiding__lt=MAX_BUDDIES_PER_PERSON)
+    )
+    found = {person.pk: person for person in people}
+    quality = dict(
+        Review.objects.filter(
+            agent_id__in=found,
+            status__in=DONE_STATUSES,
+            calibration__isnull=True,
+            is_self_review=False,
+            submitted_at__gte=since,
+        )
+        .values("agent_id")
+        .annotate(mean=Avg("score"))
+        .values_list("agent_id", "mean")
+    )
+    kudos = dict(
+        Kudos.objects.filter(recipient_id__in=found, created_at__gte=since)
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("recipient_id", "n")
+    )
+    ranked = [
+        BuddyCandidate(
+            person=person,
+            satisfaction=(person.n_good / person.n_answers) if person.n_answers else None,  # type: ignore[attr-defined]
+            quality=float(quality[person.pk]) if quality.get(person.pk) is not None else None,
+            kudos=kudos.get(person.pk, 0),
+            guiding=person.guiding,  # type: ignore[attr-defined]
+        )
+        for person in found.values()
+    ]
+    ranked.sort(key=lambda c: (c.rank_key, c.person.full_name), reverse=True)
+    return ranked[:limit]
+
+
+def flagged_interactions(viewer: Person) -> QuerySet[Interaction]:
+    """Interactions ingested or imported while their handler was not yet ready, in the teams
+    where the viewer runs onboarding (the leads are told here)."""
+    return restrict(
+        Interaction.objects.filter(handler_not_ready=True),
+        viewer,
+        Action.RUN_ONBOARDING,
+        team="team",
+    ).select_related("handled_by", "team")
+
+
+def people_on_hold(viewer: Person) -> QuerySet[Person]:
+    """People on readiness hold whose onboarding the viewer may read."""
+    programmes = Programme.objects.visible_to(viewer).filter(signed_off_at__isnull=True)
+    return Person.objects.filter(
+        Exists(programmes.filter(person=OuterRef("pk"))), on_readiness_hold=True
+    )
+
+
+# Courses and refreshers ----------------------------------------------------------------------
+
+
+def list_courses(viewer: Person) -> QuerySet[Course]:
+    """The catalogue: everyone reads it."""
+    if not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
+        return Course.objects.none()
+    return Course.objects.filter(is_active=True).select_related("department")
+
+
+def get_course_for(viewer: Person, pk: int) -> Course:
+    course = list_courses(viewer).filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def overdue_refreshers(viewer: Person, today: datetime.date | None = None) -> QuerySet[Completion]:
+    """Certificates that ran out and were not renewed: the latest completion of a person and
+    course whose validity ended, for the people where the viewer records training (and the
+    viewer's own). One indexed range on the expiry, then a NOT EXISTS for a newer one."""
+    today = today or timezone.localdate()
+    newer = Completion.objects.filter(
+        course=OuterRef("course"),
+        person=OuterRef("person"),
+        completed_on__gt=OuterRef("completed_on"),
+    )
+    expired = Completion.objects.filter(expires_on__lt=today, person__is_active=True).exclude(
+        Exists(newer)
+    )
+    if can_somewhere(viewer, Action.RECORD_TRAINING):
+        expired = restrict(
+            expired,
+            viewer,
+            Action.RECORD_TRAINING,
+            team="person__team",
+            department="person__department",
+            also=Q(person=viewer),
+        )
+    else:
+        expired = expired.filter(person=viewer)
+    return expired.select_related("course", "person__team").order_by("expires_on", "pk")

@@ -1,0 +1,549 @@
+"""Writes of the learning app: job profiles, interviews, hiring, onboarding and the readiness
+gate. Each use case is one function in one transaction, with the permission check inside."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.core.lib.tokens import hash_token, looks_like_token, new_token
+from groundswell.learning.choices import DEFAULT_STEPS, CandidateStatus, PanelKind, StepKind
+from groundswell.learning.models import (
+    SCALE_MAX,
+    SCALE_MIN,
+    Attitude,
+    Candidate,
+    Completion,
+    Course,
+    InterviewQuestion,
+    InterviewScore,
+    JobProfile,
+    OnboardingStepTemplate,
+    PanelMember,
+    Programme,
+    ProgrammeStep,
+    ReadinessOverride,
+)
+from groundswell.people import services as people_services
+from groundswell.people.choices import Role
+from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import Action, can, may_assign
+
+# How many new hires one person may guide at once.
+MAX_BUDDIES_PER_PERSON = 2
+# How long an outside panel member's link works.
+PANEL_LINK_DAYS = 14
+
+
+class LinkRefused(Exception):
+    """A panel link that cannot be used (unknown, used, expired, or the decision is made)."""
+
+
+# Job profiles ------------------------------------------------------------------------------------
+
+
+def _check_profiles(actor: Person, department: Department) -> None:
+    if not can(actor, Action.MANAGE_JOB_PROFILES, department):
+        raise PermissionDenied(_("You may not keep the job profiles of %(d)s.") % {"d": department})
+
+
+@transaction.atomic
+def create_profile(
+    *, actor: Person, department: Department, title: str, description: str
+) -> JobProfile:
+    """Add a job profile whose description states the culture the hire joins."""
+    _check_profiles(actor, department)
+    profile = JobProfile(department=department, title=title.strip(), description=description)
+    profile.full_clean()
+    profile.save()
+    for position, (kind, step_title) in enumerate(DEFAULT_STEPS):
+        OnboardingStepTemplate.objects.create(
+            profile=profile, kind=kind, title=step_title, position=position
+        )
+    return profile
+
+
+@transaction.atomic
+def update_profile(*, actor: Person, profile: JobProfile, **changes: object) -> JobProfile:
+    """Change a profile's title, description or whether it is in use."""
+    _check_profiles(actor, profile.department)
+    unknown = set(changes) - {"title", "description", "is_active"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save(update_fields=list(changes))
+    return profile
+
+
+@transaction.atomic
+def add_attitude(
+    *,
+    actor: Person,
+    profile: JobProfile,
+    name: str,
+    anchors: Sequence[str],
+    description: str = "",
+) -> Attitude:
+    """Add an attitude to look for, with five anchors: what each score looks like, in words."""
+    _check_profiles(actor, profile.department)
+    if len(anchors) != SCALE_MAX or not all(text.strip() for text in anchors):
+        raise ValidationError(
+            {"anchors": _("Describe in words what each score from 1 to 5 looks like.")}
+        )
+    attitude = Attitude(
+        profile=profile,
+        name=name.strip(),
+        description=description,
+        position=profile.attitudes.count(),
+        **{f"anchor_{n}": text.strip() for n, text in enumerate(anchors, start=1)},
+    )
+    attitude.full_clean()
+    attitude.save()
+    return attitude
+
+
+@transaction.atomic
+def add_question(*, actor: Person, attitude: Attitude, kind: str, text: str) -> InterviewQuestion:
+    """Add a question to ask, or a moment to observe, to an attitude's interview plan."""
+    _check_profiles(actor, attitude.profile.department)
+    question = InterviewQuestion(
+        attitude=attitude, kind=kind, text=text.strip(), position=attitude.questions.count()
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+# Candidates and interviews -------------------------------------------------------------------
+
+
+def check_hiring(actor: Person, team: Team) -> None:
+    """Raise PermissionDenied unless `actor` manages hiring for `team`."""
+    if not can(actor, Action.MANAGE_CANDIDATES, team):
+        raise PermissionDenied(_("You may not manage candidates for %(team)s.") % {"team": team})
+
+
+@transaction.atomic
+def add_candidate(
+    *,
+    actor: Person,
+    profile: JobProfile,
+    team: Team,
+    full_name: str,
+    email: str,
+    consent: bool,
+) -> Candidate:
+    """Add a candidate; their data is kept only with their consent, for a limited time."""
+    check_hiring(actor, team)
+    if not consent:
+        raise ValidationError(
+            {"consent": _("The candidate must agree that we keep their data before we add them.")}
+        )
+    if profile.department_id != team.department_id:
+        raise ValidationError({"team": _("The team must belong to the profile's department.")})
+    candidate = Candidate(
+        profile=profile,
+        team=team,
+        full_name=full_name.strip(),
+        email=email.strip().lower(),
+        consent_at=timezone.now(),
+    )
+    candidate.full_clean()
+    candidate.save()
+    return candidate
+
+
+@dataclass(frozen=True)
+class NewSeat:
+    """A panel seat just made; `token` is the outside member's link token, shown once."""
+
+    member: PanelMember
+    token: str | None
+
+
+@transaction.atomic
+def add_panel_member(
+    *,
+    actor: Person,
+    candidate: Candidate,
+    person: Person | None = None,
+    name: str = "",
+    email: str = "",
+    kind: str = PanelKind.COLLEAGUE,
+) -> NewSeat:
+    """Seat a colleague on the panel, or a customer or internal user who gets a one-time link."""
+    check_hiring(actor, candidate.team)
+    _check_open(candidate)
+    if person is not None:
+        if not person.is_active:
+            raise ValidationError({"person": _("%(name)s has left.") % {"name": person}})
+        if candidate.panel.filter(person=person).exists():
+            raise ValidationError(
+                {"person": _("%(name)s is on this panel already.") % {"name": person}}
+            )
+        member = PanelMember.objects.create(candidate=candidate, person=person, kind=kind)
+        return NewSeat(member=member, token=None)
+    if not name.strip():
+        raise ValidationError({"name": _("Give the outside panel member's name.")})
+    if kind == PanelKind.COLLEAGUE:
+        kind = PanelKind.CUSTOMER
+    token, digest = new_token()
+    member = PanelMember(
+        candidate=candidate,
+        kind=kind,
+        name=name.strip(),
+        email=email.strip().lower(),
+        token_hash=digest,
+        link_expires_at=timezone.now() + datetime.timedelta(days=PANEL_LINK_DAYS),
+    )
+    member.full_clean(exclude=["candidate", "person"])
+    member.save()
+    return NewSeat(member=member, token=token)
+
+
+def _check_open(candidate: Candidate) -> None:
+    if candidate.is_decided:
+        raise ValidationError(
+            {"status": _("The decision on %(name)s is made.") % {"name": candidate}}
+        )
+
+
+def seat_for_link(token: str) -> PanelMember:
+    """The outside member's seat behind a link, or LinkRefused saying why it cannot be used."""
+    if not looks_like_token(token):
+        raise LinkRefused(_("This interview link is not valid."))
+    member = (
+        PanelMember.objects.select_related("candidate__profile")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if member is None:
+        raise LinkRefused(_("This interview link is not valid."))
+    _check_link(member)
+    return member
+
+
+def _check_link(member: PanelMember) -> None:
+    if member.submitted_at is not None:
+        raise LinkRefused(_("This link was used already: your scores are in. Thank you."))
+    if member.candidate.is_decided:
+        raise LinkRefused(_("The decision on this candidate is made, so the panel is closed."))
+    if member.link_expires_at is not None and member.link_expires_at < timezone.now():
+        raise LinkRefused(_("This interview link has expired."))
+
+
+def seat_of(actor: Person, candidate: Candidate) -> PanelMember:
+    """`actor`'s own seat on `candidate`'s panel, or PermissionDenied."""
+    if not can(actor, Action.SCORE_INTERVIEWS, actor):
+        raise PermissionDenied(_("You may not score interviews."))
+    member = candidate.panel.filter(person=actor).first()
+    if member is None:
+        raise PermissionDenied(_("You are not on this candidate's panel."))
+    return member
+
+
+@transaction.atomic
+def submit_scores(
+    *,
+    member: PanelMember,
+    scores: Mapping[int, int],
+    notes: Mapping[int, str] | None = None,
+    comment: str = "",
+) -> PanelMember:
+    """Record one panel member's scores, once: each attitude of the profile, 1 to 5."""
+    locked = PanelMember.objects.select_for_update().select_related("candidate").get(pk=member.pk)
+    if locked.person_id is None:
+        try:
+            _check_link(locked)
+        except LinkRefused as refused:
+            raise ValidationError({"token": str(refused)}) from refused
+    else:
+        _check_open(locked.candidate)
+        if locked.submitted_at is not None:
+            raise ValidationError({"scores": _("You have sent your scores already.")})
+    attitudes = list(Attitude.objects.filter(profile_id=locked.candidate.profile_id))
+    errors: dict[str, str] = {}
+    for attitude in attitudes:
+        value = scores.get(attitude.pk)
+        if value is None:
+            errors[f"attitude_{attitude.pk}"] = _("Score %(a)s.") % {"a": attitude}
+        elif not SCALE_MIN <= value <= SCALE_MAX:
+            errors[f"attitude_{attitude.pk}"] = _(
+                "A score is from %(min)d to %(max)d, not %(value)d."
+            ) % {"min": SCALE_MIN, "max": SCALE_MAX, "value": value}
+    known = {attitude.pk for attitude in attitudes}
+    for pk in set(scores) - known:
+        errors[f"attitude_{pk}"] = _("This attitude is not part of the profile.")
+    if errors:
+        raise ValidationError(errors)
+    InterviewScore.objects.bulk_create(
+        InterviewScore(
+            panel_member=locked,
+            attitude_id=pk,
+            score=scores[pk],
+            note=(notes or {}).get(pk, "")[:1000],
+        )
+        for pk in known
+    )
+    locked.submitted_at = timezone.now()
+    locked.comment = comment[:3000]
+    locked.save(update_fields=["submitted_at", "comment"])
+    return locked
+
+
+@transaction.atomic
+def decide(
+    *,
+    actor: Person,
+    candidate: Candidate,
+    hire: bool,
+    reason: str,
+    start_date: datetime.date | None = None,
+) -> Candidate:
+    """Decide on a candidate with a reason; hiring makes them a person with onboarding."""
+    check_hiring(actor, candidate.team)
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    _check_open(locked)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why: the decision needs a reason.")})
+    locked.status = CandidateStatus.HIRED if hire else CandidateStatus.DECLINED
+    locked.decision_reason = reason.strip()
+    locked.decided_at = timezone.now()
+    locked.decided_by = actor
+    if hire:
+        locked.hired_person = _hire(actor, locked, start_date or timezone.localdate())
+    locked.save(
+        update_fields=["status", "decision_reason", "decided_at", "decided_by", "hired_person"]
+    )
+    # Outside links stop working with the decision.
+    locked.panel.filter(person__isnull=True, submitted_at__isnull=True).update(token_hash=None)
+    return locked
+
+
+def _hire(actor: Person, candidate: Candidate, start: datetime.date) -> Person:
+    person = people_services.create_person(
+        actor=actor,
+        full_name=candidate.full_name,
+        email=candidate.email,
+        role=Role.AGENT,
+        job_title=candidate.profile.title,
+        department=candidate.team.department,
+        team=candidate.team,
+        manager=candidate.team.lead,
+        hire_date=start,
+    )
+    Person.objects.filter(pk=person.pk).update(on_readiness_hold=True)
+    person.on_readiness_hold = True
+    start_programme(person=person, profile=candidate.profile)
+    return person
+
+
+def start_programme(*, person: Person, profile: JobProfile) -> Programme:
+    """Give a new hire the onboarding programme of their role, and hold them back from live
+    customers until it is signed off (called by the hire)."""
+    programme = Programme.objects.create(person=person, profile=profile)
+    templates = list(profile.onboarding_steps.all()) or [
+        OnboardingStepTemplate(kind=kind, title=title, position=n)
+        for n, (kind, title) in enumerate(DEFAULT_STEPS)
+    ]
+    ProgrammeStep.objects.bulk_create(
+        ProgrammeStep(programme=programme, kind=t.kind, title=t.title, position=t.position)
+        for t in templates
+    )
+    return programme
+
+
+@transaction.atomic
+def purge_expired_candidates(*, today: datetime.date | None = None) -> int:
+    """Delete candidates not hired whose retention period ran out; returns how many."""
+    months = settings.GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS
+    now = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    )
+    cutoff = now - datetime.timedelta(days=round(months * 30.44))
+    expired = Candidate.objects.exclude(status=CandidateStatus.HIRED).filter(created_at__lt=cutoff)
+    deleted, _rows = expired.delete()
+    return deleted
+
+
+# Onboarding ----------------------------------------------------------------------------------
+
+
+def check_running(actor: Person, programme: Programme) -> None:
+    """Raise PermissionDenied unless `actor` runs this programme (the hire's lead and above)."""
+    if not may_assign(actor, Action.RUN_ONBOARDING, programme.person):
+        raise PermissionDenied(
+            _("You may not run the onboarding of %(p)s.") % {"p": programme.person}
+        )
+
+
+@transaction.atomic
+def choose_buddy(*, actor: Person, programme: Programme, buddy: Person) -> Programme:
+    """Pair a new hire with a buddy, who guides no more than MAX_BUDDIES_PER_PERSON at once."""
+    check_running(actor, programme)
+    errors = None
+    if buddy.pk == programme.person_id:
+        errors = _("Nobody is their own buddy.")
+    elif not buddy.is_active or buddy.on_readiness_hold:
+        errors = _("A buddy is an active colleague who is signed off themselves.")
+    else:
+        # Lock the buddy's row so two leads cannot both take their last place.
+        Person.objects.select_for_update().filter(pk=buddy.pk).first()
+        guiding = (
+            Programme.objects.filter(buddy=buddy, signed_off_at__isnull=True)
+            .exclude(pk=programme.pk)
+            .count()
+        )
+        if guiding >= MAX_BUDDIES_PER_PERSON:
+            errors = _("%(name)s already guides %(n)d new hires, the most one person may.") % {
+                "name": buddy,
+                "n": guiding,
+            }
+    if errors:
+        raise ValidationError({"buddy": errors})
+    programme.buddy = buddy
+    programme.save(update_fields=["buddy"])
+    Person.objects.filter(pk=programme.person_id).update(buddy=buddy)
+    return programme
+
+
+@transaction.atomic
+def complete_step(*, actor: Person, step: ProgrammeStep, note: str = "") -> ProgrammeStep:
+    """Record a step of the programme as done (the sign-off has its own function)."""
+    check_running(actor, step.programme)
+    if step.kind == StepKind.SIGN_OFF:
+        raise ValidationError({"step": _("The sign-off is given with the sign-off button.")})
+    updated = ProgrammeStep.objects.filter(pk=step.pk, completed_at__isnull=True).update(
+        completed_at=timezone.now(), completed_by=actor, note=note.strip()[:500]
+    )
+    if not updated:
+        raise ValidationError({"step": _("This step is done already.")})
+    step.refresh_from_db()
+    return step
+
+
+@transaction.atomic
+def sign_off(*, actor: Person, programme: Programme) -> Programme:
+    """The lead's sign-off: the new hire is ready for live customers from now on."""
+    check_running(actor, programme)
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    if locked.signed_off_at is not None:
+        raise ValidationError({"programme": _("This programme is signed off already.")})
+    missing = list(
+        locked.steps.filter(completed_at__isnull=True)
+        .exclude(kind=StepKind.SIGN_OFF)
+        .values_list("title", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            {
+                "programme": _("Not every step is done yet: %(steps)s.")
+                % {"steps": "; ".join(missing)}
+            }
+        )
+    now = timezone.now()
+    locked.steps.filter(kind=StepKind.SIGN_OFF).update(completed_at=now, completed_by=actor)
+    locked.signed_off_at, locked.signed_off_by = now, actor
+    locked.save(update_fields=["signed_off_at", "signed_off_by"])
+    Person.objects.filter(pk=locked.person_id).update(
+        on_readiness_hold=False, readiness_override_until=None
+    )
+    return locked
+
+
+@transaction.atomic
+def override_readiness(
+    *, actor: Person, person: Person, reason: str, until: datetime.date | None
+) -> ReadinessOverride:
+    """A manager clears someone on hold for live customers until a date, with a reason."""
+    if not may_assign(actor, Action.OVERRIDE_READINESS, person):
+        raise PermissionDenied(
+            _("You may not clear %(name)s for live customers.") % {"name": person}
+        )
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Say why they may serve live customers before sign-off.")
+    today = timezone.localdate()
+    if until is None:
+        errors["until"] = _("Give the last day the override holds.")
+    elif until < today:
+        errors["until"] = _("The end date is in the past.")
+    if not person.on_readiness_hold:
+        errors["person"] = _("%(name)s is not on hold: nothing to override.") % {"name": person}
+    if errors or until is None:
+        raise ValidationError(errors)
+    Person.objects.filter(pk=person.pk).update(readiness_override_until=until)
+    person.readiness_override_until = until
+    return ReadinessOverride.objects.create(
+        person=person, granted_by=actor, reason=reason.strip(), until=until
+    )
+
+
+# Courses and refreshers ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_course(
+    *,
+    actor: Person,
+    department: Department,
+    title: str,
+    content: str,
+    links: str = "",
+    refresher_months: int | None = None,
+) -> Course:
+    """Add a course to the catalogue; with `refresher_months` its certificates expire."""
+    if not can(actor, Action.MANAGE_COURSES, department):
+        raise PermissionDenied(_("You may not keep the courses of %(d)s.") % {"d": department})
+    course = Course(
+        department=department,
+        title=title.strip(),
+        content=content,
+        links=links,
+        refresher_months=refresher_months,
+    )
+    course.full_clean()
+    course.save()
+    return course
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - February always has a 28th
+
+
+@transaction.atomic
+def record_completion(
+    *, actor: Person, course: Course, person: Person, completed_on: datetime.date | None = None
+) -> Completion:
+    """Record that `person` completed `course`; the certificate runs until the next refresher."""
+    if not may_assign(actor, Action.RECORD_TRAINING, person):
+        raise PermissionDenied(_("You may not record training for %(name)s.") % {"name": person})
+    day = completed_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"completed_on": _("A completion cannot be in the future.")})
+    expires = _add_months(day, course.refresher_months) if course.refresher_months else None
+    completion, _created = Completion.objects.get_or_create(
+        course=course,
+        person=person,
+        completed_on=day,
+        defaults={"expires_on": expires, "recorded_by": actor},
+    )
+    return completion

@@ -1,0 +1,82 @@
+"""Course pages: the catalogue, one course with its content and completions, and the overdue
+refreshers of the people in reach."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groundswell.learning import selectors, services
+from groundswell.learning.forms import CompletionForm, CourseForm
+from groundswell.people.decorators import person_required
+from groundswell.people.permissions import Action, can, can_somewhere
+from groundswell.people.typing import AuthedRequest
+
+
+@person_required(Action.VIEW_JOB_PROFILES)
+def course_list(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "courses": selectors.list_courses(request.person),
+        "may_create": can_somewhere(request.person, Action.MANAGE_COURSES),
+    }
+    return render(request, "learning/course_list.html", context)
+
+
+@person_required(Action.MANAGE_COURSES)
+def course_create(request: AuthedRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None, viewer=request.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.create_course(actor=request.person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Course added to the catalogue."))
+            return redirect(course)
+    status = 422 if form.errors else 200
+    return render(request, "learning/course_form.html", {"form": form}, status=status)
+
+
+def _detail(request: AuthedRequest, pk: int, *, form: CompletionForm | None = None) -> HttpResponse:
+    course = selectors.get_course_for(request.person, pk)
+    record = can_somewhere(request.person, Action.RECORD_TRAINING)
+    context = {
+        "course": course,
+        "may_record": record,
+        "form": form or (CompletionForm(viewer=request.person) if record else None),
+        "mine": course.completions.filter(person=request.person)[:5],
+        "may_manage": can(request.person, Action.MANAGE_COURSES, course.department),
+    }
+    return render(request, "learning/course_detail.html", context, status=422 if form else 200)
+
+
+@person_required(Action.VIEW_JOB_PROFILES)
+def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+@person_required(Action.RECORD_TRAINING)
+@require_POST
+def completion_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    course = selectors.get_course_for(request.person, pk)
+    form = CompletionForm(request.POST, viewer=request.person)
+    if form.is_valid():
+        try:
+            services.record_completion(actor=request.person, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Completion recorded."))
+            return redirect(course)
+    return _detail(request, pk, form=form)
+
+
+@person_required(Action.VIEW_JOB_PROFILES)
+def overdue(request: AuthedRequest) -> HttpResponse:
+    """Refreshers that ran out: one's own, and for leads those of their people."""
+    context = {"overdue": selectors.overdue_refreshers(request.person)[:200]}
+    return render(request, "learning/overdue.html", context)
