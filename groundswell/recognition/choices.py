@@ -46,3 +46,20 @@ class ReportStatus(models.TextChoices):
     OPEN = "open", _("Open")
     HIDDEN = "hidden", _("Kudos hidden")
     DISMISSED = "dismissed", _("Kudos kept")
+
+
+class NewsletterStatus(models.TextChoices):
+    """A monthly newsletter is a draft until a manager sends it; then it is in the archive."""
+
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class SectionKind(models.TextChoices):
+    """The parts a newsletter draft is built from, in the order they are shown."""
+
+    HEROES = "heroes", _("Heroes of the month")
+    STORIES = "stories", _("Hero stories")
+    COMPLIMENTS = "compliments", _("What customers said")
+    KUDOS = "kudos", _("Notable thanks")
+    IDEAS = "ideas", _("You said, we did")
