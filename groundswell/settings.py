@@ -453,6 +453,10 @@ GROUNDSWELL_KUDOS_PER_HOUR = env.int("KUDOS_PER_HOUR", default=30)
 # The daily huddle digest is made and emailed at this local time (the site's TIME_ZONE: teams
 # have no time zone of their own), once per team and day.
 GROUNDSWELL_HUDDLE_SHIFT_START = env.str("HUDDLE_SHIFT_START", default="08:00")
+# Points and rewards: off unless switched on; then each person may give this many points a
+# month with their kudos, and spends the points they receive on rewards a manager approves.
+GROUNDSWELL_POINTS_ENABLED = env.bool("POINTS_ENABLED", default=False)
+GROUNDSWELL_POINTS_MONTHLY_ALLOWANCE = env.int("POINTS_MONTHLY_ALLOWANCE", default=100)
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

@@ -63,3 +63,18 @@ class SectionKind(models.TextChoices):
     COMPLIMENTS = "compliments", _("What customers said")
     KUDOS = "kudos", _("Notable thanks")
     IDEAS = "ideas", _("You said, we did")
+
+
+class EntryKind(models.TextChoices):
+    """Why a points ledger entry was written."""
+
+    RECEIVED = "received", _("Received with kudos")
+    GIVEN = "given", _("Given with kudos")  # from the monthly allowance, not the balance
+    REDEEMED = "redeemed", _("Held for a reward")
+    REFUNDED = "refunded", _("Given back: reward declined")
+
+
+class RedemptionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a manager")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")

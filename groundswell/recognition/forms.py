@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,16 @@ class KudosForm(_RecognitionForm):
         super().__init__(*args, **kwargs)
         people = Person.objects.active().exclude(pk=self.viewer.pk).only("pk", "full_name")
         _offer(self.fields["recipient"], [("", "---------"), *((p.pk, str(p)) for p in people)])
+        if settings.GROUNDSWELL_POINTS_ENABLED:
+            self.fields["points"] = forms.IntegerField(
+                label=_("Points (optional)"),
+                required=False,
+                min_value=0,
+                help_text=_("From your monthly allowance, to one person."),
+            )
+
+    def clean_points(self) -> int:
+        return self.cleaned_data.get("points") or 0
 
 
 class HeroForm(_RecognitionForm):
@@ -283,3 +294,26 @@ class NewsletterForm(forms.Form):
             )
             for section in self.sections
         ]
+
+
+class RewardForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    cost = forms.IntegerField(label=_("Cost in points"), min_value=1)
+    is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+
+class RedeemForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class RedemptionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))]
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed when you decline: the points go back."),
+    )

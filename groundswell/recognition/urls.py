@@ -2,6 +2,7 @@ from django.urls import path
 
 from groundswell.recognition import views
 from groundswell.recognition.views import newsletter as newsletter_views
+from groundswell.recognition.views import rewards as reward_views
 
 app_name = "recognition"
 urlpatterns = [
@@ -35,6 +36,12 @@ urlpatterns = [
     path("newsletters/<int:pk>/", newsletter_views.newsletter_detail, name="newsletter-detail"),
     path("newsletters/<int:pk>/edit/", newsletter_views.newsletter_edit, name="newsletter-edit"),
     path("newsletters/<int:pk>/send/", newsletter_views.newsletter_send, name="newsletter-send"),
+    path("points/", reward_views.points, name="points"),
+    path("rewards/", reward_views.reward_list, name="reward-list"),
+    path("rewards/new/", reward_views.reward_edit, name="reward-create"),
+    path("rewards/<int:pk>/edit/", reward_views.reward_edit, name="reward-edit"),
+    path("rewards/<int:pk>/redeem/", reward_views.reward_redeem, name="reward-redeem"),
+    path("redemptions/<int:pk>/decide/", reward_views.redemption_decide, name="redemption-decide"),
     path(
         "newsletters/unsubscribe/<str:token>/",
         newsletter_views.newsletter_unsubscribe,

@@ -549,6 +549,12 @@ from groundswell.recognition.models.newsletter import (  # noqa: E402
     NewsletterOptOut,
     NewsletterSection,
 )
+from groundswell.recognition.models.rewards import (  # noqa: E402
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    Reward,
+)
 
 __all__ = [
     "Compliment",
@@ -564,6 +570,10 @@ __all__ = [
     "NewsletterDelivery",
     "NewsletterOptOut",
     "NewsletterSection",
+    "PointsAccount",
+    "PointsEntry",
     "Preference",
+    "Redemption",
+    "Reward",
     "Value",
 ]
