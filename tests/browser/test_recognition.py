@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.test import override_settings
 from django.utils import timezone
@@ -32,6 +33,7 @@ from groundswell.voice.invitations.services import record_response
 from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 from groundswell.voice.tests.test_invitation_smtp import Inbox, free_port
 from tests.browser.helpers import login
+from tests.browser.test_accessibility import assert_accessible, blocking_violations
 
 pytestmark = pytest.mark.browser
 
@@ -168,6 +170,7 @@ def test_a_team_reads_its_huddle_digest(
     login(page, agent)
     page.get_by_role("link", name="Recognition").first.click()
     page.get_by_role("link", name="Today's huddle").click()
+    assert_accessible(blocking_violations(Axe(), page, "huddle digest"))
 
     expect(page.get_by_role("heading", name=re.compile("Alpha: huddle for"))).to_be_visible()
     expect(page.get_by_text("Covered my shift at no notice.")).to_be_visible()
@@ -183,6 +186,8 @@ def test_a_manager_edits_and_sends_the_newsletter_and_a_reader_unsubscribes(
     page.get_by_role("button", name="Draft it").click()
 
     expect(page.get_by_role("heading", name=re.compile("^Edit"))).to_be_visible()
+    axe = Axe()
+    findings = blocking_violations(axe, page, "newsletter edit")
     page.get_by_label("Title").fill("Our month in thanks")
     page.get_by_label("Introduction").fill("A short word before the stories.")
     page.get_by_role("button", name="Save the draft").click()
@@ -193,6 +198,7 @@ def test_a_manager_edits_and_sends_the_newsletter_and_a_reader_unsubscribes(
     people_count = Person.objects.filter(is_active=True).count()
     send = page.get_by_role("button", name=f"Send to {people_count} people")
     expect(send).to_be_visible()
+    findings += blocking_violations(axe, page, "newsletter send")
     send.dblclick()  # a double click sends once
     expect(page.get_by_text(re.compile("on its way to|was sent already"))).to_be_visible()
 
@@ -216,3 +222,23 @@ def test_a_manager_edits_and_sends_the_newsletter_and_a_reader_unsubscribes(
 
     page.goto("/recognition/newsletters/")
     expect(page.get_by_role("link", name="Our month in thanks")).to_be_visible()
+    findings += blocking_violations(axe, page, "newsletter archive")
+    page.get_by_role("link", name="Our month in thanks").click()
+    expect(page.get_by_text("A short word before the stories.")).to_be_visible()
+    findings += blocking_violations(axe, page, "newsletter")
+    assert_accessible(findings)
+
+
+def test_a_manager_reads_recognition_against_satisfaction_on_the_reach_page(
+    page: Page, people: dict[str, Person], respect: Value
+) -> None:
+    login(page, people["manager"])
+    page.goto("/recognition/reach/")
+    page.get_by_label("Team", exact=True).select_option(label="Customer Service: Beta")
+    page.get_by_role("button", name="Show").click()
+
+    trend = page.get_by_role("region", name=re.compile("Recognition and customer satisfaction"))
+    expect(trend.get_by_role("heading", name=re.compile(": Beta$"))).to_be_visible()
+    expect(trend.get_by_role("img", name="Share recognised and CSAT per month")).to_be_visible()
+    expect(trend.get_by_role("row")).to_have_count(7)  # the header and six months
+    assert_accessible(blocking_violations(Axe(), page, "reach and trend"))
