@@ -395,8 +395,18 @@ def resubscribe(person: Person) -> None:
 def claim_delivery(
     delivery_id: int, *, now: datetime.datetime | None = None
 ) -> NewsletterDelivery | None:
-    """Claim one person's mail; None when it went out or another worker holds it."""
+    """Claim one person's mail; None when it went out or another worker holds it.
+
+    The row is read first and claimed by one UPDATE after, so once the claim is taken nothing
+    else can fail before the sending starts."""
     now = now or timezone.now()
+    delivery = (
+        NewsletterDelivery.objects.select_related("person", "newsletter")
+        .filter(pk=delivery_id, sent_at__isnull=True)
+        .first()
+    )
+    if delivery is None:
+        return None
     claimed = (
         NewsletterDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True)
         .filter(leases.unclaimed("claimed_at", now))
@@ -404,7 +414,8 @@ def claim_delivery(
     )
     if not claimed:
         return None
-    return NewsletterDelivery.objects.select_related("person", "newsletter").get(pk=delivery_id)
+    delivery.claimed_at = now
+    return delivery
 
 
 def _mark(delivery: NewsletterDelivery, *, sent: bool, skipped: bool = False) -> None:
@@ -435,9 +446,21 @@ def send_delivery(delivery_id: int) -> int:
     if delivery is None:
         return 0
     person = delivery.person
-    if not person.is_active or NewsletterOptOut.objects.filter(person=person).exists():
-        _mark(delivery, sent=True, skipped=True)
-        return 0
+    try:
+        if not person.is_active or NewsletterOptOut.objects.filter(person=person).exists():
+            _mark(delivery, sent=True, skipped=True)
+            return 0
+        message = _message(delivery, person)
+        message.send()
+    except Exception:
+        # Nothing went out: give the claim back at once for the next run.
+        _mark(delivery, sent=False)
+        raise
+    _mark(delivery, sent=True)
+    return 1
+
+
+def _message(delivery: NewsletterDelivery, person: Person) -> EmailMultiAlternatives:
     context = mail_context(delivery.newsletter, person)
     unsubscribe_link = str(context["unsubscribe"])
     message = EmailMultiAlternatives(
@@ -452,13 +475,7 @@ def send_delivery(delivery_id: int) -> int:
     message.attach_alternative(
         render_to_string("recognition/email/newsletter.html", context), "text/html"
     )
-    try:
-        message.send()
-    except Exception:
-        _mark(delivery, sent=False)
-        raise
-    _mark(delivery, sent=True)
-    return 1
+    return message
 
 
 def unsent(newsletter_id: int, *, now: datetime.datetime | None = None) -> list[int]:
