@@ -161,6 +161,23 @@ def bench_quality(size: str = "quick") -> None:
         sys.exit("bench/quality_writes.py failed")
 
 
+RECOGNITION_KUDOS = {"quick": "20000", "full": "1000000"}
+
+
+def bench_recognition(size: str = "quick") -> None:
+    """The recognition app on SQLite (bench/recognition.py): giving kudos paired with a plain
+    insert of the same rows, the feed's first page against a plain list at 20,000 (quick) or
+    1,000,000 (full) kudos, and every team's huddle digest for 500 teams."""
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "recognition.py"),
+        "--kudos",
+        RECOGNITION_KUDOS[size],
+    ]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        sys.exit("bench/recognition.py failed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run Groundswell's benchmarks.")
     parser.add_argument("--size", choices=sorted(REQUESTS), default="quick")
@@ -168,8 +185,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         type=lambda value: set(value.split(",")),
-        default={"people", "internals", "quality", "side-by-side"},
-        help="people, internals, quality and/or side-by-side (default all four)",
+        default={"people", "internals", "quality", "recognition", "side-by-side"},
+        help="people, internals, quality, recognition and/or side-by-side (default all five)",
     )
     parser.add_argument(
         "--profiles",
@@ -199,6 +216,8 @@ def main() -> None:
         bench_internals()
     if "quality" in options.only:
         bench_quality(options.size)
+    if "recognition" in options.only:
+        bench_recognition(options.size)
     side_by_side = "side-by-side" in options.only
     if side_by_side and not driver.main(
         options.size, options.profiles, databases=options.databases

@@ -463,6 +463,10 @@ if GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS < 1:
         "LEARNING_CANDIDATE_RETENTION_MONTHS must be at least 1, not "
         f"{GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS}."
     )
+# Points and rewards: off unless switched on; then each person may give this many points a
+# month with their kudos, and spends the points they receive on rewards a manager approves.
+GROUNDSWELL_POINTS_ENABLED = env.bool("POINTS_ENABLED", default=False)
+GROUNDSWELL_POINTS_MONTHLY_ALLOWANCE = env.int("POINTS_MONTHLY_ALLOWANCE", default=100)
 
 if TESTING:
     # Uploads kept between preview and confirm stay in memory, never in the data dir.

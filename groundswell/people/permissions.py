@@ -77,6 +77,8 @@ class Action(enum.StrEnum):
     MODERATE_RECOGNITION = "recognition.moderate"
     APPROVE_RECOGNITION = "recognition.approve"
     MANAGE_VALUES = "recognition.values"
+    SEND_NEWSLETTER = "recognition.newsletter"
+    MANAGE_REWARDS = "recognition.rewards"
     VIEW_RECOGNITION_REACH = "recognition.reach"
     VIEW_JOB_PROFILES = "job_profiles.view"
     MANAGE_JOB_PROFILES = "job_profiles.manage"
@@ -176,6 +178,11 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.MODERATE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.APPROVE_RECOGNITION: {T: Scope.TEAM, M: Scope.DEPARTMENT, AD: Scope.ALL},
     Action.MANAGE_VALUES: {AD: Scope.ALL},
+    # The monthly newsletter goes to the whole organisation: managers and admins edit and send it.
+    Action.SEND_NEWSLETTER: {M: Scope.ALL, AD: Scope.ALL},
+    # Points and rewards (when switched on): managers decide their department's redemptions and,
+    # with admins, keep the reward catalogue.
+    Action.MANAGE_REWARDS: {M: Scope.DEPARTMENT, AD: Scope.ALL},
     # Who is recognised and who is not, and the kudos export: leaders in their scope.
     Action.VIEW_RECOGNITION_REACH: {
         T: Scope.TEAM,

@@ -18,7 +18,11 @@ class RecognitionConfig(AppConfig):
         from groundswell.recognition import home
         from groundswell.recognition.demo import RECOGNITION
         from groundswell.recognition.services import compliment_from_response
-        from groundswell.recognition.tasks import finish_stalled_work, huddle_digests
+        from groundswell.recognition.tasks import (
+            draft_newsletter,
+            finish_stalled_work,
+            huddle_digests,
+        )
         from groundswell.voice import hooks as voice_hooks
 
         # A customer's top answer with a comment becomes a compliment card for the agent.
@@ -33,6 +37,12 @@ class RecognitionConfig(AppConfig):
         registry.periodic_jobs.register(
             registry.PeriodicJob(
                 "recognition_huddle_digests", huddle_digests, datetime.timedelta(minutes=15)
+            )
+        )
+        # The past month's newsletter drafted from the 1st (one per month, however often).
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "recognition_draft_newsletter", draft_newsletter, datetime.timedelta(days=1)
             )
         )
         registry.areas.register(

@@ -46,3 +46,35 @@ class ReportStatus(models.TextChoices):
     OPEN = "open", _("Open")
     HIDDEN = "hidden", _("Kudos hidden")
     DISMISSED = "dismissed", _("Kudos kept")
+
+
+class NewsletterStatus(models.TextChoices):
+    """A monthly newsletter is a draft until a manager sends it; then it is in the archive."""
+
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class SectionKind(models.TextChoices):
+    """The parts a newsletter draft is built from, in the order they are shown."""
+
+    HEROES = "heroes", _("Heroes of the month")
+    STORIES = "stories", _("Hero stories")
+    COMPLIMENTS = "compliments", _("What customers said")
+    KUDOS = "kudos", _("Notable thanks")
+    IDEAS = "ideas", _("You said, we did")
+
+
+class EntryKind(models.TextChoices):
+    """Why a points ledger entry was written."""
+
+    RECEIVED = "received", _("Received with kudos")
+    GIVEN = "given", _("Given with kudos")  # from the monthly allowance, not the balance
+    REDEEMED = "redeemed", _("Held for a reward")
+    REFUNDED = "refunded", _("Given back: reward declined")
+
+
+class RedemptionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a manager")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")

@@ -1,29 +1,50 @@
-"""Demo data for recognition: five values, a few hundred kudos over six months with uneven
-reach (a fifth of the people are never thanked), compliments from the survey answers, and
-heroes. Everything is bulk-inserted so `make run` stays quick; the full 5,000 kudos of issue 15
-come with the digest and the newsletter.
+"""Demo data for recognition: five values, about 5,000 kudos over six months with uneven reach
+(a fifth of the people are never thanked, a few get most of the thanks), compliments from the
+survey answers, heroes, two weeks of sent huddle digests, two sent monthly newsletters (drafted
+by the real drafting code, their copies marked delivered so nothing is mailed) and a reward
+catalogue for when points are switched on. Everything is bulk-inserted so `make run` stays
+quick.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
+
+from django.utils import timezone
 
 from groundswell.people.choices import Role
 from groundswell.people.demo import DemoContext, DemoSize, DemoStep
 from groundswell.people.models import Person
-from groundswell.recognition.choices import Reaction, ReviewStatus
+from groundswell.recognition import newsletter
+from groundswell.recognition.choices import NewsletterStatus, Reaction, ReviewStatus
 from groundswell.recognition.models import (
     Compliment,
     HeroNomination,
     HeroOfTheMonth,
+    HuddleDigest,
     Kudos,
     KudosComment,
     KudosReaction,
+    Newsletter,
+    NewsletterDelivery,
+    NewsletterOptOut,
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    Reward,
     Value,
 )
 from groundswell.voice.models import Response
 
-KUDOS = {DemoSize.SMALL: 300, DemoSize.MEDIUM: 450, DemoSize.LARGE: 600}
+KUDOS = {DemoSize.SMALL: 5_000, DemoSize.MEDIUM: 5_000, DemoSize.LARGE: 6_000}
+DIGEST_DAYS = 14
+REWARDS = (
+    ("Lunch voucher", "Lunch for two at the place round the corner.", 50),
+    ("Half day off", "An afternoon off, agreed with your lead.", 300),
+    ("Training budget", "A course or a book of your choice.", 200),
+    ("Charity donation", "We give to a charity you choose.", 100),
+)
 HISTORY_DAYS = 182
 NEVER_THANKED_SHARE = 0.2
 COMPLIMENTS = 80
@@ -75,11 +96,11 @@ def create_recognition(ctx: DemoContext) -> None:
     never = max(1, int(len(people) * NEVER_THANKED_SHARE))
     thanked = shuffled[never:]
     # Reach is uneven: a few people get most of the thanks (a Pareto weight each).
-    weights = [rng.paretovariate(1.3) for _ in thanked]
+    weights = list(itertools.accumulate(rng.paretovariate(1.3) for _ in thanked))
     now = ctx.now
     kudos_rows: list[Kudos] = []
     for _number in range(KUDOS[ctx.size]):
-        recipient = rng.choices(thanked, weights=weights)[0]
+        recipient = rng.choices(thanked, cum_weights=weights)[0]
         giver = rng.choice(people)
         if giver.pk == recipient.pk:
             continue
@@ -140,9 +161,67 @@ def create_recognition(ctx: DemoContext) -> None:
     KudosComment.objects.bulk_create(comments)
     compliments = _compliments(ctx, values)
     heroes = _heroes(ctx, people, values)
-    ctx.counts.update(
-        {"kudos": len(kudos_rows), "compliments": compliments, "hero nominations": heroes}
+    digests = _digests(ctx)
+    letters = _newsletters(ctx, people)
+    Reward.objects.bulk_create(
+        Reward(name=name, description=description, cost=cost) for name, description, cost in REWARDS
     )
+    ctx.counts.update(
+        {
+            "kudos": len(kudos_rows),
+            "compliments": compliments,
+            "hero nominations": heroes,
+            "huddle digests": digests,
+            "newsletters": letters,
+        }
+    )
+
+
+def _digests(ctx: DemoContext) -> int:
+    """Each team's huddle digest of the last two weeks, already emailed."""
+    rows: list[HuddleDigest] = []
+    for days_ago in range(1, DIGEST_DAYS + 1):
+        day = ctx.today - datetime.timedelta(days=days_ago)
+        sent = ctx.now - datetime.timedelta(days=days_ago)
+        rows.extend(
+            HuddleDigest(team=team, day=day, created_at=sent, email_sent_at=sent)
+            for team in ctx.teams
+        )
+    HuddleDigest.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _newsletters(ctx: DemoContext, people: list[Person]) -> int:
+    """The newsletters of the two months before this one, drafted from the demo's recognition
+    by the real drafting code and sent by the head of customer service; every copy is marked
+    delivered, so loading the demo mails nobody."""
+    sender = ctx.demo_people.get(Role.MANAGER)
+    this_month = ctx.today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    months = [(last_month - datetime.timedelta(days=1)).replace(day=1), last_month]
+    deliveries: list[NewsletterDelivery] = []
+    for month in months:
+        letter = newsletter.draft_newsletter(actor=None, month=month)
+        # Sent on the 2nd of the next month, mid-morning (or now, when that is still to come).
+        following = (month + datetime.timedelta(days=32)).replace(day=2)
+        sent_at = min(
+            ctx.now,
+            timezone.make_aware(datetime.datetime.combine(following, datetime.time(10))),
+        )
+        Newsletter.objects.filter(pk=letter.pk).update(
+            status=NewsletterStatus.SENT,
+            sent_at=sent_at,
+            sent_by=sender,
+            recipient_count=len(people),
+        )
+        deliveries.extend(
+            NewsletterDelivery(
+                newsletter=letter, person=person, claimed_at=sent_at, sent_at=sent_at
+            )
+            for person in people
+        )
+    NewsletterDelivery.objects.bulk_create(deliveries)
+    return len(months)
 
 
 def _compliments(ctx: DemoContext, values: list[Value]) -> int:
@@ -227,7 +306,14 @@ def _heroes(ctx: DemoContext, people: list[Person], values: list[Value]) -> int:
 
 
 def wipe_recognition() -> None:
-    """Remove every kudos, compliment, hero and value."""
+    """Remove every kudos, compliment, hero, value, digest, newsletter, reward and point."""
+    PointsEntry.objects.all().delete()
+    PointsAccount.objects.all().delete()
+    Redemption.objects.all().delete()
+    Reward.objects.all().delete()
+    Newsletter.objects.all().delete()
+    NewsletterOptOut.objects.all().delete()
+    HuddleDigest.objects.all().delete()
     HeroOfTheMonth.objects.all().delete()
     HeroNomination.objects.all().delete()
     Compliment.objects.all().delete()

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,12 @@ from groundswell.recognition.models import (
     MAX_STORY_LENGTH,
     Value,
 )
+from groundswell.recognition.models.newsletter import (
+    MAX_INTRO_LENGTH,
+    MAX_SECTION_LENGTH,
+    NewsletterSection,
+)
+from groundswell.recognition.newsletter import SectionEdit
 
 
 class _ValuesField(forms.ModelMultipleChoiceField[Value]):
@@ -88,6 +95,16 @@ class KudosForm(_RecognitionForm):
         super().__init__(*args, **kwargs)
         people = Person.objects.active().exclude(pk=self.viewer.pk).only("pk", "full_name")
         _offer(self.fields["recipient"], [("", "---------"), *((p.pk, str(p)) for p in people)])
+        if settings.GROUNDSWELL_POINTS_ENABLED:
+            self.fields["points"] = forms.IntegerField(
+                label=_("Points (optional)"),
+                required=False,
+                min_value=0,
+                help_text=_("From your monthly allowance, to one person."),
+            )
+
+    def clean_points(self) -> int:
+        return self.cleaned_data.get("points") or 0
 
 
 class HeroForm(_RecognitionForm):
@@ -209,4 +226,94 @@ class LeadershipLineForm(forms.Form):
         max_length=280,
         required=False,
         widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class NewsletterDraftForm(forms.Form):
+    """Which month to draft a newsletter for (the periodic job drafts the past month itself)."""
+
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("Year and month, for example 2026-03."),
+        error_messages={"invalid": _("Enter a month as year and month, for example 2026-03.")},
+    )
+
+
+class NewsletterForm(forms.Form):
+    """A draft's title, introduction, and each part's heading, text and whether it is kept."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    intro = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=MAX_INTRO_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, sections: list[NewsletterSection], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            kind = section.kind
+            self.fields[f"include_{kind}"] = forms.BooleanField(
+                label=_("Include “%(heading)s”") % {"heading": section.heading},
+                required=False,
+                initial=section.is_included,
+            )
+            self.fields[f"heading_{kind}"] = forms.CharField(
+                label=_("Heading"), max_length=150, initial=section.heading
+            )
+            self.fields[f"body_{kind}"] = forms.CharField(
+                label=_("Text"),
+                required=False,
+                max_length=MAX_SECTION_LENGTH,
+                initial=section.body,
+                widget=forms.Textarea(attrs={"rows": 8}),
+            )
+
+    def section_fields(self) -> list[tuple[NewsletterSection, list[forms.BoundField]]]:
+        """Each part with its three fields, for the template."""
+        return [
+            (
+                section,
+                [self[f"{name}_{section.kind}"] for name in ("include", "heading", "body")],
+            )
+            for section in self.sections
+        ]
+
+    def edits(self) -> list[SectionEdit]:
+        data = self.cleaned_data
+        return [
+            SectionEdit(
+                section=section,
+                heading=data[f"heading_{section.kind}"],
+                body=data[f"body_{section.kind}"],
+                is_included=data[f"include_{section.kind}"],
+            )
+            for section in self.sections
+        ]
+
+
+class RewardForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    cost = forms.IntegerField(label=_("Cost in points"), min_value=1)
+    is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+
+class RedeemForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class RedemptionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))]
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed when you decline: the points go back."),
     )

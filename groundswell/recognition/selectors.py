@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -27,6 +28,7 @@ from groundswell.recognition.models import (
     Kudos,
     KudosComment,
     KudosReport,
+    Newsletter,
     Preference,
     Value,
 )
@@ -275,3 +277,28 @@ def places_to_choose_for(viewer: Person, hero: HeroNomination) -> dict[str, obje
 
 def preference_of(person: Person) -> Preference:
     return Preference.objects.filter(person=person).first() or Preference(person=person)
+
+
+# The monthly newsletter -----------------------------------------------------------------------
+
+
+def list_newsletters(viewer: Person) -> QuerySet[Newsletter]:
+    """The archive (sent ones) for everyone; drafts too for those who send."""
+    return Newsletter.objects.visible_to(viewer).order_by("-month")
+
+
+def get_newsletter_for(viewer: Person, pk: int, *, send: bool = False) -> Newsletter:
+    """A newsletter `viewer` may read (404 otherwise); `send`: one they may edit and send
+    (403 for the wrong role)."""
+    if send and not can_everywhere(viewer, Action.SEND_NEWSLETTER):
+        raise PermissionDenied
+    newsletter = (
+        Newsletter.objects.visible_to(viewer)
+        .prefetch_related("sections")
+        .select_related("sent_by", "edited_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if newsletter is None:
+        raise Http404
+    return newsletter

@@ -20,6 +20,7 @@ from groundswell.core.lib.ratelimit import Limit
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, can_everywhere, outranks
+from groundswell.recognition import rewards
 from groundswell.recognition.choices import Reaction, ReportStatus, ReviewStatus, Source
 from groundswell.recognition.models import (
     Compliment,
@@ -101,12 +102,14 @@ def give_kudos(
     is_private: bool = False,
     idempotency_key: uuid.UUID | None = None,
     source: str = Source.WEB,
+    points: int = 0,
 ) -> Kudos:
     """Thank a colleague or a team; the same form sent twice (one key) stores one kudos.
 
     Nothing is stored when the person is oneself or gone, no value or a retired one is named,
-    or the giver reached their hourly limit (`KudosLimitReached`). The person and their lead
-    are emailed from the task queue once it is committed.
+    or the giver reached their hourly limit (`KudosLimitReached`), nor when `points` (points
+    and rewards switched on) exceed what the giver has left to give this month. The person and
+    their lead are emailed from the task queue once it is committed.
     """
     if not can_everywhere(actor, Action.USE_RECOGNITION):
         raise PermissionDenied
@@ -119,6 +122,7 @@ def give_kudos(
     if not message:
         raise ValidationError({"message": _("Say what you are thanking them for.")})
     _check_interaction(actor, interaction)
+    rewards.check_points(actor=actor, points=points, recipient=recipient)
     existing = _existing_kudos(actor, idempotency_key)
     if existing is not None:
         return existing
@@ -144,6 +148,7 @@ def give_kudos(
         with transaction.atomic():
             kudos.save(force_insert=True)
             kudos.values.set(chosen)
+            rewards.give_points(actor=actor, kudos=kudos, points=points)
     except IntegrityError:
         # The same form a second time, at the same moment: the first one stored it.
         winner = _existing_kudos(actor, idempotency_key)

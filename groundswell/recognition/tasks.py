@@ -1,8 +1,9 @@
-"""Background work for recognition: telling people about their kudos, making compliment cards."""
+"""Background work for recognition: telling people about their kudos, making compliment cards,
+the daily huddle digest and the monthly newsletter."""
 
 from django.tasks import task
 
-from groundswell.recognition import emails, huddle, services
+from groundswell.recognition import emails, huddle, newsletter, services
 
 
 @task()
@@ -20,12 +21,16 @@ def record_compliment(response_id: int) -> int | None:
 
 @task()
 def finish_stalled_work() -> dict[str, int]:
-    """Enqueue again the kudos emails and compliment cards a dead worker lost; how many of each.
+    """Enqueue again the kudos emails, compliment cards and newsletter mails a dead worker lost;
+    how many of each (newsletters: how many had copies waiting).
 
     A periodic job, every `SEND_LEASE_SECONDS` (recognition/apps.py).
     """
     notices, compliments = services.finish_stalled_work()
-    return {"notices": notices, "compliments": compliments}
+    waiting = newsletter.stalled()
+    for newsletter_id in waiting:
+        send_newsletter_mails.enqueue(newsletter_id)
+    return {"notices": notices, "compliments": compliments, "newsletters": len(waiting)}
 
 
 @task()
@@ -46,3 +51,20 @@ def huddle_digests() -> dict[str, int]:
     for digest_id in waiting:
         send_huddle_digest.enqueue(digest_id)
     return {"made": made, "enqueued": len(waiting)}
+
+
+@task()
+def send_newsletter_mails(newsletter_id: int) -> int:
+    """Mail a sent newsletter to everyone not mailed yet; returns how many mails this run sent.
+
+    Several runs at once (two workers, the sweep) share the work: each copy is claimed first.
+    """
+    return newsletter.send_pending(newsletter_id)
+
+
+@task()
+def draft_newsletter() -> int | None:
+    """From the 1st of a month, draft the past month's newsletter; returns its id (None when
+    it existed). A periodic job, daily (recognition/apps.py)."""
+    drafted = newsletter.draft_due()
+    return drafted.pk if drafted is not None else None

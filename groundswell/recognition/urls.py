@@ -1,6 +1,8 @@
 from django.urls import path
 
 from groundswell.recognition import views
+from groundswell.recognition.views import newsletter as newsletter_views
+from groundswell.recognition.views import rewards as reward_views
 
 app_name = "recognition"
 urlpatterns = [
@@ -29,4 +31,20 @@ urlpatterns = [
     path("huddle/<int:team>/", views.huddle_page, name="huddle-today"),
     path("huddle/<int:team>/line/", views.huddle_line, name="huddle-line"),
     path("huddle/<int:team>/<str:day>/", views.huddle_page, name="huddle"),
+    path("newsletters/", newsletter_views.newsletter_list, name="newsletter-list"),
+    path("newsletters/draft/", newsletter_views.newsletter_draft, name="newsletter-draft"),
+    path("newsletters/<int:pk>/", newsletter_views.newsletter_detail, name="newsletter-detail"),
+    path("newsletters/<int:pk>/edit/", newsletter_views.newsletter_edit, name="newsletter-edit"),
+    path("newsletters/<int:pk>/send/", newsletter_views.newsletter_send, name="newsletter-send"),
+    path("points/", reward_views.points, name="points"),
+    path("rewards/", reward_views.reward_list, name="reward-list"),
+    path("rewards/new/", reward_views.reward_edit, name="reward-create"),
+    path("rewards/<int:pk>/edit/", reward_views.reward_edit, name="reward-edit"),
+    path("rewards/<int:pk>/redeem/", reward_views.reward_redeem, name="reward-redeem"),
+    path("redemptions/<int:pk>/decide/", reward_views.redemption_decide, name="redemption-decide"),
+    path(
+        "newsletters/unsubscribe/<str:token>/",
+        newsletter_views.newsletter_unsubscribe,
+        name="newsletter-unsubscribe",
+    ),
 ]

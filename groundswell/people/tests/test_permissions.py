@@ -59,6 +59,8 @@ EXPECTED: dict[Action, dict[Role, Scope | None]] = {
     Action.MODERATE_RECOGNITION: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.APPROVE_RECOGNITION: {A: None, T: TEAM, M: DEPT, E: None, AD: ALL},
     Action.MANAGE_VALUES: {A: None, T: None, M: None, E: None, AD: ALL},
+    Action.SEND_NEWSLETTER: {A: None, T: None, M: ALL, E: None, AD: ALL},
+    Action.MANAGE_REWARDS: {A: None, T: None, M: DEPT, E: None, AD: ALL},
     Action.VIEW_RECOGNITION_REACH: {A: None, T: TEAM, M: DEPT, E: ALL, AD: ALL},
     Action.VIEW_JOB_PROFILES: {A: ALL, T: ALL, M: ALL, E: ALL, AD: ALL},
     Action.MANAGE_JOB_PROFILES: {A: None, T: None, M: DEPT, E: None, AD: ALL},

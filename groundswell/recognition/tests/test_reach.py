@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groundswell.people.tests.factories import PersonFactory
 from groundswell.recognition import reach
@@ -149,3 +150,100 @@ def test_export_holds_only_shown_kudos_in_scope(org, give, client_for):
     assert lead_rows[0]["values"] == "Respect"
     assert lead_rows[0]["to_person"] == "Ada Agent"
     assert {row["message"] for row in exec_rows} == {"'=HYPERLINK(1) great call", "billing thanks"}
+
+
+# Recognition against customer satisfaction, month by month --------------------------------------
+
+
+def _answer(team, agent, score, when, capture):
+    from groundswell.voice.invitations.services import record_response
+    from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
+
+    interaction = make_interaction(team, customer=make_customer(), handled_by=agent)
+    invitation, _token = make_invitation(interaction)
+    with capture(execute=True):
+        record_response(invitation, score=score, now=when)
+
+
+def test_the_trend_gives_each_month_its_share_recognised_and_csat_with_n_and_interval(
+    org, give, settings, django_capture_on_commit_callbacks
+):
+    from groundswell.recognition import trend
+
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 2
+    team = org["agent"].team  # Alpha: the agent and the lead
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    # The Wednesday of the week holding last month's 10th: its Thursday is in that month.
+    tenth = last_month.replace(day=10)
+    wednesday = tenth - datetime.timedelta(days=(tenth.weekday() - 2) % 7)
+    when = timezone.make_aware(datetime.datetime.combine(wednesday, datetime.time(12)))
+    kudos = give(org["other_agent"], recipient=org["agent"])
+    Kudos.objects.filter(pk=kudos.pk).update(created_at=when)
+    for score in (5, 4, 2):
+        _answer(team, org["agent"], score, when, django_capture_on_commit_callbacks)
+
+    shown = trend.trend_for(org["manager"], team)
+
+    assert len(shown.months) == trend.MONTHS
+    assert shown.months[-1].month == this_month
+    assert shown.months[-1].recognised == 0
+    point = shown.months[-2]
+    assert point.month == last_month
+    assert (point.people, point.recognised) == (2, 1)
+    assert point.share is not None
+    assert point.share.value == pytest.approx(50.0)
+    assert point.share.interval is not None
+    assert point.share.interval.low < 50 < point.share.interval.high
+    assert point.csat is not None
+    assert (point.csat.n, round(point.csat.favourable)) == (3, 67)
+    assert point.csat.interval is not None
+    earlier = shown.months[0]
+    assert (earlier.recognised, earlier.csat, earlier.csat_n) == (0, None, 0)
+    recognised = next(series for series in shown.series if series.name == "recognised")
+    assert len(recognised.dots) == trend.MONTHS
+    assert len(recognised.segments) == trend.MONTHS - 1
+
+
+def test_the_trend_holds_back_small_groups_and_few_answers(org, give, settings):
+    from groundswell.recognition import trend
+
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 3
+    give(org["other_agent"], recipient=org["agent"])
+
+    shown = trend.trend_for(org["executive"], org["agent"].team)
+
+    assert all(point.share is None and point.csat is None for point in shown.months)
+    assert shown.months[-1].people == 2
+    assert all(series.dots == [] for series in shown.series)
+
+
+@pytest.mark.parametrize(
+    ("role", "team", "status"),
+    [
+        ("team_lead", "agent", 200),
+        ("team_lead", "other_agent", 404),  # Beta: not a team the lead looks after
+        ("manager", "other_agent", 200),
+        ("manager", "outsider", 404),  # Billing: another department
+        ("executive", "outsider", 200),
+        ("admin", "outsider", 200),
+    ],
+)
+def test_the_reach_page_shows_the_trend_of_a_team_in_scope(role, team, status, org, client_for):
+    url = reverse("recognition:reach") + f"?team={org[team].team_id}"
+
+    response = client_for(org[role]).get(url)
+
+    assert response.status_code == status
+    if status == 200:
+        text = response.content.decode()
+        assert "Recognition and customer satisfaction" in text
+        assert 'data-series="csat"' in text
+        assert f'<option value="{org[team].team_id}" selected>' in text
+
+
+def test_a_bad_team_on_the_reach_page_is_a_404(org, client_for):
+    client = client_for(org["admin"])
+
+    assert client.get(reverse("recognition:reach") + "?team=x").status_code == 404
+    assert client.get(reverse("recognition:reach") + "?team=999999").status_code == 404

@@ -21,7 +21,7 @@ from groundswell.people.decorators import person_required
 from groundswell.people.models import Team
 from groundswell.people.permissions import Action, can, can_everywhere
 from groundswell.people.typing import AuthedRequest
-from groundswell.recognition import exports, huddle, reach, selectors, services
+from groundswell.recognition import exports, huddle, reach, selectors, services, trend
 from groundswell.recognition.choices import Feed
 from groundswell.recognition.forms import (
     CommentForm,
@@ -397,8 +397,21 @@ def preferences(request: AuthedRequest) -> HttpResponse:
 
 @person_required(Action.VIEW_RECOGNITION_REACH)
 def reach_page(request: AuthedRequest) -> HttpResponse:
-    """Who is recognised and who is not, per team in the viewer's scope."""
-    context = {"reach": reach.reach_for(request.person)}
+    """Who is recognised and who is not, per team in the viewer's scope; for one team (`team`,
+    else the first), recognition against customer satisfaction month by month."""
+    teams = reach.teams_for(request.person).select_related("department")
+    teams = teams.order_by("department__name", "name")
+    chosen = teams.first()
+    if request.GET.get("team"):
+        try:
+            chosen = teams.get(pk=int(request.GET["team"]))
+        except (ValueError, Team.DoesNotExist) as error:
+            raise Http404 from error
+    context = {
+        "reach": reach.reach_for(request.person),
+        "teams": teams,
+        "trend": trend.trend_for(request.person, chosen) if chosen is not None else None,
+    }
     return render(request, "recognition/reach.html", context)
 
 

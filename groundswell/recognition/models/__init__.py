@@ -541,3 +541,39 @@ class HuddleDigest(models.Model):
         return reverse(
             "recognition:huddle", kwargs={"team": self.team_id, "day": self.day.isoformat()}
         )
+
+
+from groundswell.recognition.models.newsletter import (  # noqa: E402
+    Newsletter,
+    NewsletterDelivery,
+    NewsletterOptOut,
+    NewsletterSection,
+)
+from groundswell.recognition.models.rewards import (  # noqa: E402
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    Reward,
+)
+
+__all__ = [
+    "Compliment",
+    "HeroNomination",
+    "HeroOfTheMonth",
+    "HuddleDigest",
+    "Kudos",
+    "KudosComment",
+    "KudosReaction",
+    "KudosReport",
+    "LeadershipLine",
+    "Newsletter",
+    "NewsletterDelivery",
+    "NewsletterOptOut",
+    "NewsletterSection",
+    "PointsAccount",
+    "PointsEntry",
+    "Preference",
+    "Redemption",
+    "Reward",
+    "Value",
+]
