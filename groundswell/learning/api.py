@@ -176,6 +176,8 @@ def record_completion(request: ApiRequest, payload: CompletionIn) -> Status[Comp
 
 @router.get("/learning/refreshers/overdue", response={200: list[CompletionOut], **ERROR_RESPONSES})
 @paginate(Pages)
-def list_overdue(request: ApiRequest) -> QuerySet[Completion]:
-    """Certificates that ran out and were not renewed: the caller's own, and their people's."""
-    return selectors.overdue_refreshers(request.auth)
+def list_overdue(request: ApiRequest, team: int | None = None) -> QuerySet[Completion]:
+    """Certificates that ran out and were not renewed: the caller's own, and their people's;
+    `team` narrows the list to one team where the caller records training."""
+    chosen = row_or_error(selectors.overdue_teams(request.auth), "team", team)
+    return selectors.overdue_refreshers(request.auth, team=chosen)

@@ -389,3 +389,27 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} completed {self.course}"
+
+
+class RefresherReminder(models.Model):
+    """The reminder that one certificate runs out: one per person and course cycle (the
+    completion that expires), mailed by the worker that claimed it (core/lib/leases.py)."""
+
+    completion = models.OneToOneField(Completion, on_delete=models.CASCADE, related_name="reminder")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["person"],
+                condition=models.Q(sent_at__isnull=True),
+                name="learning_reminder_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.completion_id}"

@@ -6,10 +6,11 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groundswell.desk.models import Interaction
 from groundswell.learning.models import (
@@ -23,13 +24,14 @@ from groundswell.learning.models import (
     Programme,
 )
 from groundswell.learning.services import MAX_BUDDIES_PER_PERSON
-from groundswell.people.models import Person
+from groundswell.people.models import Person, Team
 from groundswell.people.permissions import (
     Action,
     can,
     can_somewhere,
     may_assign,
     restrict,
+    teams_in_scope,
 )
 from groundswell.quality.choices import DONE_STATUSES
 from groundswell.quality.models import Review
@@ -286,6 +288,21 @@ def people_on_hold(viewer: Person) -> QuerySet[Person]:
 # Courses and refreshers ----------------------------------------------------------------------
 
 
+def overdue_teams(viewer: Person) -> QuerySet[Team]:
+    """The teams whose overdue list the viewer may read (where they record training)."""
+    return teams_in_scope(viewer, Action.RECORD_TRAINING).order_by("name")
+
+
+def overdue_team(viewer: Person, raw: str) -> Team | None:
+    """The team asked for in a filter, refused with a clear message when out of reach."""
+    if not raw:
+        return None
+    team = overdue_teams(viewer).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if team is None:
+        raise ValidationError(_("There is no team %(team)s among yours.") % {"team": raw})
+    return team
+
+
 def list_courses(viewer: Person) -> QuerySet[Course]:
     """The catalogue: everyone reads it."""
     if not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
@@ -300,10 +317,13 @@ def get_course_for(viewer: Person, pk: int) -> Course:
     return course
 
 
-def overdue_refreshers(viewer: Person, today: datetime.date | None = None) -> QuerySet[Completion]:
+def overdue_refreshers(
+    viewer: Person, today: datetime.date | None = None, *, team: Team | None = None
+) -> QuerySet[Completion]:
     """Certificates that ran out and were not renewed: the latest completion of a person and
     course whose validity ended, for the people where the viewer records training (and the
-    viewer's own). One indexed range on the expiry, then a NOT EXISTS for a newer one."""
+    viewer's own); `team` narrows it to one team (a lead's list of their team). One indexed
+    range on the expiry, then a NOT EXISTS for a newer one."""
     today = today or timezone.localdate()
     newer = Completion.objects.filter(
         course=OuterRef("course"),
@@ -324,4 +344,6 @@ def overdue_refreshers(viewer: Person, today: datetime.date | None = None) -> Qu
         )
     else:
         expired = expired.filter(person=viewer)
+    if team is not None:
+        expired = expired.filter(person__team=team)
     return expired.select_related("course", "person__team").order_by("expires_on", "pk")

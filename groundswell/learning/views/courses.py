@@ -77,6 +77,17 @@ def completion_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @person_required(Action.VIEW_JOB_PROFILES)
 def overdue(request: AuthedRequest) -> HttpResponse:
-    """Refreshers that ran out: one's own, and for leads those of their people."""
-    context = {"overdue": selectors.overdue_refreshers(request.person)[:200]}
+    """Refreshers that ran out: one's own, and for leads those of their people, per team."""
+    raw = request.GET.get("team", "")
+    context: dict[str, object]
+    try:
+        team = selectors.overdue_team(request.person, raw)
+    except ValidationError as error:
+        context = {"error": error.messages[0], "teams": selectors.overdue_teams(request.person)}
+        return render(request, "learning/overdue.html", context, status=400)
+    context = {
+        "overdue": selectors.overdue_refreshers(request.person, team=team)[:200],
+        "teams": selectors.overdue_teams(request.person),
+        "team": team,
+    }
     return render(request, "learning/overdue.html", context)
