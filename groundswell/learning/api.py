@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.lookups import row_or_error
 from groundswell.core.api.pagination import Pages
+from groundswell.core.schemas import Id
 from groundswell.learning import selectors, services
 from groundswell.learning.models import (
     Candidate,
@@ -15,6 +16,9 @@ from groundswell.learning.models import (
     Course,
     JobProfile,
     Programme,
+    Quiz,
+    QuizAttempt,
+    QuizQuestion,
     ReadinessOverride,
 )
 from groundswell.learning.schemas import (
@@ -30,6 +34,12 @@ from groundswell.learning.schemas import (
     OverrideOut,
     PanelMemberOut,
     ProgrammeOut,
+    QuizAttemptIn,
+    QuizAttemptOut,
+    QuizIn,
+    QuizOut,
+    QuizQuestionIn,
+    QuizQuestionOut,
 )
 from groundswell.people.models import Department, Person
 from groundswell.people.permissions import Action, teams_in_scope
@@ -181,3 +191,57 @@ def list_overdue(request: ApiRequest, team: int | None = None) -> QuerySet[Compl
     `team` narrows the list to one team where the caller records training."""
     chosen = row_or_error(selectors.overdue_teams(request.auth), "team", team)
     return selectors.overdue_refreshers(request.auth, team=chosen)
+
+
+@router.put("/learning/courses/{course_id}/quiz", response={200: QuizOut, **ERROR_RESPONSES})
+def set_quiz(request: ApiRequest, course_id: Id, payload: QuizIn) -> Quiz:
+    """Give a course its quiz, or change its pass mark, attempts allowed and deadline."""
+    course = selectors.get_course_for(request.auth, course_id)
+    services.set_quiz(actor=request.auth, course=course, **payload.dict())
+    return selectors.get_quiz_for(request.auth, course.pk)
+
+
+@router.get("/learning/courses/{course_id}/quiz", response={200: QuizOut, **ERROR_RESPONSES})
+def get_quiz(request: ApiRequest, course_id: Id) -> Quiz:
+    """A course's quiz with its questions and answers to choose from (never which is right)."""
+    return selectors.get_quiz_for(request.auth, course_id)
+
+
+@router.post(
+    "/learning/courses/{course_id}/quiz/questions",
+    response={201: QuizQuestionOut, **ERROR_RESPONSES},
+)
+def add_quiz_question(
+    request: ApiRequest, course_id: Id, payload: QuizQuestionIn
+) -> Status[QuizQuestion]:
+    """Add a single-choice question to the bank; `correct` counts the choices from 0."""
+    quiz = selectors.get_quiz_for(request.auth, course_id)
+    made = services.add_quiz_question(
+        actor=request.auth,
+        quiz=quiz,
+        text=payload.text,
+        choices=payload.choices,
+        correct=payload.correct,
+    )
+    return Status(201, made)
+
+
+@router.post(
+    "/learning/courses/{course_id}/quiz/attempts",
+    response={201: QuizAttemptOut, **ERROR_RESPONSES},
+)
+def submit_quiz(request: ApiRequest, course_id: Id, payload: QuizAttemptIn) -> Status[QuizAttempt]:
+    """Send one attempt's answers (question id to choice id); passing records the completion."""
+    quiz = selectors.get_quiz_for(request.auth, course_id)
+    made = services.submit_quiz(actor=request.auth, quiz=quiz, answers=payload.answers)
+    return Status(201, made)
+
+
+@router.get(
+    "/learning/courses/{course_id}/quiz/attempts",
+    response={200: list[QuizAttemptOut], **ERROR_RESPONSES},
+)
+def list_quiz_attempts(request: ApiRequest, course_id: Id) -> list[QuizAttempt]:
+    """The caller's own attempts at a course's quiz."""
+    quiz = selectors.get_quiz_for(request.auth, course_id)
+    return list(selectors.my_attempts(request.auth, quiz))

@@ -413,3 +413,111 @@ class RefresherReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder of {self.completion_id}"
+
+
+class Quiz(models.Model):
+    """A course's quiz: single-choice questions from its bank, a pass mark, a limit on
+    attempts, and an optional deadline. Passing records the completion."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="quiz")
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=1, pass_mark__lte=100),
+                name="learning_quiz_pass_mark",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_attempts__gte=1), name="learning_quiz_attempts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quiz of {self.course}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:quiz", kwargs={"pk": self.course_id})
+
+
+class QuizQuestion(models.Model):
+    """A single-choice question of a quiz's bank."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizChoice(models.Model):
+    """One possible answer of a question; exactly one per question is right."""
+
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("answer"), max_length=300)
+    is_correct = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=models.Q(is_correct=True),
+                name="learning_choice_one_right",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizAttempt(models.Model):
+    """One sending of a quiz's answers by a learner: numbered, so two sendings at once cannot
+    both take the same (last) attempt."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "person", "number"], name="learning_attempt_numbered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} attempt {self.number}: {self.score}%"
+
+
+class QuizAnswer(models.Model):
+    """The choice a learner picked for one question in one attempt."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(QuizChoice, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="learning_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice_id}"

@@ -5,7 +5,7 @@ import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from groundswell.core.schemas import EmailStr, Id, TextStr, storable
 from groundswell.learning.models import (
@@ -17,6 +17,9 @@ from groundswell.learning.models import (
     PanelMember,
     Programme,
     ProgrammeStep,
+    Quiz,
+    QuizChoice,
+    QuizQuestion,
     ReadinessOverride,
 )
 
@@ -218,3 +221,71 @@ class CompletionOut(Schema):
     @staticmethod
     def resolve_person(completion: Completion) -> int:
         return completion.person_id
+
+
+class QuizIn(Schema):
+    pass_mark: Annotated[int, Field(ge=1, le=100)] = 80
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 3
+    deadline: datetime.datetime | None = None
+
+
+QuestionStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(storable),
+]
+ChoiceStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(storable),
+]
+
+
+class QuizQuestionIn(Schema):
+    text: QuestionStr
+    choices: Annotated[list[ChoiceStr], Field(min_length=2, max_length=10)]
+    correct: Annotated[int, Field(ge=0, le=9)]
+
+
+class QuizChoiceOut(Schema):
+    id: int
+    text: str
+
+
+class QuizQuestionOut(Schema):
+    id: int
+    text: str
+    choices: list[QuizChoiceOut]
+
+    @staticmethod
+    def resolve_choices(question: QuizQuestion) -> list[QuizChoice]:
+        return list(question.choices.all())
+
+
+class QuizOut(Schema):
+    id: int
+    course: int
+    pass_mark: int
+    max_attempts: int
+    deadline: datetime.datetime | None
+    questions: list[QuizQuestionOut]
+
+    @staticmethod
+    def resolve_course(quiz: Quiz) -> int:
+        return quiz.course_id
+
+    @staticmethod
+    def resolve_questions(quiz: Quiz) -> list[QuizQuestion]:
+        return list(quiz.questions.all())
+
+
+class QuizAttemptIn(Schema):
+    answers: Annotated[dict[Id, Id], Field(min_length=1, max_length=200)]
+
+
+class QuizAttemptOut(Schema):
+    id: int
+    number: int
+    score: int
+    passed: bool
+    submitted_at: datetime.datetime

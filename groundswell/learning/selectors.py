@@ -22,6 +22,10 @@ from groundswell.learning.models import (
     JobProfile,
     PanelMember,
     Programme,
+    Quiz,
+    QuizAttempt,
+    QuizChoice,
+    QuizQuestion,
 )
 from groundswell.learning.services import MAX_BUDDIES_PER_PERSON
 from groundswell.people.models import Person, Team
@@ -347,3 +351,57 @@ def overdue_refreshers(
     if team is not None:
         expired = expired.filter(person__team=team)
     return expired.select_related("course", "person__team").order_by("expires_on", "pk")
+
+
+# Quizzes -------------------------------------------------------------------------------------
+
+
+def get_quiz_for(viewer: Person, course_pk: int) -> Quiz:
+    """The quiz of a course the viewer may read, with its bank (404 when it has none)."""
+    course = get_course_for(viewer, course_pk)
+    quiz = (
+        Quiz.objects.select_related("course__department")
+        .prefetch_related("questions__choices")
+        .filter(course=course)
+        .first()
+    )
+    if quiz is None:
+        raise Http404
+    return quiz
+
+
+def quiz_state(viewer: Person, quiz: Quiz) -> str:
+    """Why the viewer may not answer the quiz now, or "" when they may."""
+    from groundswell.learning.services import check_quiz_open
+
+    try:
+        check_quiz_open(viewer, quiz)
+    except (ValidationError, PermissionDenied) as error:
+        return error.messages[0] if isinstance(error, ValidationError) else str(error)
+    return ""
+
+
+def my_attempts(viewer: Person, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    """The viewer's own attempts at a quiz (nobody reads another's answers)."""
+    return quiz.attempts.filter(person=viewer).order_by("number")
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    question: QuizQuestion
+    choice: QuizChoice
+
+    @property
+    def right(self) -> bool:
+        return self.choice.is_correct
+
+
+def attempt_for(viewer: Person, quiz: Quiz, number: int) -> tuple[QuizAttempt, list[AnswerRow]]:
+    """One of the viewer's attempts with each answer and whether it was right (404 otherwise)."""
+    attempt = my_attempts(viewer, quiz).filter(number=number).first()
+    if attempt is None:
+        raise Http404
+    answers = attempt.answers.select_related("question", "choice").order_by(
+        "question__position", "question__pk"
+    )
+    return attempt, [AnswerRow(a.question, a.choice) for a in answers]

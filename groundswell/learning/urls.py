@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.learning.views import courses, interviews, onboarding, profiles
+from groundswell.learning.views import courses, interviews, onboarding, profiles, quizzes
 
 app_name = "learning"
 urlpatterns = [
@@ -31,6 +31,12 @@ urlpatterns = [
     path("courses/new/", courses.course_create, name="course-create"),
     path("courses/<int:pk>/", courses.course_detail, name="course-detail"),
     path("courses/<int:pk>/completions/", courses.completion_create, name="completion-create"),
+    path("courses/<int:pk>/quiz/", quizzes.quiz, name="quiz"),
+    path(
+        "courses/<int:pk>/quiz/attempts/<int:number>/",
+        quizzes.quiz_attempt,
+        name="quiz-attempt",
+    ),
     path("refreshers/overdue/", courses.overdue, name="overdue"),
 ]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.learning import selectors, services
 from groundswell.learning.forms import CompletionForm, CourseForm
+from groundswell.learning.models import Quiz
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can, can_somewhere
 from groundswell.people.typing import AuthedRequest
@@ -50,6 +51,7 @@ def _detail(request: AuthedRequest, pk: int, *, form: CompletionForm | None = No
         "form": form or (CompletionForm(viewer=request.person) if record else None),
         "mine": course.completions.filter(person=request.person)[:5],
         "may_manage": can(request.person, Action.MANAGE_COURSES, course.department),
+        "has_quiz": Quiz.objects.filter(course=course).exists(),
     }
     return render(request, "learning/course_detail.html", context, status=422 if form else 200)
 
