@@ -14,6 +14,8 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    Enrolment,
     JobProfile,
     Programme,
     Quiz,
@@ -22,12 +24,17 @@ from groundswell.learning.models import (
     ReadinessOverride,
 )
 from groundswell.learning.schemas import (
+    AttendanceIn,
     CandidateIn,
     CandidateOut,
     CompletionIn,
     CompletionOut,
+    CourseClassIn,
+    CourseClassOut,
     CourseOut,
     DecisionIn,
+    EnrolmentIn,
+    EnrolmentOut,
     JobProfileIn,
     JobProfileOut,
     OverrideIn,
@@ -245,3 +252,71 @@ def list_quiz_attempts(request: ApiRequest, course_id: Id) -> list[QuizAttempt]:
     """The caller's own attempts at a course's quiz."""
     quiz = selectors.get_quiz_for(request.auth, course_id)
     return list(selectors.my_attempts(request.auth, quiz))
+
+
+@router.post(
+    "/learning/courses/{course_id}/classes", response={201: CourseClassOut, **ERROR_RESPONSES}
+)
+def schedule_class(
+    request: ApiRequest, course_id: Id, payload: CourseClassIn
+) -> Status[CourseClass]:
+    """Plan a class of a course with a trainer and a number of seats."""
+    course = selectors.get_course_for(request.auth, course_id)
+    trainer = row_or_error(Person.objects.visible_to(request.auth), "trainer", payload.trainer)
+    made = services.schedule_class(
+        actor=request.auth,
+        course=course,
+        starts_at=payload.starts_at,
+        capacity=payload.capacity,
+        trainer=trainer,
+        place=payload.place,
+    )
+    return Status(201, made)
+
+
+@router.get(
+    "/learning/courses/{course_id}/classes",
+    response={200: list[CourseClassOut], **ERROR_RESPONSES},
+)
+@paginate(Pages)
+def list_classes(request: ApiRequest, course_id: Id) -> QuerySet[CourseClass]:
+    """A course's classes still to come, with the seats left."""
+    course = selectors.get_course_for(request.auth, course_id)
+    return selectors.list_classes(request.auth, course)
+
+
+@router.post(
+    "/learning/classes/{class_id}/enrolments", response={201: EnrolmentOut, **ERROR_RESPONSES}
+)
+def enrol(request: ApiRequest, class_id: Id, payload: EnrolmentIn) -> Status[Enrolment]:
+    """Take a seat: for oneself, or (`person`) for someone whose training the caller records."""
+    found = selectors.get_class_for(request.auth, class_id)
+    person = (
+        row_or_error(Person.objects.visible_to(request.auth), "person", payload.person)
+        if payload.person is not None
+        else request.auth
+    )
+    made = services.enrol(actor=request.auth, course_class=found, person=person)
+    return Status(201, made)
+
+
+@router.get(
+    "/learning/classes/{class_id}/enrolments",
+    response={200: list[EnrolmentOut], **ERROR_RESPONSES},
+)
+@paginate(Pages)
+def list_enrolments(request: ApiRequest, class_id: Id) -> QuerySet[Enrolment]:
+    """Who is enrolled, as far as the caller may see (the trainer sees everyone)."""
+    return selectors.class_roster(request.auth, selectors.get_class_for(request.auth, class_id))
+
+
+@router.put(
+    "/learning/classes/{class_id}/attendance",
+    response={200: list[CompletionOut], **ERROR_RESPONSES},
+)
+def mark_attendance(request: ApiRequest, class_id: Id, payload: AttendanceIn) -> list[Completion]:
+    """The trainer says who came (everyone else is marked absent); each gets the completion."""
+    found = selectors.get_class_for(request.auth, class_id)
+    return services.mark_attendance(
+        actor=request.auth, course_class=found, attended=payload.attended
+    )

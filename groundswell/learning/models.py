@@ -521,3 +521,67 @@ class QuizAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.choice_id}"
+
+
+class CourseClass(models.Model):
+    """A class of a course on a date, with a trainer and a number of seats; attending it
+    records the completion."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="classes")
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("where"), max_length=200, blank=True)
+    trainer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="classes_given")
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    # Seats taken, counted by one conditional UPDATE so that two enrolments for the last seat
+    # cannot both get it.
+    seats_taken = models.PositiveSmallIntegerField(default=0)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name_plural = "classes"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seats_taken__lte=models.F("capacity")),
+                name="learning_class_not_overbooked",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="learning_class_has_seats"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} on {self.starts_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:class-detail", kwargs={"pk": self.pk})
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+
+class Enrolment(models.Model):
+    """A seat in a class, and whether the person came (the trainer marks it)."""
+
+    course_class = models.ForeignKey(
+        CourseClass, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_class", "person"], name="learning_enrolment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.course_class_id}"

@@ -13,6 +13,8 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    Enrolment,
     JobProfile,
     PanelMember,
     Programme,
@@ -289,3 +291,58 @@ class QuizAttemptOut(Schema):
     score: int
     passed: bool
     submitted_at: datetime.datetime
+
+
+PlaceStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(storable),
+]
+
+
+class CourseClassIn(Schema):
+    starts_at: datetime.datetime
+    capacity: Annotated[int, Field(ge=1, le=500)]
+    trainer: Id
+    place: PlaceStr = ""
+
+
+class CourseClassOut(Schema):
+    id: int
+    course: int
+    starts_at: datetime.datetime
+    place: str
+    trainer: int
+    capacity: int
+    seats_left: int
+
+    @staticmethod
+    def resolve_course(course_class: CourseClass) -> int:
+        return course_class.course_id
+
+    @staticmethod
+    def resolve_trainer(course_class: CourseClass) -> int:
+        return course_class.trainer_id
+
+
+class EnrolmentIn(Schema):
+    person: Id | None = None
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course_class: int
+    person: int
+    attended: bool | None
+
+    @staticmethod
+    def resolve_course_class(enrolment: Enrolment) -> int:
+        return enrolment.course_class_id
+
+    @staticmethod
+    def resolve_person(enrolment: Enrolment) -> int:
+        return enrolment.person_id
+
+
+class AttendanceIn(Schema):
+    attended: Annotated[list[Id], Field(max_length=500)]

@@ -18,6 +18,8 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    Enrolment,
     InterviewScore,
     JobProfile,
     PanelMember,
@@ -405,3 +407,46 @@ def attempt_for(viewer: Person, quiz: Quiz, number: int) -> tuple[QuizAttempt, l
         "question__position", "question__pk"
     )
     return attempt, [AnswerRow(a.question, a.choice) for a in answers]
+
+
+# Classes -------------------------------------------------------------------------------------
+
+
+def list_classes(viewer: Person, course: Course, *, upcoming: bool = True) -> QuerySet[CourseClass]:
+    """A course's classes (the catalogue is open to all): by default those still to come."""
+    classes = CourseClass.objects.filter(course=course).select_related("trainer")
+    if upcoming:
+        classes = classes.filter(starts_at__gt=timezone.now())
+    return classes
+
+
+def get_class_for(viewer: Person, pk: int) -> CourseClass:
+    """One class of a course in the catalogue (404 otherwise)."""
+    found = (
+        CourseClass.objects.select_related("course__department", "trainer")
+        .filter(pk=pk, course__in=list_courses(viewer))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def class_roster(viewer: Person, course_class: CourseClass) -> QuerySet[Enrolment]:
+    """Who is enrolled: the whole list for the trainer and the course's keepers, the people in
+    reach for those who record training, and one's own seat for anyone else."""
+    from groundswell.learning.services import may_run_class
+
+    enrolments = course_class.enrolments.select_related("person__team")
+    if may_run_class(viewer, course_class):
+        return enrolments
+    if not can_somewhere(viewer, Action.RECORD_TRAINING):
+        return enrolments.filter(person=viewer)
+    return restrict(
+        enrolments,
+        viewer,
+        Action.RECORD_TRAINING,
+        team="person__team",
+        department="person__department",
+        also=Q(person=viewer),
+    )

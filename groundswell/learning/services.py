@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groundswell.core.lib.tokens import hash_token, looks_like_token, new_token
 from groundswell.learning.choices import DEFAULT_STEPS, CandidateStatus, PanelKind, StepKind
@@ -22,6 +24,8 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    Enrolment,
     InterviewQuestion,
     InterviewScore,
     JobProfile,
@@ -698,3 +702,130 @@ def _submit_quiz(actor: Person, quiz: Quiz, answers: Mapping[int, int]) -> QuizA
             recorded_by=actor,
         )
     return attempt
+
+
+# Classes -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_class(
+    *,
+    actor: Person,
+    course: Course,
+    starts_at: datetime.datetime,
+    capacity: int,
+    trainer: Person,
+    place: str = "",
+) -> CourseClass:
+    """Put a class of a course on the calendar, with a trainer and a number of seats."""
+    _check_courses(actor, course)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("A class is planned for a time still to come.")})
+    if not trainer.is_active:
+        raise ValidationError({"trainer": _("%(name)s has left.") % {"name": trainer}})
+    made = CourseClass(
+        course=course, starts_at=starts_at, capacity=capacity, trainer=trainer, place=place.strip()
+    )
+    made.full_clean()
+    made.save()
+    return made
+
+
+def may_run_class(actor: Person, course_class: CourseClass) -> bool:
+    """The class's trainer, and those who keep the course, mark attendance and see the list."""
+    return actor.pk == course_class.trainer_id or can(
+        actor, Action.MANAGE_COURSES, course_class.course.department
+    )
+
+
+def _check_enrolling(actor: Person, person: Person) -> None:
+    if person.pk == actor.pk:
+        if not can(actor, Action.VIEW_JOB_PROFILES, person):
+            raise PermissionDenied(_("You may not enrol in classes."))
+    elif not may_assign(actor, Action.RECORD_TRAINING, person):
+        raise PermissionDenied(_("You may not enrol %(name)s.") % {"name": person})
+
+
+def enrol(*, actor: Person, course_class: CourseClass, person: Person) -> Enrolment:
+    """Take a seat in a class for `person` (oneself, or someone whose training the actor
+    records). The seat is counted by one conditional UPDATE, so of two enrolments for the last
+    seat exactly one gets it and the other is told the class is full."""
+    _check_enrolling(actor, person)
+    if not person.is_active:
+        raise ValidationError(_("%(name)s has left.") % {"name": person})
+    if course_class.starts_at <= timezone.now():
+        raise ValidationError(_("This class has started: enrolment is closed."))
+    try:
+        with transaction.atomic():
+            if Enrolment.objects.filter(course_class=course_class, person=person).exists():
+                raise ValidationError(
+                    _("%(name)s is enrolled in this class already.") % {"name": person}
+                )
+            taken = CourseClass.objects.filter(
+                pk=course_class.pk, seats_taken__lt=F("capacity")
+            ).update(seats_taken=F("seats_taken") + 1)
+            if not taken:
+                raise ValidationError(
+                    ngettext(
+                        "This class is full: its one seat is taken.",
+                        "This class is full: all %(n)s seats are taken.",
+                        course_class.capacity,
+                    )
+                    % {"n": course_class.capacity}
+                )
+            return Enrolment.objects.create(
+                course_class=course_class, person=person, enrolled_by=actor
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(name)s is enrolled in this class already.") % {"name": person}
+        ) from None
+
+
+@transaction.atomic
+def cancel_enrolment(*, actor: Person, enrolment: Enrolment) -> None:
+    """Give a seat back before the class starts."""
+    _check_enrolling(actor, enrolment.person)
+    course_class = enrolment.course_class
+    if course_class.starts_at <= timezone.now():
+        raise ValidationError(_("This class has started: the seat cannot be given back."))
+    if Enrolment.objects.filter(pk=enrolment.pk).delete()[0]:
+        CourseClass.objects.filter(pk=course_class.pk, seats_taken__gt=0).update(
+            seats_taken=F("seats_taken") - 1
+        )
+
+
+@transaction.atomic
+def mark_attendance(
+    *, actor: Person, course_class: CourseClass, attended: Sequence[int]
+) -> list[Completion]:
+    """The trainer says who came (person ids, all enrolled); each one's completion is recorded
+    on the class's day, with its certificate's expiry. The others are marked absent. Marking
+    again corrects it, but a completion once recorded stays."""
+    if not may_run_class(actor, course_class):
+        raise PermissionDenied(_("Only the trainer marks who came to this class."))
+    if course_class.starts_at > timezone.now():
+        raise ValidationError(_("The class has not started yet: mark who came once it has."))
+    enrolments = {
+        e.person_id: e
+        for e in Enrolment.objects.select_for_update()
+        .filter(course_class=course_class)
+        .select_related("person")
+    }
+    strangers = sorted(set(attended) - set(enrolments))
+    if strangers:
+        raise ValidationError(
+            {"attended": _("Person %(id)s is not enrolled in this class.") % {"id": strangers[0]}}
+        )
+    came = set(attended)
+    for person_id, enrolment in enrolments.items():
+        enrolment.attended = person_id in came
+    Enrolment.objects.bulk_update(enrolments.values(), ["attended"])
+    CourseClass.objects.filter(pk=course_class.pk).update(attendance_marked_at=timezone.now())
+    day = timezone.localdate(course_class.starts_at)
+    return [
+        _complete(
+            course=course_class.course, person=enrolments[pk].person, day=day, recorded_by=actor
+        )
+        for pk in sorted(came)
+    ]

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from groundswell.learning.views import courses, interviews, onboarding, profiles, quizzes
+from groundswell.learning.views import (
+    classes,
+    courses,
+    interviews,
+    onboarding,
+    profiles,
+    quizzes,
+)
 
 app_name = "learning"
 urlpatterns = [
@@ -37,6 +44,9 @@ urlpatterns = [
         quizzes.quiz_attempt,
         name="quiz-attempt",
     ),
+    path("classes/<int:pk>/", classes.class_detail, name="class-detail"),
+    path("classes/<int:pk>/enrol/", classes.class_enrol, name="class-enrol"),
+    path("classes/<int:pk>/attendance/", classes.class_attendance, name="class-attendance"),
     path("refreshers/overdue/", courses.overdue, name="overdue"),
 ]
 

@@ -52,6 +52,7 @@ def _detail(request: AuthedRequest, pk: int, *, form: CompletionForm | None = No
         "mine": course.completions.filter(person=request.person)[:5],
         "may_manage": can(request.person, Action.MANAGE_COURSES, course.department),
         "has_quiz": Quiz.objects.filter(course=course).exists(),
+        "classes": selectors.list_classes(request.person, course)[:20],
     }
     return render(request, "learning/course_detail.html", context, status=422 if form else 200)
 
