@@ -15,6 +15,7 @@ from groundswell.learning.models import (
     Completion,
     Course,
     CourseClass,
+    CourseCriterion,
     Enrolment,
     JobProfile,
     Programme,
@@ -31,6 +32,8 @@ from groundswell.learning.schemas import (
     CompletionOut,
     CourseClassIn,
     CourseClassOut,
+    CourseCriterionIn,
+    CourseCriterionOut,
     CourseOut,
     DecisionIn,
     EnrolmentIn,
@@ -47,6 +50,7 @@ from groundswell.learning.schemas import (
     QuizOut,
     QuizQuestionIn,
     QuizQuestionOut,
+    SuggestionOut,
 )
 from groundswell.people.models import Department, Person
 from groundswell.people.permissions import Action, teams_in_scope
@@ -320,3 +324,34 @@ def mark_attendance(request: ApiRequest, class_id: Id, payload: AttendanceIn) ->
     return services.mark_attendance(
         actor=request.auth, course_class=found, attended=payload.attended
     )
+
+
+@router.post(
+    "/learning/courses/{course_id}/criteria",
+    response={201: CourseCriterionOut, **ERROR_RESPONSES},
+)
+def map_criterion(
+    request: ApiRequest, course_id: Id, payload: CourseCriterionIn
+) -> Status[CourseCriterion]:
+    """Say which scorecard behaviour (criterion key) the course teaches."""
+    course = selectors.get_course_for(request.auth, course_id)
+    made = services.map_criterion(
+        actor=request.auth, course=course, criterion_key=payload.criterion_key
+    )
+    return Status(201, made)
+
+
+@router.get("/learning/suggestions", response={200: list[SuggestionOut], **ERROR_RESPONSES})
+def list_suggestions(request: ApiRequest, team: int | None = None) -> list[dict[str, object]]:
+    """Courses suggested for the caller's people whose reviews keep failing their behaviour."""
+    chosen = row_or_error(selectors.overdue_teams(request.auth), "team", team)
+    return [
+        {
+            "person": s.person.pk,
+            "course": s.course.pk,
+            "behaviour": s.behaviour,
+            "fails": s.fails,
+            "reviews": s.reviews,
+        }
+        for s in selectors.course_suggestions(request.auth, team=chosen)
+    ]

@@ -585,3 +585,24 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.course_class_id}"
+
+
+class CourseCriterion(models.Model):
+    """A quality scorecard behaviour a course teaches (by the criterion's key, which lasts
+    across scorecard versions): failing it again and again suggests the course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="criteria")
+    criterion_key = models.CharField(max_length=40)
+    behaviour = models.CharField(_("behaviour"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["behaviour", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "criterion_key"], name="learning_course_criterion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.behaviour}"

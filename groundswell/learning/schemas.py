@@ -14,6 +14,7 @@ from groundswell.learning.models import (
     Completion,
     Course,
     CourseClass,
+    CourseCriterion,
     Enrolment,
     JobProfile,
     PanelMember,
@@ -346,3 +347,28 @@ class EnrolmentOut(Schema):
 
 class AttendanceIn(Schema):
     attended: Annotated[list[Id], Field(max_length=500)]
+
+
+class CourseCriterionIn(Schema):
+    criterion_key: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    ]
+
+
+class CourseCriterionOut(Schema):
+    id: int
+    course: int
+    criterion_key: str
+    behaviour: str
+
+    @staticmethod
+    def resolve_course(mapped: CourseCriterion) -> int:
+        return mapped.course_id
+
+
+class SuggestionOut(Schema):
+    person: int
+    course: int
+    behaviour: str
+    fails: int
+    reviews: int

@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from groundswell.learning.models import (
     Completion,
     Course,
     CourseClass,
+    CourseCriterion,
     Enrolment,
     InterviewScore,
     JobProfile,
@@ -41,6 +42,7 @@ from groundswell.people.permissions import (
 )
 from groundswell.quality.choices import DONE_STATUSES
 from groundswell.quality.models import Review
+from groundswell.quality.selectors import recent_criterion_results
 from groundswell.recognition.models import Kudos
 
 # A spread of scores (highest minus lowest) from this on is a disagreement worth discussing.
@@ -450,3 +452,70 @@ def class_roster(viewer: Person, course_class: CourseClass) -> QuerySet[Enrolmen
         department="person__department",
         also=Q(person=viewer),
     )
+
+
+# Course suggestions from failing reviews ------------------------------------------------------
+
+# A course is suggested when a person failed its behaviour in SUGGEST_FAILS of their last
+# SUGGEST_LAST reviews that scored it, within SUGGEST_LOOKBACK_DAYS.
+SUGGEST_FAILS, SUGGEST_LAST, SUGGEST_LOOKBACK_DAYS = 2, 3, 180
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A course suggested for a person, and the behaviour whose reviews keep failing."""
+
+    person: Person
+    course: Course
+    behaviour: str
+    fails: int
+    reviews: int
+
+
+def course_suggestions(viewer: Person, *, team: Team | None = None) -> list[Suggestion]:
+    """Courses to suggest for the people whose training the viewer records (never the viewer
+    themselves): those mapped to a behaviour the person failed in SUGGEST_FAILS of their last
+    SUGGEST_LAST reviews, unless they completed the course after the first of those reviews."""
+    if not can_somewhere(viewer, Action.RECORD_TRAINING):
+        return []
+    people = restrict(
+        Person.objects.filter(is_active=True),
+        viewer,
+        Action.RECORD_TRAINING,
+        team="team",
+        department="department",
+    ).exclude(pk=viewer.pk)
+    if team is not None:
+        people = people.filter(team=team)
+    found = {person.pk: person for person in people.select_related("team")}
+    mapped = list(CourseCriterion.objects.filter(course__is_active=True).select_related("course"))
+    if not found or not mapped:
+        return []
+    since = timezone.now() - datetime.timedelta(days=SUGGEST_LOOKBACK_DAYS)
+    results = recent_criterion_results(
+        list(found), sorted({m.criterion_key for m in mapped}), last=SUGGEST_LAST, since=since
+    )
+    completed: dict[tuple[int, int], datetime.date] = {}
+    for person_id, course_id, day in (
+        Completion.objects.filter(person_id__in=found, course__criteria__isnull=False)
+        .values_list("person_id", "course_id")
+        .annotate(last=Max("completed_on"))
+    ):
+        completed[(person_id, course_id)] = day
+    suggestions = []
+    for (person_id, key), seen in sorted(results.items()):
+        fails = sum(1 for failed, _when in seen if failed)
+        if fails < SUGGEST_FAILS:
+            continue
+        first = timezone.localdate(seen[-1][1])
+        for mapping in mapped:
+            if mapping.criterion_key != key:
+                continue
+            done = completed.get((person_id, mapping.course_id))
+            if done is not None and done >= first:
+                continue
+            suggestions.append(
+                Suggestion(found[person_id], mapping.course, mapping.behaviour, fails, len(seen))
+            )
+    suggestions.sort(key=lambda s: (s.person.full_name, s.course.title))
+    return suggestions

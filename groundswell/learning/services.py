@@ -25,6 +25,7 @@ from groundswell.learning.models import (
     Completion,
     Course,
     CourseClass,
+    CourseCriterion,
     Enrolment,
     InterviewQuestion,
     InterviewScore,
@@ -44,6 +45,7 @@ from groundswell.people import services as people_services
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, may_assign
+from groundswell.quality.selectors import behaviour_of_key
 
 # How many new hires one person may guide at once.
 MAX_BUDDIES_PER_PERSON = 2
@@ -829,3 +831,22 @@ def mark_attendance(
         )
         for pk in sorted(came)
     ]
+
+
+# Course suggestions from quality -------------------------------------------------------------
+
+
+def map_criterion(*, actor: Person, course: Course, criterion_key: str) -> CourseCriterion:
+    """Say that `course` teaches the scorecard behaviour with key `criterion_key` (mapping it
+    twice keeps one)."""
+    _check_courses(actor, course)
+    key = criterion_key.strip()
+    behaviour = behaviour_of_key(key) if key else None
+    if behaviour is None:
+        raise ValidationError(
+            {"criterion_key": _("No scorecard has a behaviour with key “%(key)s”.") % {"key": key}}
+        )
+    mapped, _created = CourseCriterion.objects.get_or_create(
+        course=course, criterion_key=key, defaults={"behaviour": behaviour}
+    )
+    return mapped

@@ -90,6 +90,7 @@ def overdue(request: AuthedRequest) -> HttpResponse:
         return render(request, "learning/overdue.html", context, status=400)
     context = {
         "overdue": selectors.overdue_refreshers(request.person, team=team)[:200],
+        "suggestions": selectors.course_suggestions(request.person, team=team)[:200],
         "teams": selectors.overdue_teams(request.person),
         "team": team,
     }
