@@ -1,7 +1,9 @@
 """Learning over the API: job profiles, candidates and their decisions, onboarding programmes
 and readiness overrides. The same selectors and services as the pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -9,7 +11,7 @@ from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.lookups import row_or_error
 from groundswell.core.api.pagination import Pages
 from groundswell.core.schemas import Id
-from groundswell.learning import selectors, services
+from groundswell.learning import impact, selectors, services
 from groundswell.learning.models import (
     Candidate,
     Completion,
@@ -38,6 +40,7 @@ from groundswell.learning.schemas import (
     DecisionIn,
     EnrolmentIn,
     EnrolmentOut,
+    ImpactOut,
     JobProfileIn,
     JobProfileOut,
     OverrideIn,
@@ -53,7 +56,7 @@ from groundswell.learning.schemas import (
     SuggestionOut,
 )
 from groundswell.people.models import Department, Person
-from groundswell.people.permissions import Action, teams_in_scope
+from groundswell.people.permissions import Action, can, teams_in_scope
 from groundswell.people.typing import ApiRequest
 
 router = Router(tags=["learning"])
@@ -355,3 +358,32 @@ def list_suggestions(request: ApiRequest, team: int | None = None) -> list[dict[
         }
         for s in selectors.course_suggestions(request.auth, team=chosen)
     ]
+
+
+@router.get("/learning/courses/{course_id}/impact", response={200: ImpactOut, **ERROR_RESPONSES})
+def course_impact(request: ApiRequest, course_id: Id) -> dict[str, object]:
+    """Did the course work? Per measure, the mean change of attendees and of colleagues who
+    did not attend, their difference with its 95% interval, n, and whether n is too small."""
+    course = selectors.get_course_for(request.auth, course_id)
+    if not can(request.auth, Action.MANAGE_COURSES, course.department):
+        raise PermissionDenied(_("Only those who keep the course read whether it worked."))
+    found = impact.course_impact(course)
+    return {
+        "course": course.pk,
+        "window_days": found.window_days,
+        "effects": [
+            {
+                "measure": e.measure,
+                "n_attended": e.n_attended,
+                "n_others": e.n_others,
+                "attended_change": e.attended.value if e.attended else None,
+                "others_change": e.others.value if e.others else None,
+                "difference": e.difference.value if e.difference else None,
+                "low": e.difference.interval.low if e.difference else None,
+                "high": e.difference.interval.high if e.difference else None,
+                "too_few": e.too_few,
+                "summary": e.summary,
+            }
+            for e in found.effects
+        ],
+    }

@@ -372,3 +372,22 @@ class SuggestionOut(Schema):
     behaviour: str
     fails: int
     reviews: int
+
+
+class EffectOut(Schema):
+    measure: str
+    n_attended: int
+    n_others: int
+    attended_change: float | None
+    others_change: float | None
+    difference: float | None
+    low: float | None
+    high: float | None
+    too_few: bool
+    summary: str
+
+
+class ImpactOut(Schema):
+    course: int
+    window_days: int
+    effects: list[EffectOut]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("courses/new/", courses.course_create, name="course-create"),
     path("courses/<int:pk>/", courses.course_detail, name="course-detail"),
     path("courses/<int:pk>/completions/", courses.completion_create, name="completion-create"),
+    path("courses/<int:pk>/impact/", courses.impact, name="course-impact"),
     path("courses/<int:pk>/quiz/", quizzes.quiz, name="quiz"),
     path(
         "courses/<int:pk>/quiz/attempts/<int:number>/",

@@ -695,3 +695,24 @@ def recent_criterion_results(
         if len(results) < last and submitted_at is not None:
             results.append((fraction is not None and fraction < 0.5, submitted_at))
     return found
+
+
+def review_scores_of(
+    agent_ids: list[int], since: datetime.datetime, until: datetime.datetime
+) -> list[tuple[int, datetime.datetime, float]]:
+    """(agent, when, score 0..100) of each done review of `agent_ids` submitted in [since,
+    until); calibrations and self-reviews left out."""
+    rows = Review.objects.filter(
+        agent_id__in=agent_ids,
+        status__in=DONE_STATUSES,
+        calibration=None,
+        is_self_review=False,
+        submitted_at__gte=since,
+        submitted_at__lt=until,
+        score__isnull=False,
+    ).values_list("agent_id", "submitted_at", "score")
+    return [
+        (agent_id, when, float(score))
+        for agent_id, when, score in rows
+        if agent_id is not None and when is not None and score is not None
+    ]

@@ -4,7 +4,7 @@ refreshers of the people in reach."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.learning import selectors, services
 from groundswell.learning.forms import CompletionForm, CourseForm
+from groundswell.learning.impact import MIN_PEOPLE, course_impact
 from groundswell.learning.models import Quiz
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can, can_somewhere
@@ -95,3 +96,13 @@ def overdue(request: AuthedRequest) -> HttpResponse:
         "team": team,
     }
     return render(request, "learning/overdue.html", context)
+
+
+@person_required(Action.MANAGE_COURSES)
+def impact(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Did the course work? Quality and satisfaction before and after, against colleagues."""
+    course = selectors.get_course_for(request.person, pk)
+    if not can(request.person, Action.MANAGE_COURSES, course.department):
+        raise PermissionDenied
+    context = {"course": course, "impact": course_impact(course), "min_people": MIN_PEOPLE}
+    return render(request, "learning/impact.html", context)
