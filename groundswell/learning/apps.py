@@ -12,7 +12,7 @@ class LearningConfig(AppConfig):
 
         from groundswell.core import registry
         from groundswell.learning.demo import LEARNING
-        from groundswell.learning.tasks import purge_expired_candidates
+        from groundswell.learning.tasks import purge_expired_candidates, send_refresher_reminders
         from groundswell.people.choices import EVERYONE
         from groundswell.people.demo import DEMO_STEPS
 
@@ -22,6 +22,14 @@ class LearningConfig(AppConfig):
             registry.PeriodicJob(
                 "learning_purge_expired_candidates",
                 purge_expired_candidates,
+                datetime.timedelta(days=1),
+            )
+        )
+        # Each person owing a refresher (overdue, or due within 30 days) is mailed once a cycle.
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "learning_send_refresher_reminders",
+                send_refresher_reminders,
                 datetime.timedelta(days=1),
             )
         )

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.learning.choices import PanelKind, QuestionKind
-from groundswell.learning.models import SCALE_MAX, SCALE_MIN, Attitude, JobProfile
+from groundswell.learning.models import SCALE_MAX, SCALE_MIN, Attitude, JobProfile, Quiz
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, teams_in_scope
 
@@ -167,3 +167,21 @@ class CompletionForm(forms.Form):
         field.queryset = Person.objects.active().filter(
             team__in=teams_in_scope(viewer, Action.RECORD_TRAINING)
         )
+
+
+class QuizForm(forms.Form):
+    """One radio group per question of a quiz; `answers()` gives question id to choice id."""
+
+    def __init__(self, *args: Any, quiz: Quiz, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in quiz.questions.all():
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Answer this question.")},
+            )
+
+    def answers(self) -> dict[int, int]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()}

@@ -389,3 +389,220 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} completed {self.course}"
+
+
+class RefresherReminder(models.Model):
+    """The reminder that one certificate runs out: one per person and course cycle (the
+    completion that expires), mailed by the worker that claimed it (core/lib/leases.py)."""
+
+    completion = models.OneToOneField(Completion, on_delete=models.CASCADE, related_name="reminder")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["person"],
+                condition=models.Q(sent_at__isnull=True),
+                name="learning_reminder_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.completion_id}"
+
+
+class Quiz(models.Model):
+    """A course's quiz: single-choice questions from its bank, a pass mark, a limit on
+    attempts, and an optional deadline. Passing records the completion."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="quiz")
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=1, pass_mark__lte=100),
+                name="learning_quiz_pass_mark",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_attempts__gte=1), name="learning_quiz_attempts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quiz of {self.course}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:quiz", kwargs={"pk": self.course_id})
+
+
+class QuizQuestion(models.Model):
+    """A single-choice question of a quiz's bank."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizChoice(models.Model):
+    """One possible answer of a question; exactly one per question is right."""
+
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("answer"), max_length=300)
+    is_correct = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=models.Q(is_correct=True),
+                name="learning_choice_one_right",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizAttempt(models.Model):
+    """One sending of a quiz's answers by a learner: numbered, so two sendings at once cannot
+    both take the same (last) attempt."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "person", "number"], name="learning_attempt_numbered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} attempt {self.number}: {self.score}%"
+
+
+class QuizAnswer(models.Model):
+    """The choice a learner picked for one question in one attempt."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(QuizChoice, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="learning_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice_id}"
+
+
+class CourseClass(models.Model):
+    """A class of a course on a date, with a trainer and a number of seats; attending it
+    records the completion."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="classes")
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("where"), max_length=200, blank=True)
+    trainer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="classes_given")
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    # Seats taken, counted by one conditional UPDATE so that two enrolments for the last seat
+    # cannot both get it.
+    seats_taken = models.PositiveSmallIntegerField(default=0)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name_plural = "classes"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seats_taken__lte=models.F("capacity")),
+                name="learning_class_not_overbooked",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="learning_class_has_seats"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} on {self.starts_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:class-detail", kwargs={"pk": self.pk})
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+
+class Enrolment(models.Model):
+    """A seat in a class, and whether the person came (the trainer marks it)."""
+
+    course_class = models.ForeignKey(
+        CourseClass, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_class", "person"], name="learning_enrolment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.course_class_id}"
+
+
+class CourseCriterion(models.Model):
+    """A quality scorecard behaviour a course teaches (by the criterion's key, which lasts
+    across scorecard versions): failing it again and again suggests the course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="criteria")
+    criterion_key = models.CharField(max_length=40)
+    behaviour = models.CharField(_("behaviour"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["behaviour", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "criterion_key"], name="learning_course_criterion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.behaviour}"

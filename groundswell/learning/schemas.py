@@ -5,7 +5,7 @@ import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from groundswell.core.schemas import EmailStr, Id, TextStr, storable
 from groundswell.learning.models import (
@@ -13,10 +13,16 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    CourseCriterion,
+    Enrolment,
     JobProfile,
     PanelMember,
     Programme,
     ProgrammeStep,
+    Quiz,
+    QuizChoice,
+    QuizQuestion,
     ReadinessOverride,
 )
 
@@ -218,3 +224,170 @@ class CompletionOut(Schema):
     @staticmethod
     def resolve_person(completion: Completion) -> int:
         return completion.person_id
+
+
+class QuizIn(Schema):
+    pass_mark: Annotated[int, Field(ge=1, le=100)] = 80
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 3
+    deadline: datetime.datetime | None = None
+
+
+QuestionStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(storable),
+]
+ChoiceStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(storable),
+]
+
+
+class QuizQuestionIn(Schema):
+    text: QuestionStr
+    choices: Annotated[list[ChoiceStr], Field(min_length=2, max_length=10)]
+    correct: Annotated[int, Field(ge=0, le=9)]
+
+
+class QuizChoiceOut(Schema):
+    id: int
+    text: str
+
+
+class QuizQuestionOut(Schema):
+    id: int
+    text: str
+    choices: list[QuizChoiceOut]
+
+    @staticmethod
+    def resolve_choices(question: QuizQuestion) -> list[QuizChoice]:
+        return list(question.choices.all())
+
+
+class QuizOut(Schema):
+    id: int
+    course: int
+    pass_mark: int
+    max_attempts: int
+    deadline: datetime.datetime | None
+    questions: list[QuizQuestionOut]
+
+    @staticmethod
+    def resolve_course(quiz: Quiz) -> int:
+        return quiz.course_id
+
+    @staticmethod
+    def resolve_questions(quiz: Quiz) -> list[QuizQuestion]:
+        return list(quiz.questions.all())
+
+
+class QuizAttemptIn(Schema):
+    answers: Annotated[dict[Id, Id], Field(min_length=1, max_length=200)]
+
+
+class QuizAttemptOut(Schema):
+    id: int
+    number: int
+    score: int
+    passed: bool
+    submitted_at: datetime.datetime
+
+
+PlaceStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(storable),
+]
+
+
+class CourseClassIn(Schema):
+    starts_at: datetime.datetime
+    capacity: Annotated[int, Field(ge=1, le=500)]
+    trainer: Id
+    place: PlaceStr = ""
+
+
+class CourseClassOut(Schema):
+    id: int
+    course: int
+    starts_at: datetime.datetime
+    place: str
+    trainer: int
+    capacity: int
+    seats_left: int
+
+    @staticmethod
+    def resolve_course(course_class: CourseClass) -> int:
+        return course_class.course_id
+
+    @staticmethod
+    def resolve_trainer(course_class: CourseClass) -> int:
+        return course_class.trainer_id
+
+
+class EnrolmentIn(Schema):
+    person: Id | None = None
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course_class: int
+    person: int
+    attended: bool | None
+
+    @staticmethod
+    def resolve_course_class(enrolment: Enrolment) -> int:
+        return enrolment.course_class_id
+
+    @staticmethod
+    def resolve_person(enrolment: Enrolment) -> int:
+        return enrolment.person_id
+
+
+class AttendanceIn(Schema):
+    attended: Annotated[list[Id], Field(max_length=500)]
+
+
+class CourseCriterionIn(Schema):
+    criterion_key: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    ]
+
+
+class CourseCriterionOut(Schema):
+    id: int
+    course: int
+    criterion_key: str
+    behaviour: str
+
+    @staticmethod
+    def resolve_course(mapped: CourseCriterion) -> int:
+        return mapped.course_id
+
+
+class SuggestionOut(Schema):
+    person: int
+    course: int
+    behaviour: str
+    fails: int
+    reviews: int
+
+
+class EffectOut(Schema):
+    measure: str
+    n_attended: int
+    n_others: int
+    attended_change: float | None
+    others_change: float | None
+    difference: float | None
+    low: float | None
+    high: float | None
+    too_few: bool
+    summary: str
+
+
+class ImpactOut(Schema):
+    course: int
+    window_days: int
+    effects: list[EffectOut]

@@ -6,10 +6,11 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groundswell.desk.models import Interaction
 from groundswell.learning.models import (
@@ -17,22 +18,31 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    CourseCriterion,
+    Enrolment,
     InterviewScore,
     JobProfile,
     PanelMember,
     Programme,
+    Quiz,
+    QuizAttempt,
+    QuizChoice,
+    QuizQuestion,
 )
 from groundswell.learning.services import MAX_BUDDIES_PER_PERSON
-from groundswell.people.models import Person
+from groundswell.people.models import Person, Team
 from groundswell.people.permissions import (
     Action,
     can,
     can_somewhere,
     may_assign,
     restrict,
+    teams_in_scope,
 )
 from groundswell.quality.choices import DONE_STATUSES
 from groundswell.quality.models import Review
+from groundswell.quality.selectors import recent_criterion_results
 from groundswell.recognition.models import Kudos
 
 # A spread of scores (highest minus lowest) from this on is a disagreement worth discussing.
@@ -286,6 +296,21 @@ def people_on_hold(viewer: Person) -> QuerySet[Person]:
 # Courses and refreshers ----------------------------------------------------------------------
 
 
+def overdue_teams(viewer: Person) -> QuerySet[Team]:
+    """The teams whose overdue list the viewer may read (where they record training)."""
+    return teams_in_scope(viewer, Action.RECORD_TRAINING).order_by("name")
+
+
+def overdue_team(viewer: Person, raw: str) -> Team | None:
+    """The team asked for in a filter, refused with a clear message when out of reach."""
+    if not raw:
+        return None
+    team = overdue_teams(viewer).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if team is None:
+        raise ValidationError(_("There is no team %(team)s among yours.") % {"team": raw})
+    return team
+
+
 def list_courses(viewer: Person) -> QuerySet[Course]:
     """The catalogue: everyone reads it."""
     if not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
@@ -300,10 +325,13 @@ def get_course_for(viewer: Person, pk: int) -> Course:
     return course
 
 
-def overdue_refreshers(viewer: Person, today: datetime.date | None = None) -> QuerySet[Completion]:
+def overdue_refreshers(
+    viewer: Person, today: datetime.date | None = None, *, team: Team | None = None
+) -> QuerySet[Completion]:
     """Certificates that ran out and were not renewed: the latest completion of a person and
     course whose validity ended, for the people where the viewer records training (and the
-    viewer's own). One indexed range on the expiry, then a NOT EXISTS for a newer one."""
+    viewer's own); `team` narrows it to one team (a lead's list of their team). One indexed
+    range on the expiry, then a NOT EXISTS for a newer one."""
     today = today or timezone.localdate()
     newer = Completion.objects.filter(
         course=OuterRef("course"),
@@ -324,4 +352,170 @@ def overdue_refreshers(viewer: Person, today: datetime.date | None = None) -> Qu
         )
     else:
         expired = expired.filter(person=viewer)
+    if team is not None:
+        expired = expired.filter(person__team=team)
     return expired.select_related("course", "person__team").order_by("expires_on", "pk")
+
+
+# Quizzes -------------------------------------------------------------------------------------
+
+
+def get_quiz_for(viewer: Person, course_pk: int) -> Quiz:
+    """The quiz of a course the viewer may read, with its bank (404 when it has none)."""
+    course = get_course_for(viewer, course_pk)
+    quiz = (
+        Quiz.objects.select_related("course__department")
+        .prefetch_related("questions__choices")
+        .filter(course=course)
+        .first()
+    )
+    if quiz is None:
+        raise Http404
+    return quiz
+
+
+def quiz_state(viewer: Person, quiz: Quiz) -> str:
+    """Why the viewer may not answer the quiz now, or "" when they may."""
+    from groundswell.learning.services import check_quiz_open
+
+    try:
+        check_quiz_open(viewer, quiz)
+    except (ValidationError, PermissionDenied) as error:
+        return error.messages[0] if isinstance(error, ValidationError) else str(error)
+    return ""
+
+
+def my_attempts(viewer: Person, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    """The viewer's own attempts at a quiz (nobody reads another's answers)."""
+    return quiz.attempts.filter(person=viewer).order_by("number")
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    question: QuizQuestion
+    choice: QuizChoice
+
+    @property
+    def right(self) -> bool:
+        return self.choice.is_correct
+
+
+def attempt_for(viewer: Person, quiz: Quiz, number: int) -> tuple[QuizAttempt, list[AnswerRow]]:
+    """One of the viewer's attempts with each answer and whether it was right (404 otherwise)."""
+    attempt = my_attempts(viewer, quiz).filter(number=number).first()
+    if attempt is None:
+        raise Http404
+    answers = attempt.answers.select_related("question", "choice").order_by(
+        "question__position", "question__pk"
+    )
+    return attempt, [AnswerRow(a.question, a.choice) for a in answers]
+
+
+# Classes -------------------------------------------------------------------------------------
+
+
+def list_classes(viewer: Person, course: Course, *, upcoming: bool = True) -> QuerySet[CourseClass]:
+    """A course's classes (the catalogue is open to all): by default those still to come."""
+    classes = CourseClass.objects.filter(course=course).select_related("trainer")
+    if upcoming:
+        classes = classes.filter(starts_at__gt=timezone.now())
+    return classes
+
+
+def get_class_for(viewer: Person, pk: int) -> CourseClass:
+    """One class of a course in the catalogue (404 otherwise)."""
+    found = (
+        CourseClass.objects.select_related("course__department", "trainer")
+        .filter(pk=pk, course__in=list_courses(viewer))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def class_roster(viewer: Person, course_class: CourseClass) -> QuerySet[Enrolment]:
+    """Who is enrolled: the whole list for the trainer and the course's keepers, the people in
+    reach for those who record training, and one's own seat for anyone else."""
+    from groundswell.learning.services import may_run_class
+
+    enrolments = course_class.enrolments.select_related("person__team")
+    if may_run_class(viewer, course_class):
+        return enrolments
+    if not can_somewhere(viewer, Action.RECORD_TRAINING):
+        return enrolments.filter(person=viewer)
+    return restrict(
+        enrolments,
+        viewer,
+        Action.RECORD_TRAINING,
+        team="person__team",
+        department="person__department",
+        also=Q(person=viewer),
+    )
+
+
+# Course suggestions from failing reviews ------------------------------------------------------
+
+# A course is suggested when a person failed its behaviour in SUGGEST_FAILS of their last
+# SUGGEST_LAST reviews that scored it, within SUGGEST_LOOKBACK_DAYS.
+SUGGEST_FAILS, SUGGEST_LAST, SUGGEST_LOOKBACK_DAYS = 2, 3, 180
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A course suggested for a person, and the behaviour whose reviews keep failing."""
+
+    person: Person
+    course: Course
+    behaviour: str
+    fails: int
+    reviews: int
+
+
+def course_suggestions(viewer: Person, *, team: Team | None = None) -> list[Suggestion]:
+    """Courses to suggest for the people whose training the viewer records (never the viewer
+    themselves): those mapped to a behaviour the person failed in SUGGEST_FAILS of their last
+    SUGGEST_LAST reviews, unless they completed the course after the first of those reviews."""
+    if not can_somewhere(viewer, Action.RECORD_TRAINING):
+        return []
+    people = restrict(
+        Person.objects.filter(is_active=True),
+        viewer,
+        Action.RECORD_TRAINING,
+        team="team",
+        department="department",
+    ).exclude(pk=viewer.pk)
+    if team is not None:
+        people = people.filter(team=team)
+    found = {person.pk: person for person in people.select_related("team")}
+    mapped = list(CourseCriterion.objects.filter(course__is_active=True).select_related("course"))
+    if not found or not mapped:
+        return []
+    since = timezone.now() - datetime.timedelta(days=SUGGEST_LOOKBACK_DAYS)
+    results = recent_criterion_results(
+        list(found), sorted({m.criterion_key for m in mapped}), last=SUGGEST_LAST, since=since
+    )
+    completed: dict[tuple[int, int], datetime.date] = {}
+    for person_id, course_id, day in (
+        Completion.objects.filter(person_id__in=found, course__criteria__isnull=False)
+        .values_list("person_id", "course_id")
+        .annotate(last=Max("completed_on"))
+    ):
+        completed[(person_id, course_id)] = day
+    suggestions = []
+    for (person_id, key), seen in sorted(results.items()):
+        fails = sum(1 for failed, _when in seen if failed)
+        if fails < SUGGEST_FAILS:
+            continue
+        first = timezone.localdate(seen[-1][1])
+        for mapping in mapped:
+            if mapping.criterion_key != key:
+                continue
+            done = completed.get((person_id, mapping.course_id))
+            if done is not None and done >= first:
+                continue
+            suggestions.append(
+                Suggestion(found[person_id], mapping.course, mapping.behaviour, fails, len(seen))
+            )
+    suggestions.sort(key=lambda s: (s.person.full_name, s.course.title))
+    return suggestions

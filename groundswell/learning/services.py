@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groundswell.core.lib.tokens import hash_token, looks_like_token, new_token
 from groundswell.learning.choices import DEFAULT_STEPS, CandidateStatus, PanelKind, StepKind
@@ -22,6 +24,9 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    CourseCriterion,
+    Enrolment,
     InterviewQuestion,
     InterviewScore,
     JobProfile,
@@ -29,12 +34,18 @@ from groundswell.learning.models import (
     PanelMember,
     Programme,
     ProgrammeStep,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+    QuizChoice,
+    QuizQuestion,
     ReadinessOverride,
 )
 from groundswell.people import services as people_services
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import Action, can, may_assign
+from groundswell.quality.selectors import behaviour_of_key
 
 # How many new hires one person may guide at once.
 MAX_BUDDIES_PER_PERSON = 2
@@ -539,11 +550,303 @@ def record_completion(
     day = completed_on or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"completed_on": _("A completion cannot be in the future.")})
+    return _complete(course=course, person=person, day=day, recorded_by=actor)
+
+
+def _complete(
+    *, course: Course, person: Person, day: datetime.date, recorded_by: Person
+) -> Completion:
+    """The completion (certificate) of `course` by `person` on `day`, once a day."""
     expires = _add_months(day, course.refresher_months) if course.refresher_months else None
     completion, _created = Completion.objects.get_or_create(
         course=course,
         person=person,
         completed_on=day,
-        defaults={"expires_on": expires, "recorded_by": actor},
+        defaults={"expires_on": expires, "recorded_by": recorded_by},
     )
     return completion
+
+
+# Quizzes -----------------------------------------------------------------------------------------
+
+
+def _check_courses(actor: Person, course: Course) -> None:
+    if not can(actor, Action.MANAGE_COURSES, course.department):
+        raise PermissionDenied(
+            _("You may not keep the courses of %(d)s.") % {"d": course.department}
+        )
+
+
+@transaction.atomic
+def set_quiz(
+    *,
+    actor: Person,
+    course: Course,
+    pass_mark: int = 80,
+    max_attempts: int = 3,
+    deadline: datetime.datetime | None = None,
+) -> Quiz:
+    """Give a course its quiz, or change the quiz's pass mark, attempts and deadline."""
+    _check_courses(actor, course)
+    quiz = Quiz.objects.select_for_update().filter(course=course).first() or Quiz(course=course)
+    quiz.pass_mark, quiz.max_attempts, quiz.deadline = pass_mark, max_attempts, deadline
+    quiz.full_clean(exclude=["course"])
+    quiz.save()
+    return quiz
+
+
+@transaction.atomic
+def add_quiz_question(
+    *, actor: Person, quiz: Quiz, text: str, choices: Sequence[str], correct: int
+) -> QuizQuestion:
+    """Add a single-choice question to a quiz's bank: `choices` in order, `correct` the index
+    (from 0) of the right one."""
+    _check_courses(actor, quiz.course)
+    texts = [choice.strip() for choice in choices]
+    if len(texts) < 2 or any(not t for t in texts):
+        raise ValidationError({"choices": _("Give at least two answers, none of them empty.")})
+    if len(set(texts)) != len(texts):
+        raise ValidationError({"choices": _("Two answers are the same.")})
+    if not 0 <= correct < len(texts):
+        raise ValidationError(
+            {
+                "correct": _("Say which answer is right: a number from 0 to %(n)s.")
+                % {"n": len(texts) - 1}
+            }
+        )
+    question = QuizQuestion(quiz=quiz, text=text.strip(), position=quiz.questions.count())
+    question.full_clean()
+    question.save()
+    for position, choice in enumerate(texts):
+        made = QuizChoice(
+            question=question, text=choice, is_correct=position == correct, position=position
+        )
+        made.full_clean()
+        made.save()
+    return question
+
+
+def check_quiz_open(person: Person, quiz: Quiz, *, now: datetime.datetime | None = None) -> int:
+    """Why `person` may not answer `quiz` now (a ValidationError), else their attempt's number."""
+    now = now or timezone.now()
+    if not can(person, Action.VIEW_JOB_PROFILES, quiz.course.department):
+        raise PermissionDenied(_("You may not take this course's quiz."))
+    if quiz.deadline is not None and now > quiz.deadline:
+        raise ValidationError(
+            _("This quiz closed on %(day)s: answers are no longer taken.")
+            % {"day": timezone.localtime(quiz.deadline).strftime("%d %B %Y %H:%M")}
+        )
+    attempts = list(quiz.attempts.filter(person=person).values_list("passed", flat=True))
+    if any(attempts):
+        raise ValidationError(_("You passed this quiz already."))
+    if len(attempts) >= quiz.max_attempts:
+        raise ValidationError(
+            _("You have used all %(n)s attempts at this quiz.") % {"n": quiz.max_attempts}
+        )
+    if not quiz.questions.exists():
+        raise ValidationError(_("This quiz has no questions yet."))
+    return len(attempts) + 1
+
+
+def submit_quiz(*, actor: Person, quiz: Quiz, answers: Mapping[int, int]) -> QuizAttempt:
+    """Score the actor's answers (question id to choice id), every question answered; passing
+    records the completion, with its certificate's expiry from the course's cadence. Two
+    sendings at once take one attempt: the second is refused."""
+    try:
+        with transaction.atomic():
+            return _submit_quiz(actor, quiz, answers)
+    except IntegrityError:
+        raise ValidationError(
+            _("These answers were sent twice at once: only the first one counts.")
+        ) from None
+
+
+def _submit_quiz(actor: Person, quiz: Quiz, answers: Mapping[int, int]) -> QuizAttempt:
+    number = check_quiz_open(actor, quiz)
+    questions = {q.pk: q for q in quiz.questions.prefetch_related("choices")}
+    unknown = set(answers) - set(questions)
+    if unknown:
+        raise ValidationError(
+            {"answers": _("Question %(id)s is not in this quiz.") % {"id": min(unknown)}}
+        )
+    missing = [q for pk, q in questions.items() if pk not in answers]
+    if missing:
+        raise ValidationError(
+            {
+                "answers": _("Answer every question: “%(text)s” has no answer.")
+                % {"text": missing[0].text}
+            }
+        )
+    picked: list[tuple[QuizQuestion, QuizChoice]] = []
+    for pk, question in questions.items():
+        choice = next((c for c in question.choices.all() if c.pk == answers[pk]), None)
+        if choice is None:
+            raise ValidationError(
+                {
+                    "answers": _("Answer %(choice)s is not one of the answers to “%(text)s”.")
+                    % {"choice": answers[pk], "text": question.text}
+                }
+            )
+        picked.append((question, choice))
+    right = sum(1 for _question, choice in picked if choice.is_correct)
+    score = round(100 * right / len(picked))
+    attempt = QuizAttempt.objects.create(
+        quiz=quiz, person=actor, number=number, score=score, passed=score >= quiz.pass_mark
+    )
+    QuizAnswer.objects.bulk_create(
+        QuizAnswer(attempt=attempt, question=question, choice=choice) for question, choice in picked
+    )
+    if attempt.passed:
+        _complete(
+            course=quiz.course,
+            person=actor,
+            day=timezone.localdate(attempt.submitted_at),
+            recorded_by=actor,
+        )
+    return attempt
+
+
+# Classes -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_class(
+    *,
+    actor: Person,
+    course: Course,
+    starts_at: datetime.datetime,
+    capacity: int,
+    trainer: Person,
+    place: str = "",
+) -> CourseClass:
+    """Put a class of a course on the calendar, with a trainer and a number of seats."""
+    _check_courses(actor, course)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("A class is planned for a time still to come.")})
+    if not trainer.is_active:
+        raise ValidationError({"trainer": _("%(name)s has left.") % {"name": trainer}})
+    made = CourseClass(
+        course=course, starts_at=starts_at, capacity=capacity, trainer=trainer, place=place.strip()
+    )
+    made.full_clean()
+    made.save()
+    return made
+
+
+def may_run_class(actor: Person, course_class: CourseClass) -> bool:
+    """The class's trainer, and those who keep the course, mark attendance and see the list."""
+    return actor.pk == course_class.trainer_id or can(
+        actor, Action.MANAGE_COURSES, course_class.course.department
+    )
+
+
+def _check_enrolling(actor: Person, person: Person) -> None:
+    if person.pk == actor.pk:
+        if not can(actor, Action.VIEW_JOB_PROFILES, person):
+            raise PermissionDenied(_("You may not enrol in classes."))
+    elif not may_assign(actor, Action.RECORD_TRAINING, person):
+        raise PermissionDenied(_("You may not enrol %(name)s.") % {"name": person})
+
+
+def enrol(*, actor: Person, course_class: CourseClass, person: Person) -> Enrolment:
+    """Take a seat in a class for `person` (oneself, or someone whose training the actor
+    records). The seat is counted by one conditional UPDATE, so of two enrolments for the last
+    seat exactly one gets it and the other is told the class is full."""
+    _check_enrolling(actor, person)
+    if not person.is_active:
+        raise ValidationError(_("%(name)s has left.") % {"name": person})
+    if course_class.starts_at <= timezone.now():
+        raise ValidationError(_("This class has started: enrolment is closed."))
+    try:
+        with transaction.atomic():
+            if Enrolment.objects.filter(course_class=course_class, person=person).exists():
+                raise ValidationError(
+                    _("%(name)s is enrolled in this class already.") % {"name": person}
+                )
+            taken = CourseClass.objects.filter(
+                pk=course_class.pk, seats_taken__lt=F("capacity")
+            ).update(seats_taken=F("seats_taken") + 1)
+            if not taken:
+                raise ValidationError(
+                    ngettext(
+                        "This class is full: its one seat is taken.",
+                        "This class is full: all %(n)s seats are taken.",
+                        course_class.capacity,
+                    )
+                    % {"n": course_class.capacity}
+                )
+            return Enrolment.objects.create(
+                course_class=course_class, person=person, enrolled_by=actor
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(name)s is enrolled in this class already.") % {"name": person}
+        ) from None
+
+
+@transaction.atomic
+def cancel_enrolment(*, actor: Person, enrolment: Enrolment) -> None:
+    """Give a seat back before the class starts."""
+    _check_enrolling(actor, enrolment.person)
+    course_class = enrolment.course_class
+    if course_class.starts_at <= timezone.now():
+        raise ValidationError(_("This class has started: the seat cannot be given back."))
+    if Enrolment.objects.filter(pk=enrolment.pk).delete()[0]:
+        CourseClass.objects.filter(pk=course_class.pk, seats_taken__gt=0).update(
+            seats_taken=F("seats_taken") - 1
+        )
+
+
+@transaction.atomic
+def mark_attendance(
+    *, actor: Person, course_class: CourseClass, attended: Sequence[int]
+) -> list[Completion]:
+    """The trainer says who came (person ids, all enrolled); each one's completion is recorded
+    on the class's day, with its certificate's expiry. The others are marked absent. Marking
+    again corrects it, but a completion once recorded stays."""
+    if not may_run_class(actor, course_class):
+        raise PermissionDenied(_("Only the trainer marks who came to this class."))
+    if course_class.starts_at > timezone.now():
+        raise ValidationError(_("The class has not started yet: mark who came once it has."))
+    enrolments = {
+        e.person_id: e
+        for e in Enrolment.objects.select_for_update()
+        .filter(course_class=course_class)
+        .select_related("person")
+    }
+    strangers = sorted(set(attended) - set(enrolments))
+    if strangers:
+        raise ValidationError(
+            {"attended": _("Person %(id)s is not enrolled in this class.") % {"id": strangers[0]}}
+        )
+    came = set(attended)
+    for person_id, enrolment in enrolments.items():
+        enrolment.attended = person_id in came
+    Enrolment.objects.bulk_update(enrolments.values(), ["attended"])
+    CourseClass.objects.filter(pk=course_class.pk).update(attendance_marked_at=timezone.now())
+    day = timezone.localdate(course_class.starts_at)
+    return [
+        _complete(
+            course=course_class.course, person=enrolments[pk].person, day=day, recorded_by=actor
+        )
+        for pk in sorted(came)
+    ]
+
+
+# Course suggestions from quality -------------------------------------------------------------
+
+
+def map_criterion(*, actor: Person, course: Course, criterion_key: str) -> CourseCriterion:
+    """Say that `course` teaches the scorecard behaviour with key `criterion_key` (mapping it
+    twice keeps one)."""
+    _check_courses(actor, course)
+    key = criterion_key.strip()
+    behaviour = behaviour_of_key(key) if key else None
+    if behaviour is None:
+        raise ValidationError(
+            {"criterion_key": _("No scorecard has a behaviour with key “%(key)s”.") % {"key": key}}
+        )
+    mapped, _created = CourseCriterion.objects.get_or_create(
+        course=course, criterion_key=key, defaults={"behaviour": behaviour}
+    )
+    return mapped

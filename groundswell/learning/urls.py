@@ -1,6 +1,13 @@
 from django.urls import path
 
-from groundswell.learning.views import courses, interviews, onboarding, profiles
+from groundswell.learning.views import (
+    classes,
+    courses,
+    interviews,
+    onboarding,
+    profiles,
+    quizzes,
+)
 
 app_name = "learning"
 urlpatterns = [
@@ -31,6 +38,16 @@ urlpatterns = [
     path("courses/new/", courses.course_create, name="course-create"),
     path("courses/<int:pk>/", courses.course_detail, name="course-detail"),
     path("courses/<int:pk>/completions/", courses.completion_create, name="completion-create"),
+    path("courses/<int:pk>/impact/", courses.impact, name="course-impact"),
+    path("courses/<int:pk>/quiz/", quizzes.quiz, name="quiz"),
+    path(
+        "courses/<int:pk>/quiz/attempts/<int:number>/",
+        quizzes.quiz_attempt,
+        name="quiz-attempt",
+    ),
+    path("classes/<int:pk>/", classes.class_detail, name="class-detail"),
+    path("classes/<int:pk>/enrol/", classes.class_enrol, name="class-enrol"),
+    path("classes/<int:pk>/attendance/", classes.class_attendance, name="class-attendance"),
     path("refreshers/overdue/", courses.overdue, name="overdue"),
 ]
 

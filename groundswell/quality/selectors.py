@@ -655,3 +655,64 @@ def quality_home(viewer: Person, *, limit: int = 10) -> QualityHome:
 
 def has_open_queue_item(interaction: Interaction) -> bool:
     return QueueItem.objects.filter(interaction=interaction, done_at__isnull=True).exists()
+
+
+# --- For other apps (learning's course suggestions) -----------------------------------------
+
+
+def behaviour_of_key(key: str) -> str | None:
+    """The newest wording of the behaviour a criterion key scores, None for an unknown key."""
+    return (
+        Criterion.objects.filter(key=key)
+        .order_by("-version__number", "-pk")
+        .values_list("behaviour", flat=True)
+        .first()
+    )
+
+
+def recent_criterion_results(
+    agent_ids: list[int], keys: list[str], *, last: int, since: datetime.datetime
+) -> dict[tuple[int, str], list[tuple[bool, datetime.datetime]]]:
+    """For each agent and criterion key: (failed?, when) of the `last` most recent reviews
+    since `since` that scored it, newest first. Done reviews only; calibrations, self-reviews
+    and N/A answers left out; a fail is what `CriterionScore.is_fail` says."""
+    rows = (
+        CriterionScore.objects.filter(
+            review__agent_id__in=agent_ids,
+            criterion__key__in=keys,
+            review__calibration=None,
+            review__is_self_review=False,
+            review__status__in=DONE_STATUSES,
+            review__submitted_at__gte=since,
+            fraction__isnull=False,
+        )
+        .order_by("review__agent_id", "criterion__key", "-review__submitted_at", "-pk")
+        .values_list("review__agent_id", "criterion__key", "fraction", "review__submitted_at")
+    )
+    found: dict[tuple[int, str], list[tuple[bool, datetime.datetime]]] = {}
+    for agent_id, key, fraction, submitted_at in rows:
+        results = found.setdefault((agent_id, key), [])
+        if len(results) < last and submitted_at is not None:
+            results.append((fraction is not None and fraction < 0.5, submitted_at))
+    return found
+
+
+def review_scores_of(
+    agent_ids: list[int], since: datetime.datetime, until: datetime.datetime
+) -> list[tuple[int, datetime.datetime, float]]:
+    """(agent, when, score 0..100) of each done review of `agent_ids` submitted in [since,
+    until); calibrations and self-reviews left out."""
+    rows = Review.objects.filter(
+        agent_id__in=agent_ids,
+        status__in=DONE_STATUSES,
+        calibration=None,
+        is_self_review=False,
+        submitted_at__gte=since,
+        submitted_at__lt=until,
+        score__isnull=False,
+    ).values_list("agent_id", "submitted_at", "score")
+    return [
+        (agent_id, when, float(score))
+        for agent_id, when, score in rows
+        if agent_id is not None and when is not None and score is not None
+    ]

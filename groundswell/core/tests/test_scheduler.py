@@ -68,6 +68,7 @@ def test_every_periodic_piece_of_work_is_registered_with_its_interval():
         "recognition_finish_stalled_work": datetime.timedelta(minutes=5),
         "quality_refresh_rollups": datetime.timedelta(hours=1),
         "learning_purge_expired_candidates": datetime.timedelta(days=1),
+        "learning_send_refresher_reminders": datetime.timedelta(days=1),
     }
 
 
@@ -120,6 +121,7 @@ def test_one_pass_enqueues_every_registered_job_and_the_next_pass_only_the_due_o
     assert sorted(scheduler.run_due_jobs(now=tomorrow)) == sorted(
         [
             "learning_purge_expired_candidates",
+            "learning_send_refresher_reminders",
             "pulse_open_due_waves",
             "pulse_publish_closed_waves",
             "purge_expired_records",

@@ -4,7 +4,7 @@ refreshers of the people in reach."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from groundswell.learning import selectors, services
 from groundswell.learning.forms import CompletionForm, CourseForm
+from groundswell.learning.impact import MIN_PEOPLE, course_impact
+from groundswell.learning.models import Quiz
 from groundswell.people.decorators import person_required
 from groundswell.people.permissions import Action, can, can_somewhere
 from groundswell.people.typing import AuthedRequest
@@ -50,6 +52,8 @@ def _detail(request: AuthedRequest, pk: int, *, form: CompletionForm | None = No
         "form": form or (CompletionForm(viewer=request.person) if record else None),
         "mine": course.completions.filter(person=request.person)[:5],
         "may_manage": can(request.person, Action.MANAGE_COURSES, course.department),
+        "has_quiz": Quiz.objects.filter(course=course).exists(),
+        "classes": selectors.list_classes(request.person, course)[:20],
     }
     return render(request, "learning/course_detail.html", context, status=422 if form else 200)
 
@@ -77,6 +81,28 @@ def completion_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @person_required(Action.VIEW_JOB_PROFILES)
 def overdue(request: AuthedRequest) -> HttpResponse:
-    """Refreshers that ran out: one's own, and for leads those of their people."""
-    context = {"overdue": selectors.overdue_refreshers(request.person)[:200]}
+    """Refreshers that ran out: one's own, and for leads those of their people, per team."""
+    raw = request.GET.get("team", "")
+    context: dict[str, object]
+    try:
+        team = selectors.overdue_team(request.person, raw)
+    except ValidationError as error:
+        context = {"error": error.messages[0], "teams": selectors.overdue_teams(request.person)}
+        return render(request, "learning/overdue.html", context, status=400)
+    context = {
+        "overdue": selectors.overdue_refreshers(request.person, team=team)[:200],
+        "suggestions": selectors.course_suggestions(request.person, team=team)[:200],
+        "teams": selectors.overdue_teams(request.person),
+        "team": team,
+    }
     return render(request, "learning/overdue.html", context)
+
+
+@person_required(Action.MANAGE_COURSES)
+def impact(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Did the course work? Quality and satisfaction before and after, against colleagues."""
+    course = selectors.get_course_for(request.person, pk)
+    if not can(request.person, Action.MANAGE_COURSES, course.department):
+        raise PermissionDenied
+    context = {"course": course, "impact": course_impact(course), "min_people": MIN_PEOPLE}
+    return render(request, "learning/impact.html", context)

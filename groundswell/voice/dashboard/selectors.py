@@ -30,6 +30,7 @@ from groundswell.people.permissions import Action, can_everywhere, can_somewhere
 from groundswell.voice.choices import Measure, SurveyKind
 from groundswell.voice.dashboard import metrics, rollups
 from groundswell.voice.models import (
+    Response,
     WeeklyAgentRollup,
     WeeklyServiceRollup,
     WeeklyVoiceRollup,
@@ -485,3 +486,21 @@ def interactions_by_team(viewer: Person) -> dict[int, int]:
     for (_day, team, _channel), values in live.items():
         counts[team] += values["interactions"]
     return dict(sorted(counts.items()))
+
+
+def csat_scores_of(
+    agent_ids: list[int], since: datetime.datetime, until: datetime.datetime
+) -> list[tuple[int, datetime.datetime, int]]:
+    """(agent, when, score) of each CSAT answer about `agent_ids` in [since, until): for other
+    apps' own aggregates (learning's before and after a course), which show no single answer."""
+    rows = (
+        Response.objects.filter(
+            kind=SurveyKind.CSAT,
+            agent_id__in=agent_ids,
+            submitted_at__gte=since,
+            submitted_at__lt=until,
+        )
+        .order_by()
+        .values_list("agent_id", "submitted_at", "score")
+    )
+    return [(agent_id, when, score) for agent_id, when, score in rows if agent_id is not None]
