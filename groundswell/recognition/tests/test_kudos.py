@@ -10,6 +10,7 @@ from groundswell.people.tests.factories import PersonFactory
 from groundswell.recognition import selectors, services
 from groundswell.recognition.choices import Feed
 from groundswell.recognition.models import Kudos, KudosReaction
+from groundswell.recognition.tests.factories import ValueFactory
 
 
 def error_fields(raised: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
@@ -103,6 +104,33 @@ def test_a_retry_with_the_same_key_is_not_counted_against_the_limit(
     again = give(agent, recipient=other_agent, idempotency_key=key)
 
     assert Kudos.objects.filter(pk=again.pk).count() == 1
+
+
+def test_a_retry_with_the_same_key_leaves_the_hours_count_as_it_was(
+    agent, other_agent, give, settings
+):
+    settings.GROUNDSWELL_KUDOS_PER_HOUR = 2
+    key = uuid.uuid4()
+    give(agent, recipient=other_agent, idempotency_key=key)
+    give(agent, recipient=other_agent, idempotency_key=key)
+
+    give(agent, recipient=other_agent)  # the second of two, not the third
+
+    with pytest.raises(services.KudosLimitReached):
+        give(agent, recipient=other_agent)
+    assert Kudos.objects.count() == 2
+
+
+def test_giving_kudos_writes_in_a_fixed_few_queries(
+    agent, other_agent, give, django_assert_max_num_queries, respect
+):
+    give(agent, recipient=other_agent)  # warm
+    growth = ValueFactory.create()
+
+    # The savepoint pair, the kudos, its value links in one insert (the hour's count is in the
+    # test cache); a second value adds no query.
+    with django_assert_max_num_queries(4):
+        give(agent, recipient=other_agent, values=[respect, growth])
 
 
 def test_kudos_records_the_persons_team_and_department(agent, other_agent, give):
