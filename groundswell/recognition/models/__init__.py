@@ -210,6 +210,18 @@ class Kudos(models.Model):
             models.Index(fields=["recipient", "created_at"], name="kudos_recipient_time"),
             models.Index(fields=["team", "created_at"], name="kudos_team_time"),
             models.Index(fields=["giver", "created_at"], name="kudos_giver_time"),
+            # The company and team feeds (`in_feed`, newest first, keyset on created_at and
+            # id): partial indexes over the public rows only, walked in the feed's order.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_hidden=False, is_private=False),
+                name="kudos_feed_public",
+            ),
+            models.Index(
+                fields=["team", "-created_at", "-id"],
+                condition=Q(is_hidden=False, is_private=False),
+                name="kudos_feed_team",
+            ),
         ]
 
     def __str__(self) -> str:
