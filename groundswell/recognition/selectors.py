@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -236,9 +237,9 @@ def with_card_details(kudos: QuerySet[Kudos], viewer: Person) -> QuerySet[Kudos]
     three subqueries over the (kudos, ...) indexes: the values (position, id and name), the
     reactions (each kind, marked "+" where it is the viewer's) and the number of comments.
     No query per card."""
+    links: QuerySet[Any] = Kudos.values.through.objects.filter(kudos_id=OuterRef("pk"))
     value_list = (
-        Kudos.values.through.objects.filter(kudos_id=OuterRef("pk"))
-        .values("kudos_id")
+        links.values("kudos_id")
         .annotate(
             summed=StringAgg(
                 Concat(

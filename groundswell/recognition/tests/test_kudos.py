@@ -350,9 +350,10 @@ def test_the_sweep_sends_what_a_dead_worker_left(other_agent, agent, give):
 # The feed page: keyset pages, one query for the cards -------------------------------------------
 
 
-def _walk(viewer, feed=Feed.COMPANY, size=2):
+def _walk(viewer: Person, feed: str = Feed.COMPANY, size: int = 2) -> list[int]:
     """Every card of a feed, page after page through the `older` cursors."""
-    seen, before = [], None
+    seen: list[int] = []
+    before: str | None = None
     while True:
         page = selectors.feed_page(viewer, feed, before=before, size=size)
         seen.extend(card.kudos.pk for card in page.cards)
