@@ -22,8 +22,9 @@ recognition_feed_plain_<n>_p50_ms the ceiling: the newest page of kudos with the
                                   recipient by one plain query, the median of 15 reads.
 recognition_feed_ratio            feed / plain. Goal (issue 15, at 1,000,000 kudos): <= 2.
 recognition_digests_<teams>_s     every team's digest of the day made (`make_due_digests`) and
-                                  built (`huddle.build`: recognition, hero, promises, the team's
-                                  figures through voice's dashboard). Goal: < 60 s for 500 teams.
+                                  built (`huddle.build_many`: the figures and leadership lines
+                                  of all teams read together, then each team's recognition,
+                                  hero and promises). Goal: < 60 s for 500 teams.
 """
 
 from __future__ import annotations
@@ -224,8 +225,7 @@ def bench_digests(org: dict[str, Any]) -> None:
     today = timezone.localdate()
     started = time.perf_counter()
     made = huddle.make_due_digests()
-    for team in org["teams"]:
-        huddle.build(team, today)
+    huddle.build_many(org["teams"], today)
     report(f"recognition_digests_{made}_s", time.perf_counter() - started, "s")
 
 
