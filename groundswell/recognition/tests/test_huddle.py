@@ -349,7 +349,7 @@ def test_the_digest_shows_only_approved_compliments_of_yesterday(
     )
     Compliment.objects.filter(pk=pending.pk).update(received_at=yesterday)
 
-    # A fixed number per team whatever it holds: most are the three VoiceMetrics readings.
+    # A fixed number per team whatever it holds (the figures: one live aggregate, four queries).
     with django_assert_max_num_queries(40):
         digest = huddle.build(team, timezone.localdate())
 
