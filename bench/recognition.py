@@ -16,14 +16,15 @@ recognition_kudos_plain_per_s     the ceiling: the same rows (the kudos and its 
                                   transaction each. Gives and plain inserts alternate in pairs.
 recognition_kudos_create_ratio    create / plain throughput. Goal (issue 15): >= 0.70.
 recognition_feed_<n>_p50_ms       the company feed's first page for an agent at n kudos
-                                  (`selectors.list_kudos` paginated + `selectors.cards`), the
-                                  median of 15 reads.
+                                  (`selectors.feed_page`: keyset page, cards with values,
+                                  reactions and comment counts), the median of 15 reads.
 recognition_feed_plain_<n>_p50_ms the ceiling: the newest page of kudos with their giver and
                                   recipient by one plain query, the median of 15 reads.
 recognition_feed_ratio            feed / plain. Goal (issue 15, at 1,000,000 kudos): <= 2.
 recognition_digests_<teams>_s     every team's digest of the day made (`make_due_digests`) and
-                                  built (`huddle.build`: recognition, hero, promises, the team's
-                                  figures through voice's dashboard). Goal: < 60 s for 500 teams.
+                                  built (`huddle.build_many`: the figures and leadership lines
+                                  of all teams read together, then each team's recognition,
+                                  hero and promises). Goal: < 60 s for 500 teams.
 """
 
 from __future__ import annotations
@@ -161,7 +162,6 @@ def bench_give(org: dict[str, Any], count: int) -> None:
 
 def bench_feed(org: dict[str, Any], size: int) -> None:
     from django.conf import settings
-    from django.core.paginator import Paginator
     from django.utils import timezone
 
     from groundswell.recognition import selectors
@@ -195,8 +195,7 @@ def bench_feed(org: dict[str, Any], size: int) -> None:
     per_page = settings.GROUNDSWELL_PAGE_SIZE // 2
 
     def feed() -> None:
-        page = Paginator(selectors.list_kudos(viewer), per_page).get_page(1)
-        selectors.cards(viewer, page.object_list)
+        selectors.feed_page(viewer, size=per_page)
 
     def plain() -> None:
         list(
@@ -226,8 +225,7 @@ def bench_digests(org: dict[str, Any]) -> None:
     today = timezone.localdate()
     started = time.perf_counter()
     made = huddle.make_due_digests()
-    for team in org["teams"]:
-        huddle.build(team, today)
+    huddle.build_many(org["teams"], today)
     report(f"recognition_digests_{made}_s", time.perf_counter() - started, "s")
 
 

@@ -11,26 +11,29 @@ The page shows, for the digest's day: yesterday's approved compliments and shown
 team, one hero story, the team's customer figures of yesterday against the day before (with n),
 the promises due today, and the leadership line (the team's, else its department's).
 
-The figures are read through voice's dashboard (`VoiceMetrics`, as the team's lead sees them:
-the digest is one shared document for the whole team, page and email alike). The dashboard
-counts weeks from a Monday; a day's answers are the week-to-date figures through that day less
-those through the day before (or all of them on a Monday). A value is shown from the
+The figures are the team's as its lead may read them (the digest is one shared document for
+the whole team, page and email alike), counted per day by voice's live aggregate
+(`rollups.voice_rows`) for every team at once (`figures_of`). A value is shown from the
 dashboard's minimum number of answers (`GROUNDSWELL_MIN_AGENT_RESPONSES`); n always.
+`build_many` reads what is the same for many teams (figures, leadership lines) in one go.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from groundswell.core.lib import leases
+from groundswell.core.lib.reporting import reporting_db
 from groundswell.desk.choices import PromiseStatus
 from groundswell.desk.models import Promise
 from groundswell.people.models import Person, Team
@@ -43,11 +46,12 @@ from groundswell.recognition.models import (
     LeadershipLine,
 )
 from groundswell.voice.choices import SurveyKind
-from groundswell.voice.dashboard import metrics
-from groundswell.voice.dashboard.selectors import VoiceFilters, VoiceMetrics
+from groundswell.voice.dashboard import metrics, rollups
+from groundswell.voice.dashboard.selectors import Figures
 
 logger = logging.getLogger(__name__)
 SHOWN = 10
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def shift_start(day: datetime.date) -> datetime.datetime:
@@ -138,33 +142,6 @@ class DayFigures:
     minimum: int
 
 
-def _week_to_date(reader: Person, team: Team, day: datetime.date) -> dict[str, list[int]]:
-    """The team's answers counted per score from the Monday of `day` through the end of `day`."""
-    _start, end = _day_range(day)
-    figures = VoiceMetrics(
-        reader, VoiceFilters(weeks=1, team_id=team.pk), now=end - datetime.timedelta(microseconds=1)
-    ).summary
-    return {kind: list(figures.scores[kind]) for kind in (SurveyKind.CSAT, SurveyKind.NPS)}
-
-
-def _one_day(
-    reader: Person, team: Team, day: datetime.date, cache: dict[datetime.date, dict[str, list[int]]]
-) -> dict[str, dict[int, int]]:
-    """The team's answers of `day` alone, per kind, as histograms."""
-    for wanted in (day, day - datetime.timedelta(days=1)):
-        if wanted not in cache:
-            cache[wanted] = _week_to_date(reader, team, wanted)
-    through = cache[day]
-    before = cache[day - datetime.timedelta(days=1)] if day.weekday() else None
-    days: dict[str, dict[int, int]] = {}
-    for kind, counts in through.items():
-        earlier = before[kind] if before is not None else [0] * len(counts)
-        days[kind] = {
-            score: now - then for score, (now, then) in enumerate(zip(counts, earlier, strict=True))
-        }
-    return days
-
-
 def _reading(figure: metrics.Csat | metrics.Nps | None, minimum: int) -> DayFigure:
     if figure is None:
         return DayFigure(None, 0)
@@ -172,23 +149,55 @@ def _reading(figure: metrics.Csat | metrics.Nps | None, minimum: int) -> DayFigu
     return DayFigure(value if figure.n >= minimum else None, figure.n)
 
 
-def day_figures(team: Team, day: datetime.date) -> DayFigures | None:
-    """Yesterday's CSAT and NPS of `team` against the day before, as its lead reads them; None
-    when the team has no active lead who may read customer voice."""
-    reader = team.lead
-    if reader is None or not reader.is_active or not can(reader, Action.VIEW_CUSTOMER_VOICE, team):
-        return None
-    minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
-    cache: dict[datetime.date, dict[str, list[int]]] = {}
-    yesterday = _one_day(reader, team, day - datetime.timedelta(days=1), cache)
-    before = _one_day(reader, team, day - datetime.timedelta(days=2), cache)
-    return DayFigures(
-        csat=_reading(metrics.csat(yesterday[SurveyKind.CSAT]), minimum),
-        csat_before=_reading(metrics.csat(before[SurveyKind.CSAT]), minimum),
-        nps=_reading(metrics.nps(yesterday[SurveyKind.NPS]), minimum),
-        nps_before=_reading(metrics.nps(before[SurveyKind.NPS]), minimum),
-        minimum=minimum,
+def _readers(teams: Sequence[Team]) -> dict[int, Person]:
+    """The teams whose lead is active and may read their customer voice, with that lead."""
+    return {
+        team.pk: team.lead
+        for team in teams
+        if team.lead is not None
+        and team.lead.is_active
+        and can(team.lead, Action.VIEW_CUSTOMER_VOICE, team)
+    }
+
+
+def figures_of(teams: Sequence[Team], day: datetime.date) -> dict[int, DayFigures | None]:
+    """Yesterday's CSAT and NPS of each team against the day before, as its lead reads them
+    (None for a team with no active lead who may read customer voice).
+
+    Set-based: the answers of both days for every team are counted together, per day, team,
+    channel and kind, by voice's live aggregate (`rollups.voice_rows`, the rows the dashboard
+    adds to its rollups) from the reporting database.
+    """
+    readers = _readers(teams)
+    found: dict[int, DayFigures | None] = dict.fromkeys((team.pk for team in teams), None)
+    if not readers:
+        return found
+    yesterday, before = day - ONE_DAY, day - 2 * ONE_DAY
+    where = rollups.Slice(
+        start=rollups.day_start(before), end=rollups.day_start(day), team_ids=sorted(readers)
     )
+    counted: dict[tuple[int, datetime.date], Figures] = defaultdict(Figures)
+    for (when, team_id, _channel, kind), values in rollups.voice_rows(
+        where, per="day", using=reporting_db()
+    ).items():
+        if kind in (SurveyKind.CSAT, SurveyKind.NPS):
+            counted[team_id, when].add_scores(kind, values)
+    minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
+    for team_id in readers:
+        now, then = counted[team_id, yesterday], counted[team_id, before]
+        found[team_id] = DayFigures(
+            csat=_reading(metrics.csat(now.histogram(SurveyKind.CSAT)), minimum),
+            csat_before=_reading(metrics.csat(then.histogram(SurveyKind.CSAT)), minimum),
+            nps=_reading(metrics.nps(now.histogram(SurveyKind.NPS)), minimum),
+            nps_before=_reading(metrics.nps(then.histogram(SurveyKind.NPS)), minimum),
+            minimum=minimum,
+        )
+    return found
+
+
+def day_figures(team: Team, day: datetime.date) -> DayFigures | None:
+    """Yesterday's CSAT and NPS of `team` against the day before (`figures_of` for one)."""
+    return figures_of([team], day)[team.pk]
 
 
 @dataclass(frozen=True)
@@ -207,20 +216,44 @@ class Digest:
     figures: DayFigures | None
 
 
+def leadership_lines_for(teams: Sequence[Team]) -> dict[int, str]:
+    """Each team's leadership line: its own, else its department's, else empty (one query)."""
+    departments = {team.department_id for team in teams}
+    rows = LeadershipLine.objects.filter(
+        Q(team__in=[team.pk for team in teams]) | Q(department_id__in=departments)
+    ).values_list("team_id", "department_id", "text")
+    own: dict[int, str] = {}
+    of_department: dict[int, str] = {}
+    for team_id, department_id, text in rows:
+        if team_id is not None:
+            own[team_id] = text
+        else:
+            of_department[department_id] = text
+    return {
+        team.pk: own.get(team.pk) or of_department.get(team.department_id) or "" for team in teams
+    }
+
+
 def leadership_line_for(team: Team) -> str:
-    line = (
-        LeadershipLine.objects.filter(Q(team=team) | Q(department_id=team.department_id))
-        # The team's own line (its department empty) first; PostgreSQL sorts NULLs last unless
-        # told, SQLite first.
-        .order_by(F("department_id").asc(nulls_first=True))
-        .values_list("text", flat=True)
-        .first()
-    )
-    return line or ""
+    return leadership_lines_for([team])[team.pk]
 
 
-def build(team: Team, day: datetime.date) -> Digest:
-    """The digest of `team` on `day`, public recognition only (what its members all may read)."""
+def build_many(teams: Sequence[Team], day: datetime.date) -> list[Digest]:
+    """The digests of `teams` on `day`: their figures and leadership lines read for all at
+    once, the rest (a few indexed reads per team) team by team."""
+    figures = figures_of(teams, day)
+    lines = leadership_lines_for(teams)
+    return [build(team, day, read=(figures[team.pk], lines[team.pk])) for team in teams]
+
+
+def build(
+    team: Team,
+    day: datetime.date,
+    *,
+    read: tuple[DayFigures | None, str] | None = None,
+) -> Digest:
+    """The digest of `team` on `day`, public recognition only (what its members all may read);
+    `read`: its figures and leadership line when `build_many` read them already."""
     yesterday = day - datetime.timedelta(days=1)
     start, end = _day_range(yesterday)
     compliments = (
@@ -259,8 +292,8 @@ def build(team: Team, day: datetime.date) -> Digest:
         hero=hero,
         promises=list(due[:SHOWN]),
         promises_due=due.count(),
-        leadership_line=leadership_line_for(team),
-        figures=day_figures(team, day),
+        leadership_line=read[1] if read is not None else leadership_line_for(team),
+        figures=read[0] if read is not None else day_figures(team, day),
     )
 
 

@@ -6,9 +6,23 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    When,
+)
+from django.db.models import Value as V
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from groundswell.people.models import Person, Team
@@ -16,6 +30,7 @@ from groundswell.people.permissions import (
     Action,
     can,
     can_everywhere,
+    can_somewhere,
     departments_in_scope,
     restrict,
     teams_in_scope,
@@ -27,6 +42,7 @@ from groundswell.recognition.models import (
     HeroOfTheMonth,
     Kudos,
     KudosComment,
+    KudosReaction,
     KudosReport,
     Newsletter,
     Preference,
@@ -57,20 +73,31 @@ def _my_teams(viewer: Person) -> list[int]:
     return sorted(ids)
 
 
-def list_kudos(viewer: Person, feed: str = Feed.COMPANY) -> QuerySet[Kudos]:
-    """A feed, newest first: everyone's public kudos, my teams', or those given or received by
-    me (private and hidden ones, and those to people who left, included: my history)."""
-    visible = Kudos.objects.visible_to(viewer)
+def _feed_rows(viewer: Person, feed: str) -> QuerySet[Kudos]:
+    """A feed's rows, unordered and without details.
+
+    The company and team feeds hold public rows only (`in_feed`), which everyone who uses
+    recognition may read, so they need no part of `visible_to`'s wide OR: their filter is the
+    one the partial indexes `kudos_feed_public` and `kudos_feed_team` are built on. The "me"
+    feed holds the viewer's own history, private and hidden rows included, through
+    `visible_to`, over the giver and recipient indexes.
+    """
     if feed == Feed.ME:
         mine = Q(giver=viewer) | Q(recipient=viewer)
         if viewer.team_id is not None:
             mine |= Q(recipient__isnull=True, team_id=viewer.team_id)
-        chosen = visible.filter(mine)
-    elif feed == Feed.TEAM:
-        chosen = visible.in_feed().filter(team_id__in=_my_teams(viewer))
-    else:
-        chosen = visible.in_feed()
-    return _with_details(chosen)
+        return Kudos.objects.visible_to(viewer).filter(mine)
+    if not can_somewhere(viewer, Action.USE_RECOGNITION):
+        return Kudos.objects.none()
+    if feed == Feed.TEAM:
+        return Kudos.objects.in_feed().filter(team_id__in=_my_teams(viewer))
+    return Kudos.objects.in_feed()
+
+
+def list_kudos(viewer: Person, feed: str = Feed.COMPANY) -> QuerySet[Kudos]:
+    """A feed, newest first: everyone's public kudos, my teams', or those given or received by
+    me (private and hidden ones, and those to people who left, included: my history)."""
+    return _with_details(_feed_rows(viewer, feed))
 
 
 def get_kudos_for(viewer: Person, pk: int) -> Kudos:
@@ -91,6 +118,15 @@ class ReactionTally:
 
 
 @dataclass(frozen=True)
+class ValueTag:
+    """A value as a card names it."""
+
+    pk: int
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
 class KudosCard:
     """A kudos as the feed shows it to one viewer."""
 
@@ -98,6 +134,8 @@ class KudosCard:
     reactions: list[ReactionTally]
     may_moderate: bool
     is_mine: bool
+    values: list[ValueTag]
+    comment_count: int
 
 
 @dataclass(frozen=True)
@@ -125,8 +163,8 @@ def moderation_reach(viewer: Person) -> ModerationReach:
 
 
 def cards(viewer: Person, kudos_list: Iterable[Kudos]) -> list[KudosCard]:
-    """The cards of kudos fetched through `list_kudos` or `get_kudos_for`: one query for the
-    viewer's moderation reach, none per card."""
+    """The cards of kudos fetched through `list_kudos`, `get_kudos_for` or `with_card_details`:
+    one query for the viewer's moderation reach, none per card."""
     reach = moderation_reach(viewer)
     return [_card(viewer, kudos, reach) for kudos in kudos_list]
 
@@ -134,15 +172,158 @@ def cards(viewer: Person, kudos_list: Iterable[Kudos]) -> list[KudosCard]:
 def _card(viewer: Person, kudos: Kudos, reach: ModerationReach) -> KudosCard:
     counts: Counter[str] = Counter()
     mine: set[str] = set()
-    for reaction in kudos.reactions.all():
-        counts[reaction.kind] += 1
-        if reaction.person_id == viewer.pk:
-            mine.add(reaction.kind)
+    if "card_values" in kudos.__dict__:  # read by `with_card_details`: the page's one query
+        for reaction in (kudos.card_reactions or "").split(","):  # type: ignore[attr-defined]
+            if reaction:
+                kind = reaction.rstrip("+")
+                counts[kind] += 1
+                if reaction.endswith("+"):
+                    mine.add(kind)
+        values = _values_of(kudos.card_values or "")  # type: ignore[attr-defined]
+        comment_count = kudos.card_comment_count or 0  # type: ignore[attr-defined]
+    else:  # read by `_with_details`' prefetches
+        for reaction in kudos.reactions.all():
+            counts[reaction.kind] += 1
+            if reaction.person_id == viewer.pk:
+                mine.add(reaction.kind)
+        values = [ValueTag(value.pk, value.name, value.position) for value in kudos.values.all()]
+        comment_count = len(kudos.comments.all())
     tallies = [
         ReactionTally(kind, str(label), REACTION_SYMBOLS[kind], counts[kind], kind in mine)
         for kind, label in Reaction.choices
     ]
-    return KudosCard(kudos, tallies, reach.covers(kudos), kudos.giver_id == viewer.pk)
+    return KudosCard(
+        kudos,
+        tallies,
+        reach.covers(kudos),
+        kudos.giver_id == viewer.pk,
+        values,
+        comment_count,
+    )
+
+
+# Between a value's position, id and name, and between values, in `card_values`: control
+# characters nobody types into a value's name.
+_PAIR, _ITEM = "\x1e", "\x1f"
+
+
+def _values_of(summed: str) -> list[ValueTag]:
+    """The values of a card from its aggregated `card_values`, in the values' order (sorted
+    here: not every SQLite orders inside an aggregate)."""
+    values = []
+    for item in summed.split(_ITEM) if summed else []:
+        position, pk, name = item.split(_PAIR, 2)
+        values.append(ValueTag(int(pk), name, int(position)))
+    return sorted(values, key=lambda value: (value.position, value.name))
+
+
+CARD_FIELDS = (
+    "giver_id",
+    "recipient_id",
+    "team_id",
+    "department_id",
+    "message",
+    "is_private",
+    "is_hidden",
+    "created_at",
+    "giver__full_name",
+    "recipient__full_name",
+    "team__name",
+)
+
+
+def with_card_details(kudos: QuerySet[Kudos], viewer: Person) -> QuerySet[Kudos]:
+    """What a card shows, read with the kudos in one query: giver, person and team joined;
+    three subqueries over the (kudos, ...) indexes: the values (position, id and name), the
+    reactions (each kind, marked "+" where it is the viewer's) and the number of comments.
+    No query per card."""
+    links: QuerySet[Any] = Kudos.values.through.objects.filter(kudos_id=OuterRef("pk"))
+    value_list = (
+        links.values("kudos_id")
+        .annotate(
+            summed=StringAgg(
+                Concat(
+                    Cast("value__position", CharField()),
+                    V(_PAIR),
+                    Cast("value_id", CharField()),
+                    V(_PAIR),
+                    "value__name",
+                ),
+                V(_ITEM),
+            )
+        )
+        .values("summed")
+    )
+    reaction_list = (
+        KudosReaction.objects.filter(kudos_id=OuterRef("pk"))
+        .order_by()
+        .values("kudos_id")
+        .annotate(
+            summed=StringAgg(
+                Concat("kind", Case(When(person_id=viewer.pk, then=V("+")), default=V(""))),
+                V(","),
+            )
+        )
+        .values("summed")
+    )
+    comments = (
+        KudosComment.objects.filter(kudos_id=OuterRef("pk"))
+        .order_by()
+        .values("kudos_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # Only the columns a card shows: a page's rows (and their people) are built in Python.
+    shown = kudos.select_related("giver", "recipient", "team").only(*CARD_FIELDS)
+    return shown.annotate(
+        card_values=Subquery(value_list),
+        card_reactions=Subquery(reaction_list),
+        card_comment_count=Subquery(comments),
+    )
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of a feed, read by keyset: `older` is the cursor of the next page, if any."""
+
+    cards: list[KudosCard]
+    older: str | None
+    is_first: bool
+
+
+def _cursor_of(kudos: Kudos) -> str:
+    moment = kudos.created_at - _EPOCH
+    return f"{moment // datetime.timedelta(microseconds=1)}-{kudos.pk}"
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def read_cursor(cursor: str | None) -> tuple[datetime.datetime, int] | None:
+    """The (created_at, pk) a feed page starts below; None for an absent or unreadable one
+    (the first page is shown)."""
+    micros, _sep, pk = (cursor or "").partition("-")
+    if not (micros.isdigit() and pk.isdigit()):
+        return None
+    try:
+        return _EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:
+        return None
+
+
+def feed_page(
+    viewer: Person, feed: str = Feed.COMPANY, *, before: str | None = None, size: int = 10
+) -> FeedPage:
+    """A page of a feed, newest first, below the cursor `before` (keyset: no OFFSET, no
+    COUNT); its kudos with their cards' details in one query."""
+    rows = _feed_rows(viewer, feed)
+    start = read_cursor(before)
+    if start is not None:
+        moment, pk = start
+        rows = rows.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    page = list(with_card_details(rows, viewer).order_by("-created_at", "-pk")[: size + 1])
+    older = _cursor_of(page[size - 1]) if len(page) > size else None
+    return FeedPage(cards(viewer, page[:size]), older, start is None)
 
 
 def reports_to_moderate(viewer: Person) -> QuerySet[Kudos]:

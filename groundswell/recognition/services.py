@@ -123,12 +123,7 @@ def give_kudos(
         raise ValidationError({"message": _("Say what you are thanking them for.")})
     _check_interaction(actor, interaction)
     rewards.check_points(actor=actor, points=points, recipient=recipient)
-    existing = _existing_kudos(actor, idempotency_key)
-    if existing is not None:
-        return existing
     limit = Limit("recognition-kudos", settings.GROUNDSWELL_KUDOS_PER_HOUR, RATE_WINDOW_SECONDS)
-    if not limit.hit(f"person:{actor.pk}"):
-        raise KudosLimitReached
     thanked: Person | Team = recipient if recipient is not None else team  # type: ignore[assignment]
     place_team = thanked if isinstance(thanked, Team) else thanked.team
     kudos = Kudos(
@@ -144,16 +139,27 @@ def give_kudos(
     )
     # The rows were just checked; only the text fields need validating (no extra queries).
     kudos.full_clean(exclude=KUDOS_ROWS, validate_unique=False, validate_constraints=False)
+    # One transaction: the hour's count, the kudos and its value links (one insert), the points.
+    # A second send of the same key is not looked up first: its insert meets the unique key,
+    # what it wrote is rolled back, its hour's count given back, and the stored kudos returned
+    # (also when the hour's limit is reached by then).
+    slot: str | None = None
     try:
         with transaction.atomic():
+            slot = limit.take(f"person:{actor.pk}")
+            if slot is None:
+                raise KudosLimitReached
             kudos.save(force_insert=True)
-            kudos.values.set(chosen)
+            links = Kudos.values.through
+            links.objects.bulk_create(links(kudos_id=kudos.pk, value_id=v.pk) for v in chosen)
             rewards.give_points(actor=actor, kudos=kudos, points=points)
-    except IntegrityError:
-        # The same form a second time, at the same moment: the first one stored it.
+    except (IntegrityError, KudosLimitReached):
+        # The same form a second time (or at the same moment): the first one stored it.
         winner = _existing_kudos(actor, idempotency_key)
         if winner is None:
             raise
+        if slot:
+            limit.give_back(slot)
         return winner
     transaction.on_commit(partial(_enqueue_notice, kudos.pk))
     return kudos

@@ -101,8 +101,13 @@ class KudosQuerySet(models.QuerySet["Kudos"]):
     def in_feed(self) -> KudosQuerySet:
         """What the public feeds may list: shown, not private, its person active and not opted
         out."""
-        return self.filter(is_hidden=False, is_private=False).exclude(
-            _not_shown_publicly("recipient")
+        # The same rows as excluding `_not_shown_publicly("recipient")`, written as a plain
+        # filter on the kudos' own column: cheaper to build (the feed's cost is mostly Python)
+        # and read along the feed's partial index.
+        opted_out = Preference.objects.filter(hide_from_feed=True).values("person_id")
+        return self.filter(is_hidden=False, is_private=False).filter(
+            Q(recipient_id__isnull=True)
+            | (Q(recipient__is_active=True) & ~Q(recipient_id__in=opted_out))
         )
 
     def visible_to(self, viewer: Person) -> KudosQuerySet:
@@ -210,6 +215,18 @@ class Kudos(models.Model):
             models.Index(fields=["recipient", "created_at"], name="kudos_recipient_time"),
             models.Index(fields=["team", "created_at"], name="kudos_team_time"),
             models.Index(fields=["giver", "created_at"], name="kudos_giver_time"),
+            # The company and team feeds (`in_feed`, newest first, keyset on created_at and
+            # id): partial indexes over the public rows only, walked in the feed's order.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_hidden=False, is_private=False),
+                name="kudos_feed_public",
+            ),
+            models.Index(
+                fields=["team", "-created_at", "-id"],
+                condition=Q(is_hidden=False, is_private=False),
+                name="kudos_feed_team",
+            ),
         ]
 
     def __str__(self) -> str:

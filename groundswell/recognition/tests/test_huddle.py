@@ -258,6 +258,16 @@ def test_the_teams_figures_of_yesterday_against_the_day_before(
     assert figures.nps.n == 0
     assert huddle.day_figures(org["other_agent"].team, today) is None  # no lead to read them
 
+    # Read for several teams at once: the same figures, and each team's own leadership line.
+    beta = org["other_agent"].team
+    LeadershipLine.objects.create(department=team.department, text="Thank you all.")
+    LeadershipLine.objects.create(team=team, text="Alpha, you rock.")
+    many = {digest.team.pk: digest for digest in huddle.build_many([team, beta], today)}
+    assert many[team.pk].figures == figures
+    assert many[beta.pk].figures is None
+    assert many[team.pk].leadership_line == "Alpha, you rock."
+    assert many[beta.pk].leadership_line == huddle.build(beta, today).leadership_line
+
 
 def test_the_page_shows_the_figures_with_n(
     org, client_for, settings, django_capture_on_commit_callbacks
@@ -339,7 +349,7 @@ def test_the_digest_shows_only_approved_compliments_of_yesterday(
     )
     Compliment.objects.filter(pk=pending.pk).update(received_at=yesterday)
 
-    # A fixed number per team whatever it holds: most are the three VoiceMetrics readings.
+    # A fixed number per team whatever it holds (the figures: one live aggregate, four queries).
     with django_assert_max_num_queries(40):
         digest = huddle.build(team, timezone.localdate())
 

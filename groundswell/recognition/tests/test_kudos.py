@@ -6,10 +6,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from groundswell.people.models import Person
 from groundswell.people.tests.factories import PersonFactory
 from groundswell.recognition import selectors, services
 from groundswell.recognition.choices import Feed
 from groundswell.recognition.models import Kudos, KudosReaction
+from groundswell.recognition.tests.factories import ValueFactory
 
 
 def error_fields(raised: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
@@ -103,6 +105,33 @@ def test_a_retry_with_the_same_key_is_not_counted_against_the_limit(
     again = give(agent, recipient=other_agent, idempotency_key=key)
 
     assert Kudos.objects.filter(pk=again.pk).count() == 1
+
+
+def test_a_retry_with_the_same_key_leaves_the_hours_count_as_it_was(
+    agent, other_agent, give, settings
+):
+    settings.GROUNDSWELL_KUDOS_PER_HOUR = 2
+    key = uuid.uuid4()
+    give(agent, recipient=other_agent, idempotency_key=key)
+    give(agent, recipient=other_agent, idempotency_key=key)
+
+    give(agent, recipient=other_agent)  # the second of two, not the third
+
+    with pytest.raises(services.KudosLimitReached):
+        give(agent, recipient=other_agent)
+    assert Kudos.objects.count() == 2
+
+
+def test_giving_kudos_writes_in_a_fixed_few_queries(
+    agent, other_agent, give, django_assert_max_num_queries, respect
+):
+    give(agent, recipient=other_agent)  # warm
+    growth = ValueFactory.create()
+
+    # The savepoint pair, the kudos, its value links in one insert (the hour's count is in the
+    # test cache); a second value adds no query.
+    with django_assert_max_num_queries(4):
+        give(agent, recipient=other_agent, values=[respect, growth])
 
 
 def test_kudos_records_the_persons_team_and_department(agent, other_agent, give):
@@ -316,3 +345,93 @@ def test_the_sweep_sends_what_a_dead_worker_left(other_agent, agent, give):
     assert services.finish_stalled_work() == (1, 0)
     assert len(mail.outbox) == 1
     assert services.finish_stalled_work() == (0, 0)
+
+
+# The feed page: keyset pages, one query for the cards -------------------------------------------
+
+
+def _walk(viewer: Person, feed: str = Feed.COMPANY, size: int = 2) -> list[int]:
+    """Every card of a feed, page after page through the `older` cursors."""
+    seen: list[int] = []
+    before: str | None = None
+    while True:
+        page = selectors.feed_page(viewer, feed, before=before, size=size)
+        seen.extend(card.kudos.pk for card in page.cards)
+        if page.older is None:
+            return seen
+        before = page.older
+
+
+def test_feed_pages_walk_the_public_kudos_once_each_newest_first(org, give, team_lead):
+    shown = [give(org["other_agent"], recipient=org["agent"]) for _ in range(4)]
+    shown.append(give(org["agent"], recipient=org["team_lead"]))
+    private = give(org["other_agent"], recipient=org["agent"], is_private=True)
+    hidden = give(org["agent"], recipient=org["other_agent"])
+    services.moderate_kudos(actor=org["admin"], kudos=hidden, hide=True, reason="Unkind.")
+    opted_out = give(org["agent"], recipient=org["manager"])
+    services.set_preference(actor=org["manager"], hide_from_feed=True)
+    # Two kudos at the same moment: the cursor still separates them by their key.
+    moment = shown[0].created_at
+    Kudos.objects.filter(pk__in=[shown[1].pk, shown[2].pk]).update(created_at=moment)
+    expected = list(Kudos.objects.filter(pk__in=[k.pk for k in shown]).values_list("pk", flat=True))
+
+    walked = _walk(org["outsider"])
+
+    assert walked == expected  # Meta ordering: newest first, then the higher key
+    assert not {private.pk, hidden.pk, opted_out.pk} & set(walked)
+    assert _walk(org["agent"], Feed.ME, size=3)[:1] == [opted_out.pk]
+
+
+def test_an_unreadable_cursor_gives_the_first_page(org, give):
+    kudos = give(org["other_agent"], recipient=org["agent"])
+
+    page = selectors.feed_page(org["agent"], before="yesterday-7")
+
+    assert [card.kudos for card in page.cards] == [kudos]
+    assert page.is_first
+    assert page.older is None
+
+
+def test_a_feed_card_shows_values_reactions_and_comments(org, give, respect):
+    later = ValueFactory.create(name="Trust", position=5)
+    kudos = give(org["other_agent"], recipient=org["agent"], values=[later, respect])
+    services.react(actor=org["team_lead"], kudos=kudos, kind="heart")
+    services.react(actor=org["manager"], kudos=kudos, kind="heart")
+    services.react(actor=org["manager"], kudos=kudos, kind="star")
+    services.comment_on(actor=org["team_lead"], kudos=kudos, body="Well done.")
+
+    (card,) = selectors.feed_page(org["manager"]).cards
+
+    assert [value.name for value in card.values] == ["Respect", "Trust"]
+    tallies = {tally.kind: (tally.count, tally.mine) for tally in card.reactions}
+    assert tallies["heart"] == (2, True)
+    assert tallies["star"] == (1, True)
+    assert tallies["applause"] == (0, False)
+    assert card.comment_count == 1
+    (mine,) = selectors.feed_page(org["team_lead"]).cards
+    assert {t.kind for t in mine.reactions if t.mine} == {"heart"}
+
+
+@pytest.mark.parametrize("feed", [Feed.COMPANY, Feed.TEAM, Feed.ME])
+def test_a_feed_page_takes_the_same_queries_for_one_card_or_ten(org, give, feed):
+    """Fails if a query per card (values, reactions, comments, people) comes back."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        viewer = Person.objects.get(pk=org["other_agent"].pk)  # nothing cached on it
+        with CaptureQueriesContext(connection) as captured:
+            page = selectors.feed_page(viewer, feed, size=10)
+            for card in page.cards:
+                str(card.kudos.giver), str(card.kudos.recipient), str(card.kudos.team)
+        return len(captured)
+
+    give(org["agent"], recipient=org["other_agent"])
+    one = queries()
+    for number in range(11):
+        kudos = give(org["agent"], recipient=org["other_agent"], message=f"Thanks {number}")
+        services.react(actor=org["team_lead"], kudos=kudos, kind="heart")
+        services.comment_on(actor=org["team_lead"], kudos=kudos, body="Yes.")
+
+    assert queries() == one
+    assert one <= 4  # the page, the viewer's moderation reach, and the team feed's teams

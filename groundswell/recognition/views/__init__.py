@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,14 +45,13 @@ def feed(request: AuthedRequest) -> HttpResponse:
     """The kudos feed: everyone, my team or me; an HTMX tab change gets only the list back."""
     chosen = request.GET.get("feed", Feed.COMPANY)
     chosen = chosen if chosen in Feed.values else Feed.COMPANY
-    kudos = selectors.list_kudos(request.person, chosen)
-    page = Paginator(kudos, settings.GROUNDSWELL_PAGE_SIZE // 2).get_page(request.GET.get("page"))
-    context = {
-        "feed": chosen,
-        "feeds": Feed.choices,
-        "page": page,
-        "cards": selectors.cards(request.person, page.object_list),
-    }
+    page = selectors.feed_page(
+        request.person,
+        chosen,
+        before=request.GET.get("before"),
+        size=settings.GROUNDSWELL_PAGE_SIZE // 2,
+    )
+    context = {"feed": chosen, "feeds": Feed.choices, "page": page, "cards": page.cards}
     partial = request.htmx and not request.htmx.history_restore_request
     template = "recognition/partials/feed_results.html" if partial else "recognition/feed.html"
     return render(request, template, context)
