@@ -430,6 +430,11 @@ def _retry(work):
     raise AssertionError("still locked")
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's shared in-memory test database answers 'locked' to a second writer at once, "
+    "even to the hand-back of a claim; the PostgreSQL run of the suite races two real workers",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_mail_each_person_once(org, settings):
     letter = newsletter.draft_newsletter(actor=org["manager"], month=THIS_MONTH)
