@@ -2,15 +2,15 @@
 runs race; the per-team overdue list for leads."""
 
 import datetime
-import threading
-import time
+from functools import partial
 
 import pytest
 from django.core import mail
-from django.db import OperationalError, close_old_connections, connection
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.core.tests.workers import retry_when_locked, run_together
 from groundswell.learning import reminders, services, tasks
 from groundswell.learning.models import Course, RefresherReminder
 
@@ -117,18 +117,11 @@ def test_a_claim_held_by_a_worker_is_left_alone_until_its_lease_runs_out(team_le
     assert reminders.waiting_people(now=later) == [agent.pk]
 
 
-def _retry(work):
-    """SQLite's in-memory test database answers "locked" at once (shared cache): try again."""
-    for attempt in range(500):
-        try:
-            return work()
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.001 * (attempt % 10))
-    raise AssertionError("still locked")
-
-
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's shared in-memory test database answers 'locked' to a second writer at once, "
+    "even to the hand-back of a claim; the PostgreSQL run of the suite races two real workers",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_mail_each_person_once(org, customer_service):
     course = Course.objects.create(
@@ -139,31 +132,17 @@ def test_two_concurrent_runs_mail_each_person_once(org, customer_service):
         services.record_completion(
             actor=org["admin"], course=course, person=person, completed_on=days_ago(300)
         )
-    start = threading.Barrier(2)
     counts: list[int] = []
-    errors: list[BaseException] = []
 
     def one_run() -> None:
-        try:
-            start.wait(timeout=30)
-            # What the daily job does, each step retried when SQLite says "locked".
-            _retry(reminders.add_reminders)
-            for person_id in _retry(reminders.waiting_people):
-                counts.append(_retry(lambda pk=person_id: reminders.send_reminder(pk)))
-        except BaseException as error:  # reported below, never swallowed
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
+        # What the daily job does, each step retried when SQLite says "locked".
+        retry_when_locked(reminders.add_reminders)
+        for person_id in retry_when_locked(reminders.waiting_people):
+            counts.append(retry_when_locked(partial(reminders.send_reminder, person_id)))
 
-    threads = [threading.Thread(target=one_run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_together(one_run)
 
-    assert errors == []
-    assert sum(counts) <= len(people)  # a "locked" mark after the send may count 0
+    assert sum(counts) == len(people)
     addresses = [m.to[0] for m in mail.outbox]
     assert sorted(addresses) == sorted(p.email for p in people)
     assert RefresherReminder.objects.count() == len(people)

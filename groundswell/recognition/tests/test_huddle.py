@@ -2,14 +2,14 @@
 made and sent exactly once per team and day, by concurrent runs and after a restart."""
 
 import datetime
-import threading
+from functools import partial
 
 import pytest
 from django.core import mail
-from django.db import OperationalError, close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.core.tests.workers import retry_when_locked, run_together
 from groundswell.desk.tests.factories import PromiseFactory
 from groundswell.people.models import Team
 from groundswell.recognition import huddle
@@ -189,43 +189,18 @@ def test_after_a_restart_a_stale_claim_is_sent_and_a_failed_send_is_given_back(
     assert len(mail.outbox) == 1
 
 
-def _retry(work):
-    """The shared-cache in-memory SQLite of the test run says "locked" at once: try again."""
-    for _attempt in range(400):
-        try:
-            return work()
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-    raise AssertionError("still locked")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_make_and_send_each_digest_once(org, settings):
     settings.GROUNDSWELL_HUDDLE_SHIFT_START = "00:00"
-    start = threading.Barrier(2)
     sent: list[int] = []
-    errors: list[BaseException] = []
 
     def one_run() -> None:
-        try:
-            start.wait(timeout=30)
-            _retry(huddle.make_due_digests)
-            for digest_id in _retry(huddle.unsent):
-                sent.append(_retry(lambda pk=digest_id: huddle.send_digest(pk)))
-        except BaseException as error:  # reported below, never swallowed
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
+        retry_when_locked(huddle.make_due_digests)
+        for digest_id in retry_when_locked(huddle.unsent):
+            sent.append(retry_when_locked(partial(huddle.send_digest, digest_id)))
 
-    threads = [threading.Thread(target=one_run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_together(one_run)
 
-    assert errors == []
     teams = Team.objects.count()
     assert HuddleDigest.objects.count() == teams
     assert HuddleDigest.objects.filter(email_sent_at__isnull=False).count() == teams

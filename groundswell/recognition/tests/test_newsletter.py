@@ -2,17 +2,17 @@
 per person (two concurrent runs, a restart), and the unsubscribe link."""
 
 import datetime
-import threading
-import time
+from functools import partial
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, close_old_connections, connection
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.core.tests.workers import retry_when_locked, run_together
 from groundswell.ideas import services as idea_services
 from groundswell.ideas.choices import IdeaCategory, IdeaKind, IdeaStatus
 from groundswell.people.models import Person
@@ -418,18 +418,6 @@ def test_after_a_restart_a_stale_claim_is_sent_and_a_failed_send_is_given_back(
     assert len(mail.outbox) == people
 
 
-def _retry(work):
-    """SQLite's in-memory test database answers "locked" at once (shared cache): try again."""
-    for attempt in range(500):
-        try:
-            return work()
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.001 * (attempt % 10))
-    raise AssertionError("still locked")
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite's shared in-memory test database answers 'locked' to a second writer at once, "
@@ -441,29 +429,15 @@ def test_two_concurrent_runs_mail_each_person_once(org, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     newsletter.send_newsletter(actor=org["manager"], newsletter=letter)
     assert mail.outbox == []  # the queue holds the work; two workers now do it at once
-    start = threading.Barrier(2)
     counts: list[int] = []
-    errors: list[BaseException] = []
 
     def one_run() -> None:
-        try:
-            start.wait(timeout=30)
-            # What a worker does (send_pending), each step retried when SQLite says "locked".
-            for delivery_id in _retry(lambda: newsletter.unsent(letter.pk)):
-                counts.append(_retry(lambda pk=delivery_id: newsletter.send_delivery(pk)))
-        except BaseException as error:  # reported below, never swallowed
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
+        # What a worker does (send_pending), each step retried when SQLite says "locked".
+        for delivery_id in retry_when_locked(lambda: newsletter.unsent(letter.pk)):
+            counts.append(retry_when_locked(partial(newsletter.send_delivery, delivery_id)))
 
-    threads = [threading.Thread(target=one_run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_together(one_run)
 
-    assert errors == []
     people = active_people()
     assert sum(counts) == people
     addresses = [m.to[0] for m in mail.outbox]
