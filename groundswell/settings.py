@@ -451,8 +451,8 @@ GROUNDSWELL_COMPLIMENT_CSAT = env.int("COMPLIMENT_CSAT", default=5)
 GROUNDSWELL_COMPLIMENT_NPS = env.int("COMPLIMENT_NPS", default=9)
 GROUNDSWELL_COMPLIMENT_CES = env.int("COMPLIMENT_CES", default=6)
 GROUNDSWELL_KUDOS_PER_HOUR = env.int("KUDOS_PER_HOUR", default=30)
-# The daily huddle digest is made and emailed at this local time (the site's TIME_ZONE: teams
-# have no time zone of their own), once per team and day.
+# The daily huddle digest is made and emailed at this local time (in each team's time zone, or
+# the site's TIME_ZONE for a team without one), once per team and day.
 GROUNDSWELL_HUDDLE_SHIFT_START = env.str("HUDDLE_SHIFT_START", default="08:00")
 # Candidates who were not hired are deleted this many months after they were added (daily job).
 GROUNDSWELL_LEARNING_CANDIDATE_RETENTION_MONTHS = env.int(

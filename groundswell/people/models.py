@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -68,6 +71,20 @@ class TeamQuerySet(models.QuerySet["Team"]):
         return self & teams_in_scope(person, action or Action.VIEW_DIRECTORY)
 
 
+@cache
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name, such as Europe/Lisbon or America/Chicago."""
+    if value and value not in _time_zone_names():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone; use a name such as Europe/Lisbon."),
+            params={"value": value},
+        )
+
+
 class Team(models.Model):
     """A group of people inside a department, usually with one team lead."""
 
@@ -84,6 +101,11 @@ class Team(models.Model):
         related_name="led_teams",
         verbose_name=_("team lead"),
     )
+    # Where the team works, for what happens at its day's start (the huddle digest); empty:
+    # the site's TIME_ZONE.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TeamQuerySet.as_manager()
@@ -99,6 +121,11 @@ class Team(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:team-detail", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The team's time zone, or the site's."""
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
 
 class PersonQuerySet(models.QuerySet["Person"]):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema, Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from groundswell.core.schemas import (
     EmailStr,
@@ -61,6 +61,7 @@ class TeamOut(Schema):
     department: int
     lead: int | None
     headcount: int
+    time_zone: str = Field(description="IANA name; empty: the site's time zone")
     created_at: datetime.datetime
 
     @staticmethod
@@ -76,12 +77,14 @@ class TeamIn(Schema):
     department: Id
     name: NameStr
     lead: Id | None = None
+    time_zone: str = Field("", max_length=64, description="IANA name, e.g. Europe/Lisbon")
 
 
 class TeamPatch(Schema):
     department: Id = omittable()
     name: NameStr = omittable()
     lead: Id | None = None
+    time_zone: str = omittable()
 
 
 class TeamFilter(FilterSchema):

@@ -163,12 +163,17 @@ def update_department(*, actor: Person, department: Department, **changes: Any) 
 
 @transaction.atomic
 def create_team(
-    *, actor: Person, department: Department, name: str, lead: Person | None = None
+    *,
+    actor: Person,
+    department: Department,
+    name: str,
+    lead: Person | None = None,
+    time_zone: str = "",
 ) -> Team:
     """Add a team to a department the actor manages."""
     if not can(actor, Action.MANAGE_TEAMS, department):
         raise PermissionDenied("You may only add teams to your own department.")
-    team = Team(department=department, name=name.strip(), lead=lead)
+    team = Team(department=department, name=name.strip(), lead=lead, time_zone=time_zone)
     team.slug = unique_slug(Team, f"{department.slug}-{team.name}")
     team.full_clean()
     _check_lead(team)
@@ -178,10 +183,11 @@ def create_team(
 
 @transaction.atomic
 def update_team(*, actor: Person, team: Team, **changes: Any) -> Team:
-    """Rename a team or change its lead; moving it needs the right on both departments."""
+    """Rename a team, change its lead or time zone; moving it needs the right on both
+    departments."""
     if not can(actor, Action.MANAGE_TEAMS, team):
         raise PermissionDenied("You may only change teams in your own department.")
-    for name in ("name", "lead", "department"):
+    for name in ("name", "lead", "department", "time_zone"):
         if name in changes:
             setattr(team, name, changes[name])
     if not can(actor, Action.MANAGE_TEAMS, team.department):

@@ -1,7 +1,7 @@
 """The daily huddle digest: what a team starts its day with.
 
-For each team, at its shift start (`GROUNDSWELL_HUDDLE_SHIFT_START`, local time in the site's
-TIME_ZONE: the Team model has no time zone of its own), one `HuddleDigest(team, day)` row is
+For each team, at its shift start (`GROUNDSWELL_HUDDLE_SHIFT_START`, local time in the team's
+`time_zone`, or the site's TIME_ZONE for a team without one), one `HuddleDigest(team, day)` row is
 made; the unique constraint makes it once per team and day however many workers or schedulers
 run, and after a restart. Its email is claimed with a lease (core/lib/leases.py): one UPDATE
 lets exactly one worker send it, a failed send gives the claim back, and a dead worker's claim
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,15 +55,17 @@ SHOWN = 10
 ONE_DAY = datetime.timedelta(days=1)
 
 
-def shift_start(day: datetime.date) -> datetime.datetime:
-    """When the huddle of `day` is due: the shift start, local time."""
+def shift_start(day: datetime.date, zone: datetime.tzinfo | None = None) -> datetime.datetime:
+    """When the huddle of `day` is due: the shift start, local time in `zone` (the site's)."""
     hour, minute = (int(part) for part in settings.GROUNDSWELL_HUDDLE_SHIFT_START.split(":"))
     local = datetime.datetime.combine(day, datetime.time(hour, minute))
-    return timezone.make_aware(local, timezone.get_default_timezone())
+    return timezone.make_aware(local, zone or timezone.get_default_timezone())
 
 
-def _day_range(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    zone = timezone.get_default_timezone()
+def _day_range(
+    day: datetime.date, zone: datetime.tzinfo | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = zone or timezone.get_default_timezone()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), zone)
     end = timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), zone
@@ -70,29 +73,49 @@ def _day_range(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
     return start, end
 
 
+def _zones(now: datetime.datetime) -> list[tuple[str, datetime.date, bool]]:
+    """Each time zone teams work in ("" for the site's): its date now, and whether its shift
+    has started."""
+    found = []
+    names = Team.objects.order_by().values_list("time_zone", flat=True).distinct()
+    for name in names:
+        zone = zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+        today = timezone.localdate(now, zone)
+        found.append((name, today, now >= shift_start(today, zone)))
+    return found
+
+
 def make_due_digests(*, now: datetime.datetime | None = None) -> int:
-    """Make today's digest row of every team whose shift started that has none; how many
-    teams were missing one.
+    """Make today's digest row of every team whose shift started, in the team's time zone,
+    that has none; how many teams were missing one.
 
     Safe to run from any number of workers at once: `ignore_conflicts` lets the unique
     (team, day) row be inserted once, and a second run makes none.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    if now < shift_start(today):
-        return 0
-    teams = Team.objects.exclude(huddle_digests__day=today).values_list("pk", flat=True)
-    wanted = [HuddleDigest(team_id=pk, day=today, created_at=now) for pk in teams]
+    wanted = []
+    for name, today, started in _zones(now):
+        if not started:
+            continue
+        teams = (
+            Team.objects.filter(time_zone=name)
+            .exclude(huddle_digests__day=today)
+            .values_list("pk", flat=True)
+        )
+        wanted += [HuddleDigest(team_id=pk, day=today, created_at=now) for pk in teams]
     HuddleDigest.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=500)
     return len(wanted)
 
 
 def unsent(*, now: datetime.datetime | None = None) -> list[int]:
-    """Today's digests whose email nobody sent or holds (a digest not sent on its day is left:
-    yesterday's huddle is no news the morning after)."""
+    """Today's digests (the team's today) whose email nobody sent or holds (a digest not sent
+    on its day is left: yesterday's huddle is no news the morning after)."""
     now = now or timezone.now()
+    today = Q(pk__in=[])
+    for name, day, _started in _zones(now):
+        today |= Q(team__time_zone=name, day=day)
     return list(
-        HuddleDigest.objects.filter(day=timezone.localdate(now), email_sent_at__isnull=True)
+        HuddleDigest.objects.filter(today, email_sent_at__isnull=True)
         .filter(leases.unclaimed("email_claimed_at", now))
         .values_list("pk", flat=True)
     )
@@ -255,7 +278,7 @@ def build(
     """The digest of `team` on `day`, public recognition only (what its members all may read);
     `read`: its figures and leadership line when `build_many` read them already."""
     yesterday = day - datetime.timedelta(days=1)
-    start, end = _day_range(yesterday)
+    start, end = _day_range(yesterday, team.zone)
     compliments = (
         Compliment.objects.in_feed()
         .filter(team=team, received_at__gte=start, received_at__lt=end)
@@ -268,7 +291,7 @@ def build(
         .select_related("giver", "recipient", "team")
         .prefetch_related("values")
     )
-    day_start, day_end = _day_range(day)
+    day_start, day_end = _day_range(day, team.zone)
     hero = (
         HeroNomination.objects.hall_of_fame()
         .filter(Q(team=team) | Q(team__isnull=True, department_id=team.department_id))

@@ -330,6 +330,15 @@ def test_create_and_update_team(manager, customer_service, team_lead, client_for
     assert updated.status_code == 200
     team = Team.objects.get(pk=team_id)
     assert (team.name, team.lead) == ("Gamma Two", None)
+    assert created.json()["time_zone"] == ""
+
+    moved = call(client, "patch", f"{API}/teams/{team_id}", {"time_zone": "Europe/Lisbon"})
+    assert moved.status_code == 200
+    assert moved.json()["time_zone"] == "Europe/Lisbon"
+    wrong = call(client, "patch", f"{API}/teams/{team_id}", {"time_zone": "Europe/Atlantis"})
+    assert wrong.status_code == 422
+    assert "time_zone" in wrong.text
+    assert Team.objects.get(pk=team_id).time_zone == "Europe/Lisbon"
 
 
 # Invalid input: 422 naming the field.

@@ -147,6 +147,35 @@ def test_digests_are_made_from_the_shift_start_once_per_team(org, settings):
     assert huddle.make_due_digests(now=at(8, 0, TODAY + datetime.timedelta(days=1))) == teams
 
 
+def test_a_team_in_another_time_zone_gets_its_digest_at_its_own_shift_start(org, settings):
+    """The site runs on UTC in tests; a team in Tokyo (UTC+9) starts its 08:00 shift at 23:00
+    UTC the day before, and its digest is for its own date."""
+    settings.GROUNDSWELL_HUDDLE_SHIFT_START = "08:00"
+    tokyo = org["agent"].team
+    Team.objects.filter(pk=tokyo.pk).update(time_zone="Asia/Tokyo")
+    others = Team.objects.exclude(pk=tokyo.pk).count()
+    evening = at(23, 0, TODAY - datetime.timedelta(days=1))
+
+    # A minute before: the other teams' digests of the 3rd (their shift began at 08:00 UTC).
+    assert huddle.make_due_digests(now=evening - datetime.timedelta(minutes=1)) == others
+    assert not HuddleDigest.objects.filter(team=tokyo).exists()
+    assert huddle.make_due_digests(now=evening) == 1
+    digest = HuddleDigest.objects.get(team=tokyo)
+    assert digest.day == TODAY  # Tokyo's date, the 4th, not the site's
+    assert digest.pk in huddle.unsent(now=evening)
+    assert huddle.make_due_digests(now=at(8, 0)) == others  # everyone else's 4th at 08:00 UTC
+
+
+def test_a_time_zone_that_does_not_exist_is_refused(org):
+    from django.core.exceptions import ValidationError
+
+    team = org["agent"].team
+    team.time_zone = "Mars/Olympus_Mons"
+    with pytest.raises(ValidationError, match="not a time zone"):
+        team.full_clean()
+    assert Team.objects.get(pk=team.pk).time_zone == ""
+
+
 def test_the_email_goes_once_to_the_team_and_its_lead(org, settings):
     huddle.make_due_digests(now=timezone.now().replace(hour=23, minute=59))
     digest = HuddleDigest.objects.get(team=org["agent"].team)

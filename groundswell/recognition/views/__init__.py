@@ -440,7 +440,7 @@ def huddle_page(request: AuthedRequest, team: int, day: str | None = None) -> Ht
     """A team's huddle digest for a day (today by default), with its print layout."""
     chosen = _huddle_team(request, team)
     try:
-        date = datetime.date.fromisoformat(day) if day else timezone.localdate()
+        date = datetime.date.fromisoformat(day) if day else timezone.localdate(None, chosen.zone)
     except ValueError as error:
         raise Http404 from error
     may_set_line = services.may_set_leadership_line(request.person, chosen)
@@ -462,7 +462,7 @@ def huddle_line(request: AuthedRequest, team: int) -> HttpResponse:
     form = LeadershipLineForm(request.POST)
     if not form.is_valid():
         context = {
-            "digest": huddle.build(chosen, timezone.localdate()),
+            "digest": huddle.build(chosen, timezone.localdate(None, chosen.zone)),
             "may_set_line": True,
             "line_form": form,
         }
