@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
 from playwright.sync_api import Browser, Page, Playwright
 from pytest_django.live_server_helper import LiveServer
 
 from groundswell.people.models import Person
+from groundswell.voice.tests.test_invitation_smtp import Inbox, free_port
 
 # Chromium in a container: no sandbox (we run as root), no GPU, and nothing that phones home.
 CHROMIUM_ARGS = [
@@ -149,3 +152,23 @@ def phone_page(new_context: Any) -> Page:
     context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page: Page = context.new_page()
     return page
+
+
+@pytest.fixture
+def inbox(live_server: LiveServer) -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1 that the mailer sends to; links point at the live server."""
+    received = Inbox()
+    port = free_port()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    try:
+        with override_settings(MAILERS=mailers, SITE_URL=str(live_server.url)):
+            yield received
+    finally:
+        controller.stop()

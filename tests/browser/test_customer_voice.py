@@ -11,17 +11,14 @@ import email.message
 import email.policy
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.apps import apps
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from groundswell.desk.models import Interaction
 from groundswell.people.models import Person
@@ -29,33 +26,13 @@ from groundswell.voice.choices import FollowUpOutcome
 from groundswell.voice.models import FollowUp, Invitation, Response
 from groundswell.voice.tests import factories as data
 from groundswell.voice.tests.factories import make_customer, make_interaction
-from groundswell.voice.tests.test_invitation_smtp import Inbox, free_port
+from groundswell.voice.tests.test_invitation_smtp import Inbox
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
 COMMENT = "Nobody called me back and the refund is still missing."
 NOTE = "Called her, apologised, and the refund went out today."
-
-
-@pytest.fixture
-def inbox(live_server: LiveServer) -> Iterator[Inbox]:
-    """A real SMTP server on 127.0.0.1 that the mailer sends to; links point at the live server."""
-    received = Inbox()
-    port = free_port()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
-        with override_settings(MAILERS=mailers, SITE_URL=str(live_server.url)):
-            yield received
-    finally:
-        controller.stop()
 
 
 def html_body(message: email.message.Message) -> str:

@@ -8,16 +8,12 @@ import email.message
 import email.policy
 import importlib
 import re
-from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from groundswell.people.models import Person
 from groundswell.recognition.choices import ReviewStatus
@@ -31,7 +27,7 @@ from groundswell.recognition.models import (
 )
 from groundswell.voice.invitations.services import record_response
 from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
-from groundswell.voice.tests.test_invitation_smtp import Inbox, free_port
+from groundswell.voice.tests.test_invitation_smtp import Inbox
 from tests.browser.helpers import login
 from tests.browser.test_accessibility import assert_accessible, blocking_violations
 
@@ -41,26 +37,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def respect(transactional_db: None) -> Value:
     return Value.objects.create(name="Respect", slug="respect", description="We listen.")
-
-
-@pytest.fixture
-def inbox(live_server: LiveServer) -> Iterator[Inbox]:
-    """A real SMTP server on 127.0.0.1 that the mailer sends to; links point at the live server."""
-    received = Inbox()
-    port = free_port()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
-        with override_settings(MAILERS=mailers, SITE_URL=str(live_server.url)):
-            yield received
-    finally:
-        controller.stop()
 
 
 def text_body(message: email.message.Message) -> str:
