@@ -14,6 +14,7 @@ reviews to audit (self-reviews and calibration exercises are never among them:
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -79,13 +80,19 @@ def audit_data(reviews: QuerySet[Review]) -> AuditData:
     scales: dict[str, statistics.Scale] = {}
     labels: dict[str, str] = {}
     scores: dict[int, dict[str, Any]] = defaultdict(dict)
-    for review_id, key, label, scale, value in (
-        CriterionScore.objects.filter(review__in=reviews.values("pk"), value__isnull=False)
+    # The reviews' scores by the ids already in hand: as a subquery (`review__in=reviews`), the
+    # EXISTS on the customer's answer made PostgreSQL plan a nested loop that ran for minutes
+    # on a few thousand fresh rows; ids in batches stay under SQLite's limit on parameters.
+    rows_of_scores = (
+        row
+        for ids in itertools.batched(sorted(counted), 10_000)
+        for row in CriterionScore.objects.filter(review_id__in=ids, value__isnull=False)
         .order_by("criterion__version__scorecard_id", "criterion__position", "-criterion_id")
         .values_list(
             "review_id", "criterion__key", "criterion__behaviour", "criterion__scale", "value"
         )
-    ):
+    )
+    for review_id, key, label, scale, value in rows_of_scores:
         known = scales.setdefault(key, SCALES[scale])
         labels.setdefault(key, label)
         if known is SCALES[scale] and review_id in counted:
