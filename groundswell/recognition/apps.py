@@ -17,18 +17,22 @@ class RecognitionConfig(AppConfig):
         from groundswell.people.demo import DEMO_STEPS
         from groundswell.recognition import home
         from groundswell.recognition.demo import RECOGNITION
-        from groundswell.recognition.services import compliment_from_response
         from groundswell.recognition.tasks import (
             draft_newsletter,
             finish_stalled_work,
             huddle_digests,
+            make_compliment_cards,
         )
-        from groundswell.voice import hooks as voice_hooks
 
-        # A customer's top answer with a comment becomes a compliment card for the agent.
-        voice_hooks.on_response_recorded(compliment_from_response)
         DEMO_STEPS.register(RECOGNITION)
-        # Kudos emails and compliment cards a dead worker left go out once the lease ran out.
+        # A customer's top answer with a comment becomes the agent's compliment card within a
+        # minute, made in sets by the worker instead of in the customer's request.
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "recognition_compliment_cards", make_compliment_cards, datetime.timedelta(minutes=1)
+            )
+        )
+        # Kudos emails and newsletter copies a dead worker left go out once the lease ran out.
         lease = datetime.timedelta(seconds=settings.GROUNDSWELL_SEND_LEASE_SECONDS)
         registry.periodic_jobs.register(
             registry.PeriodicJob("recognition_finish_stalled_work", finish_stalled_work, lease)

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -243,10 +243,10 @@ SWEEP_HORIZON = datetime.timedelta(days=1)
 SWEEP_BATCH = 500
 
 
-def finish_stalled_work(*, now: datetime.datetime | None = None) -> tuple[int, int]:
-    """Enqueue again what a dead worker (or a queue that was down) left: kudos emails nobody
-    sent or holds, and compliments of the last day that have no card, once older than a lease.
-    Returns how many of each; a duplicate does its work once (the claim, the one-to-one)."""
+def finish_stalled_work(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue again the kudos emails a dead worker (or a queue that was down) left: nobody
+    sent or holds them, once older than a lease. Returns how many; a duplicate does its work
+    once (the claim)."""
     from groundswell.core.lib import leases
     from groundswell.recognition import tasks
 
@@ -261,56 +261,55 @@ def finish_stalled_work(*, now: datetime.datetime | None = None) -> tuple[int, i
     )
     for kudos_id in unsent:
         tasks.send_kudos_notice.enqueue(kudos_id)
-    missing = list(
-        Response.objects.filter(
-            is_compliment=True,
-            agent__isnull=False,
-            submitted_at__gte=since,
-            submitted_at__lte=until,
-            compliment=None,
-        ).values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    for response_id in missing:
-        tasks.record_compliment.enqueue(response_id)
-    return len(unsent), len(missing)
+    return len(unsent)
 
 
 # Customer compliments ------------------------------------------------------------------------
 
 
-def compliment_from_response(response: Response) -> None:
-    """voice's "response recorded" hook: one cheap enqueue; the card is made by the task."""
-    from groundswell.recognition import tasks
-
-    tasks.record_compliment.enqueue(response.pk)
+COMPLIMENT_HORIZON = datetime.timedelta(days=2)
+COMPLIMENT_BATCH = 5_000
 
 
-def record_compliment(response_id: int) -> Compliment | None:
-    """Make the agent's compliment card from a top answer with a comment (once per answer).
+def make_compliment_cards(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Turn the customers' recent top answers with a comment into the agents' compliment
+    cards, and take away the waiting cards of answers changed into something else.
 
-    An answer changed before its card was approved and no longer a compliment takes its
-    waiting card away.
+    A periodic job (every minute, recognition/apps.py) rather than work in the customer's
+    request: the survey page stays one lookup and one insert, and a queue that is down loses
+    no card. Set-based: one read of the answers of the last `COMPLIMENT_HORIZON` (answers can
+    be changed for half an hour, so this also covers a scheduler stopped for a day) that have
+    no card, one insert, and one delete. The one-to-one on the answer keeps a card single
+    when two runs overlap. Returns (made, taken away).
     """
-    response = Response.objects.select_related("team").filter(pk=response_id).first()
-    if response is None:
-        return None
-    if not response.is_compliment or response.agent_id is None:
-        Compliment.objects.filter(response=response, status=ReviewStatus.PENDING).delete()
-        return None
-    try:
-        with transaction.atomic():
-            compliment, _created = Compliment.objects.get_or_create(
-                response=response,
-                defaults={
-                    "agent_id": response.agent_id,
-                    "team": response.team,
-                    "department_id": response.team.department_id,
-                    "received_at": response.submitted_at,
-                },
-            )
-    except IntegrityError:  # made by a second run at the same moment
-        return Compliment.objects.filter(response=response).first()
-    return compliment
+    now = now or timezone.now()
+    since = now - COMPLIMENT_HORIZON
+    taken_away, _per_model = (
+        Compliment.objects.filter(status=ReviewStatus.PENDING, response__submitted_at__gte=since)
+        .filter(models.Q(response__is_compliment=False) | models.Q(response__agent__isnull=True))
+        .delete()
+    )
+    missing = (
+        Response.objects.filter(
+            is_compliment=True, agent__isnull=False, compliment=None, submitted_at__gte=since
+        )
+        .order_by("submitted_at")
+        .values_list("pk", "agent_id", "team_id", "team__department_id", "submitted_at")
+    )
+    cards = [
+        Compliment(
+            response_id=response_id,
+            agent_id=agent_id,
+            team_id=team_id,
+            department_id=department_id,
+            received_at=submitted_at,
+        )
+        for response_id, agent_id, team_id, department_id, submitted_at in missing[
+            :COMPLIMENT_BATCH
+        ]
+    ]
+    made = Compliment.objects.bulk_create(cards, ignore_conflicts=True)
+    return len(made), taken_away
 
 
 def may_approve(actor: Person, person: Person) -> bool:

@@ -13,24 +13,25 @@ def send_kudos_notice(kudos_id: int) -> int:
 
 
 @task()
-def record_compliment(response_id: int) -> int | None:
-    """Turn a customer's top answer into the agent's compliment card; returns its id."""
-    compliment = services.record_compliment(response_id)
-    return compliment.pk if compliment is not None else None
+def make_compliment_cards() -> dict[str, int]:
+    """The agents' compliment cards from their customers' recent top answers; how many were
+    made and how many waiting cards were taken away. A periodic job, every minute."""
+    made, taken_away = services.make_compliment_cards()
+    return {"made": made, "taken_away": taken_away}
 
 
 @task()
 def finish_stalled_work() -> dict[str, int]:
-    """Enqueue again the kudos emails, compliment cards and newsletter mails a dead worker lost;
-    how many of each (newsletters: how many had copies waiting).
+    """Enqueue again the kudos emails and newsletter mails a dead worker lost; how many of each
+    (newsletters: how many had copies waiting).
 
     A periodic job, every `SEND_LEASE_SECONDS` (recognition/apps.py).
     """
-    notices, compliments = services.finish_stalled_work()
+    notices = services.finish_stalled_work()
     waiting = newsletter.stalled()
     for newsletter_id in waiting:
         send_newsletter_mails.enqueue(newsletter_id)
-    return {"notices": notices, "compliments": compliments, "newsletters": len(waiting)}
+    return {"notices": notices, "newsletters": len(waiting)}
 
 
 @task()

@@ -29,6 +29,11 @@ def on_response_recorded(hook: ResponseHook) -> None:
         _on_recorded.append(hook)
 
 
+def listening() -> bool:
+    """Whether any app listens: with none, the caller need not queue a call after commit."""
+    return bool(_on_recorded)
+
+
 def response_recorded(response: Response) -> None:
     """Tell every registered app about `response`; a hook that fails is logged, never raised."""
     for hook in _on_recorded:

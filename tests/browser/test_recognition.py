@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from groundswell.people.models import Person
+from groundswell.recognition import services
 from groundswell.recognition.choices import ReviewStatus
 from groundswell.recognition.models import (
     Compliment,
@@ -85,6 +86,7 @@ def test_a_team_lead_approves_a_customer_compliment(
     )
     invitation, _token = make_invitation(interaction)
     record_response(invitation, score=5, comment="Ada sorted it out in minutes.")
+    assert services.make_compliment_cards() == (1, 0)  # the every-minute job
     compliment = Compliment.objects.get()
     assert compliment.status == ReviewStatus.PENDING
 

@@ -37,6 +37,7 @@ def queued() -> Counter[str]:
 SWEEPS = sorted(
     [
         "pulse_resend_stalled_invitations",
+        "recognition_compliment_cards",  # every minute, so due at every later pass too
         "recognition_finish_stalled_work",
         "voice_finish_stalled_follow_ups",
         "voice_resend_stalled_invitations",
@@ -59,6 +60,7 @@ def test_every_periodic_piece_of_work_is_registered_with_its_interval():
         "recognition_draft_newsletter": datetime.timedelta(days=1),
         "pulse_publish_closed_waves": datetime.timedelta(minutes=15),
         "recognition_huddle_digests": datetime.timedelta(minutes=15),
+        "recognition_compliment_cards": datetime.timedelta(minutes=1),
         "pulse_open_due_waves": datetime.timedelta(hours=1),
         "pulse_send_reminders": datetime.timedelta(weeks=1),
         # Every SEND_LEASE_SECONDS (five minutes by default).
@@ -110,8 +112,8 @@ def test_one_pass_enqueues_every_registered_job_and_the_next_pass_only_the_due_o
     assert sorted(first) == sorted(entry.name for entry in registry.periodic_jobs)
     assert sum(queued().values()) == len(first)
 
-    # 5 minutes later only the sweeps' periods (a lease: 5 minutes) have changed; 15 minutes
-    # later the quarter-hourly jobs' too.
+    # 5 minutes later only the sweeps' periods (a lease: 5 minutes, or a minute) have changed;
+    # 15 minutes later the quarter-hourly jobs' too.
     assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=5))) == SWEEPS
     assert sorted(scheduler.run_due_jobs(now=NOW + datetime.timedelta(minutes=15))) == sorted(
         ["pulse_publish_closed_waves", "recognition_huddle_digests", *SWEEPS]

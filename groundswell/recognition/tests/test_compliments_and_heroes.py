@@ -1,4 +1,5 @@
-"""Customer compliments reach the agent through voice's hook; heroes are nominated and decided."""
+"""Customer compliments reach the agent through the compliment-card job; heroes are nominated and
+decided."""
 
 import datetime
 
@@ -10,7 +11,6 @@ from groundswell.recognition import selectors, services, tasks
 from groundswell.recognition.choices import ReviewStatus
 from groundswell.recognition.models import Compliment, HeroNomination, HeroOfTheMonth
 from groundswell.voice.invitations.services import record_response
-from groundswell.voice.models import Response
 from groundswell.voice.tests.factories import make_customer, make_interaction, make_invitation
 
 
@@ -20,7 +20,9 @@ def answer(agent, team, capture, *, kind="csat", score=5, comment="Ada was wonde
     )
     invitation, _token = make_invitation(interaction, kind=kind)
     with capture(execute=True):
-        return record_response(invitation, score=score, comment=comment)
+        response = record_response(invitation, score=score, comment=comment)
+    services.make_compliment_cards()
+    return response
 
 
 @pytest.mark.parametrize(
@@ -67,25 +69,53 @@ def test_the_thresholds_are_settings(
     assert Compliment.objects.filter(response=ten).exists()
 
 
-def test_a_failing_recognition_never_breaks_the_customers_answer(
-    agent, team_alpha, django_capture_on_commit_callbacks, monkeypatch
+def test_the_customers_answer_does_no_recognition_work(
+    agent, team_alpha, django_capture_on_commit_callbacks
 ):
-    class QueueDown:
-        def enqueue(self, *args, **kwargs):
-            raise RuntimeError("queue down")
+    interaction = make_interaction(team_alpha, customer=make_customer(), handled_by=agent)
+    invitation, _token = make_invitation(interaction)
 
-    monkeypatch.setattr(tasks, "record_compliment", QueueDown())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = record_response(invitation, score=5, comment="Lovely help")
 
-    response = answer(agent, team_alpha, django_capture_on_commit_callbacks)
-
-    assert Response.objects.filter(pk=response.pk).exists()
+    assert response.is_compliment
+    assert callbacks == []  # nothing enqueued, no hook: the card comes from the job
     assert not Compliment.objects.exists()
+    assert tasks.make_compliment_cards.call() == {"made": 1, "taken_away": 0}
+    assert Compliment.objects.get().response == response
+
+
+def test_the_job_reads_and_writes_in_sets(agent, team_alpha, django_assert_num_queries):
+    for number in range(5):
+        interaction = make_interaction(team_alpha, customer=make_customer(), handled_by=agent)
+        invitation, _token = make_invitation(interaction)
+        record_response(invitation, score=5, comment=f"Thanks {number}")
+
+    with django_assert_num_queries(3):  # the cards to take away, the answers, one insert
+        made, taken_away = services.make_compliment_cards()
+
+    assert (made, taken_away) == (5, 0)
+    assert Compliment.objects.count() == 5
+
+
+def test_answers_older_than_the_horizon_are_left(agent, team_alpha):
+    interaction = make_interaction(team_alpha, customer=make_customer(), handled_by=agent)
+    invitation, _token = make_invitation(interaction)
+    response = record_response(invitation, score=5, comment="Lovely help")
+
+    later = response.submitted_at + services.COMPLIMENT_HORIZON + datetime.timedelta(minutes=1)
+    assert services.make_compliment_cards(now=later) == (0, 0)
+    assert services.make_compliment_cards() == (1, 0)
 
 
 def test_making_the_card_twice_keeps_one(agent, team_alpha, django_capture_on_commit_callbacks):
     response = answer(agent, team_alpha, django_capture_on_commit_callbacks)
 
-    services.record_compliment(response.pk)
+    assert services.make_compliment_cards() == (0, 0)
+    Compliment.objects.bulk_create(  # a second run that read before the first one wrote
+        [Compliment(response=response, agent=agent, team=team_alpha, received_at=timezone.now())],
+        ignore_conflicts=True,
+    )
 
     assert Compliment.objects.filter(response=response).count() == 1
 
@@ -94,9 +124,11 @@ def test_an_answer_changed_to_a_poor_one_takes_its_waiting_card_away(
     agent, team_alpha, django_capture_on_commit_callbacks
 ):
     response = answer(agent, team_alpha, django_capture_on_commit_callbacks)
+    assert Compliment.objects.filter(response=response).exists()
     with django_capture_on_commit_callbacks(execute=True):
         record_response(response.invitation, score=2, comment="Actually, not solved.")
 
+    assert services.make_compliment_cards() == (0, 1)
     assert not Compliment.objects.filter(response=response).exists()
 
 
@@ -273,21 +305,3 @@ def test_only_an_approved_hero_becomes_hero_of_the_month(org, nomination):
             month=timezone.localdate(),
             team=org["agent"].team,
         )
-
-
-def test_the_sweep_makes_the_card_a_lost_task_never_made(
-    agent, team_alpha, django_capture_on_commit_callbacks, monkeypatch
-):
-    class QueueDown:
-        def enqueue(self, *args, **kwargs):
-            raise RuntimeError("queue down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(tasks, "record_compliment", QueueDown())
-        response = answer(agent, team_alpha, django_capture_on_commit_callbacks)
-    Response.objects.filter(pk=response.pk).update(
-        submitted_at=timezone.now() - datetime.timedelta(minutes=20)
-    )
-
-    assert services.finish_stalled_work() == (0, 1)
-    assert Compliment.objects.filter(response=response).exists()

@@ -484,7 +484,7 @@ def record_response(
     if response.is_poor:
         transaction.on_commit(partial(follow_up_tasks.open_follow_up.enqueue, response.pk))
     # The apps above hear of compliments, and of changed answers (one may stop being one).
-    if response.is_compliment or changed:
+    if (response.is_compliment or changed) and hooks.listening():
         transaction.on_commit(partial(hooks.response_recorded, response), robust=True)
     return response
 
