@@ -686,14 +686,11 @@ def quiz_turn(person: Person, quiz: Quiz, *, now: datetime.datetime | None = Non
             _("This quiz closed on %(day)s: answers are no longer taken.")
             % {"day": timezone.localtime(quiz.deadline).strftime("%d %B %Y %H:%M")}
         )
-    mine = quiz.attempts.filter(person=person)
-    taken = mine.count()
+    # A person's attempts at one quiz are a handful: one read, counted here.
+    mine = list(quiz.attempts.filter(person=person).values_list("passed", "submitted_at"))
     start = _cycle_start(person, quiz, timezone.localdate(now))
-    attempts = list(
-        (mine if start is None else mine.filter(submitted_at__gt=start)).values_list(
-            "passed", flat=True
-        )
-    )
+    attempts = [passed for passed, at in mine if start is None or at > start]
+    taken = len(mine)
     if any(attempts):
         raise ValidationError(_("You passed this quiz already."))
     if len(attempts) >= quiz.max_attempts:

@@ -6,6 +6,7 @@ opens the quiz again."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from groundswell.learning.reminders import REMINDER_DAYS_AHEAD
 from groundswell.learning.tests.test_quizzes import answers, make_quiz
 from groundswell.people.choices import Role
 from groundswell.people.models import Person
+from groundswell.people.tests.factories import UserFactory
 
 KEEPERS = {"manager": True, "admin": True}
 ROLES = ["agent", "team_lead", "manager", "executive", "admin", "outsider"]
@@ -89,8 +91,6 @@ def test_a_manager_of_another_department_may_not_keep_the_quiz(billing, client_f
     other = Person.objects.create(
         full_name="Bea Billing", email="bea@example.test", department=billing, role=Role.MANAGER
     )
-    from groundswell.people.tests.factories import UserFactory
-
     other.user = UserFactory.create(username=other.email)
     other.save(update_fields=["user"])
 
@@ -336,6 +336,20 @@ def test_a_certificate_due_for_its_refresher_opens_the_quiz_again(agent, client_
 def test_a_certificate_still_valid_keeps_the_quiz_closed_after_a_pass(agent, quiz):
     services.submit_quiz(actor=agent, quiz=quiz, answers=answers(quiz, 4))
 
-    with pytest.raises(Exception, match="passed this quiz already"):
+    with pytest.raises(ValidationError, match="passed this quiz already"):
         services.submit_quiz(actor=agent, quiz=quiz, answers=answers(quiz, 4))
     assert QuizAttempt.objects.count() == 1
+
+
+def test_the_api_stores_one_attempt_when_the_same_attempt_comes_twice(agent, client_for, quiz):
+    client = client_for(agent)
+    url = f"/api/v1/learning/courses/{quiz.course_id}/quiz/attempts"
+    body = {"answers": {str(q): c for q, c in answers(quiz, 1).items()}, "attempt": 1}
+
+    first = client.post(url, body, content_type="application/json")
+    second = client.post(url, body, content_type="application/json")
+
+    assert first.status_code == 201
+    assert second.status_code == 422
+    assert "stored already as attempt 1" in second.content.decode()
+    assert QuizAttempt.objects.filter(person=agent).count() == 1
