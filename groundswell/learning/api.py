@@ -247,7 +247,9 @@ def add_quiz_question(
 def submit_quiz(request: ApiRequest, course_id: Id, payload: QuizAttemptIn) -> Status[QuizAttempt]:
     """Send one attempt's answers (question id to choice id); passing records the completion."""
     quiz = selectors.get_quiz_for(request.auth, course_id)
-    made = services.submit_quiz(actor=request.auth, quiz=quiz, answers=payload.answers)
+    made = services.submit_quiz(
+        actor=request.auth, quiz=quiz, answers=payload.answers, number=payload.attempt
+    )
     return Status(201, made)
 
 

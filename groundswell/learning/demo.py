@@ -1,7 +1,9 @@
 """Demo data for learning: job profiles that state the culture, 40 candidates interviewed by
 panels with customers on them, 10 new hires at different stages of onboarding (some with a
 buddy, one cleared by a manager for a week, the most advanced signed off), and a course
-catalogue with two years of completions, some refreshers overdue."""
+catalogue with two years of completions, some refreshers overdue (the demo agent owes one
+that ran out and one that runs out soon), quizzes with their banks, and classes: past ones with
+their attendance, coming ones part-full."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    Enrolment,
     InterviewQuestion,
     InterviewScore,
     JobProfile,
@@ -25,6 +29,9 @@ from groundswell.learning.models import (
     PanelMember,
     Programme,
     ProgrammeStep,
+    Quiz,
+    QuizChoice,
+    QuizQuestion,
     ReadinessOverride,
 )
 from groundswell.people.choices import Role
@@ -49,6 +56,60 @@ COURSES = (
         24,
     ),
 )
+
+# Each course with a quiz: its questions, the right answer first (shuffled when stored).
+QUIZ_BANKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "Our service technology": (
+        (
+            "A chat goes quiet for five minutes. What do you do?",
+            ("Ask once if the customer is still there, then say how to reach us", "Close it"),
+        ),
+        (
+            "Where does a promise to call back go?",
+            ("On the interaction, with its due time", "In my notebook", "Nowhere: I remember"),
+        ),
+        (
+            "The ticket tool is down. Who do you tell first?",
+            ("The IT desk and my lead", "Nobody: it comes back", "The customer on the line"),
+        ),
+    ),
+    "Products and services": (
+        (
+            "A customer asks for something we do not sell. What helps most?",
+            ("Say so plainly and point to who can help", "Sell the nearest product"),
+        ),
+        (
+            "Where do you check today's prices?",
+            ("The product catalogue page", "Last year's leaflet", "A colleague's memory"),
+        ),
+    ),
+    "Listening and communication": (
+        (
+            "What comes before your answer?",
+            ("Summing up what the customer said", "The company policy", "A joke"),
+        ),
+        (
+            "The customer is angry and talks for minutes. You…",
+            ("let them finish, then name what they feel", "interrupt to save time"),
+        ),
+        (
+            "How does a call end well?",
+            ("Say what happens next, and when", "Thank them and hang up quickly"),
+        ),
+    ),
+    "Serving customers of every background and ability": (
+        (
+            "A customer hears poorly on the phone. What helps?",
+            ("Offer chat or email and speak slowly", "Speak louder and faster"),
+        ),
+        (
+            "A customer writes in another language. You…",
+            ("answer in plain words and offer our translated pages", "ignore the message"),
+        ),
+    ),
+}
+# Classes per course with a bank: how many took place (attendance marked) and are to come.
+PAST_CLASSES, COMING_CLASSES, CLASS_SEATS = 2, 2, 10
 
 ATTITUDES = (
     (
@@ -311,8 +372,127 @@ def _catalogue(ctx: DemoContext, department: Department, staff: list[Person]) ->
                     recorded_by=recorder,
                 )
             )
+    _overdue_for_the_demo_agent(ctx, courses, rows, recorder)
     Completion.objects.bulk_create(rows)
     ctx.counts["course completions"] = len(rows)
+    _quizzes(ctx, courses)
+    _classes(ctx, courses, staff, recorder)
+
+
+def _overdue_for_the_demo_agent(
+    ctx: DemoContext, courses: list[Course], rows: list[Completion], recorder: Person
+) -> None:
+    """The agent one signs in as owes one refresher that ran out and one that runs out soon, so
+    the overdue list and the reminder show something for them whatever the draw."""
+    agent = ctx.demo_people.get(Role.AGENT)
+    refreshed = [c for c in courses if c.refresher_months]
+    if agent is None or len(refreshed) < 2:
+        return
+    rows[:] = [r for r in rows if not (r.person_id == agent.pk and r.course in refreshed[:2])]
+    for course, expires in (
+        (refreshed[0], ctx.today - datetime.timedelta(days=20)),
+        (refreshed[1], ctx.today + datetime.timedelta(days=12)),
+    ):
+        months = course.refresher_months or 12
+        rows.append(
+            Completion(
+                course=course,
+                person=agent,
+                completed_on=expires - datetime.timedelta(days=round(months * 30.44)),
+                expires_on=expires,
+                recorded_by=recorder,
+            )
+        )
+
+
+def _quizzes(ctx: DemoContext, courses: list[Course]) -> None:
+    """A quiz with its bank for every course the seeds' topics test (not the history)."""
+    rng = ctx.rng
+    questions = 0
+    for course in courses:
+        bank = QUIZ_BANKS.get(course.title)
+        if not bank:
+            continue
+        quiz = Quiz.objects.create(
+            course=course,
+            pass_mark=rng.choice((60, 75, 80)),
+            max_attempts=3,
+            created_at=ctx.now - datetime.timedelta(days=200),
+        )
+        for position, (text, answers) in enumerate(bank):
+            question = QuizQuestion.objects.create(quiz=quiz, text=text, position=position)
+            order = list(range(len(answers)))
+            rng.shuffle(order)
+            QuizChoice.objects.bulk_create(
+                QuizChoice(question=question, text=answers[i], is_correct=i == 0, position=p)
+                for p, i in enumerate(order)
+            )
+            questions += 1
+    ctx.counts["quiz questions"] = questions
+
+
+def _classes(
+    ctx: DemoContext, courses: list[Course], staff: list[Person], recorder: Person
+) -> None:
+    """Classes of the quizzed courses: those that took place with their attendance (each who
+    came holds the completion of that day), and those to come with some seats taken."""
+    rng, now = ctx.rng, ctx.now
+    trainers = [team.lead for team in ctx.teams if team.lead is not None] or [recorder]
+    places = ("Training room 1", "Training room 2", "https://meet.example.org/training")
+    seats: list[Enrolment] = []
+    done: list[Completion] = []
+    made = 0
+    for n, course in enumerate(c for c in courses if c.title in QUIZ_BANKS):
+        for k in range(PAST_CLASSES + COMING_CLASSES):
+            past = k < PAST_CLASSES
+            days = -rng.randint(20, 200) if past else rng.randint(5, 40)
+            starts = (now + datetime.timedelta(days=days)).replace(
+                hour=9 + 2 * (n % 3), minute=0, second=0, microsecond=0
+            )
+            # Past classes were well attended; the coming ones are part-full.
+            taken = rng.randint(6, CLASS_SEATS) if past else rng.randint(2, CLASS_SEATS - 3)
+            # The demo agent's refreshers stay owed (see _overdue_for_the_demo_agent).
+            pool = [p for p in staff if not past or p != ctx.demo_people.get(Role.AGENT)]
+            people = rng.sample(pool, min(taken, len(pool)))
+            course_class = CourseClass.objects.create(
+                course=course,
+                starts_at=starts,
+                place=places[(n + k) % len(places)],
+                trainer=trainers[(n + k) % len(trainers)],
+                capacity=CLASS_SEATS,
+                seats_taken=len(people),
+                attendance_marked_at=starts + datetime.timedelta(hours=3) if past else None,
+                created_at=starts - datetime.timedelta(days=30),
+            )
+            made += 1
+            for person in people:
+                came = past and rng.random() < 0.85
+                seats.append(
+                    Enrolment(
+                        course_class=course_class,
+                        person=person,
+                        enrolled_by=person,
+                        enrolled_at=starts - datetime.timedelta(days=rng.randint(2, 20)),
+                        attended=came if past else None,
+                    )
+                )
+                if came:
+                    day = starts.date()
+                    months = course.refresher_months
+                    done.append(
+                        Completion(
+                            course=course,
+                            person=person,
+                            completed_on=day,
+                            expires_on=day + datetime.timedelta(days=round(months * 30.44))
+                            if months
+                            else None,
+                            recorded_by=course_class.trainer,
+                        )
+                    )
+    Enrolment.objects.bulk_create(seats)
+    Completion.objects.bulk_create(done, ignore_conflicts=True)
+    ctx.counts["classes"] = made
 
 
 def wipe_learning() -> None:

@@ -183,5 +183,97 @@ class QuizForm(forms.Form):
                 error_messages={"required": _("Answer this question.")},
             )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        strangers = sorted(
+            int(name[1:])
+            for name in self.data
+            if name.startswith("q") and name[1:].isdigit() and name not in self.fields
+        )
+        if strangers:
+            raise forms.ValidationError(
+                _("Question %(id)s is not in this quiz."), params={"id": strangers[0]}
+            )
+        return data
+
     def answers(self) -> dict[int, int]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items()}
+
+
+class QuizSettingsForm(forms.Form):
+    """A quiz's pass mark, attempts and optional deadline (the bank is kept question by
+    question)."""
+
+    pass_mark = forms.IntegerField(
+        label=_("Pass mark (%)"),
+        min_value=1,
+        max_value=100,
+        initial=80,
+        help_text=_("The share of right answers that passes, from 1 to 100."),
+    )
+    max_attempts = forms.IntegerField(
+        label=_("Attempts allowed"), min_value=1, max_value=20, initial=3
+    )
+    deadline = forms.DateTimeField(
+        label=_("Answer by"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: the quiz stays open."),
+    )
+
+
+class QuizQuestionForm(forms.Form):
+    """A question of the bank: the answers one a line, and the number of the right one."""
+
+    text = forms.CharField(label=_("Question"), max_length=500)
+    choices = forms.CharField(
+        label=_("Answers"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One answer a line, at least two."),
+    )
+    correct = forms.IntegerField(
+        label=_("Number of the right answer"),
+        min_value=1,
+        help_text=_("1 for the first line, 2 for the second, and so on."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lines = [line.strip() for line in str(data.get("choices", "")).splitlines()]
+        data["choices"] = [line for line in lines if line]
+        correct = data.get("correct")
+        if correct is not None and data["choices"] and correct > len(data["choices"]):
+            self.add_error(
+                "correct",
+                _("There are %(n)s answers: give a number from 1 to %(n)s.")
+                % {"n": len(data["choices"])},
+            )
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The service counts the right answer from 0."""
+        data = self.cleaned_data
+        return {"text": data["text"], "choices": data["choices"], "correct": data["correct"] - 1}
+
+
+class ClassForm(forms.Form):
+    """A class of a course: when, where (a room or a link), how many seats, who gives it."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(
+        label=_("Where"),
+        max_length=200,
+        required=False,
+        help_text=_("A room, or the link of the video call."),
+    )
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500)
+    trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Person]", self.fields["trainer"])
+        field.queryset = Person.objects.visible_to(viewer).filter(is_active=True)
+        field.initial = viewer.pk

@@ -457,6 +457,10 @@ class QuizQuestion(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            # A second click on "add" must not put the same question in the bank twice.
+            models.UniqueConstraint(fields=["quiz", "text"], name="learning_question_once")
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -550,6 +554,10 @@ class CourseClass(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1), name="learning_class_has_seats"
+            ),
+            # A second click on "schedule" must not put the same class on the calendar twice.
+            models.UniqueConstraint(
+                fields=["course", "trainer", "starts_at"], name="learning_class_once"
             ),
         ]
 

@@ -284,6 +284,8 @@ class QuizOut(Schema):
 
 class QuizAttemptIn(Schema):
     answers: Annotated[dict[Id, Id], Field(min_length=1, max_length=200)]
+    # The attempt the caller means: sent again once stored, it is refused (422), not counted.
+    attempt: Annotated[int, Field(ge=1, le=10_000)] | None = None
 
 
 class QuizAttemptOut(Schema):

@@ -26,12 +26,13 @@ from groundswell.learning.models import (
     PanelMember,
     Programme,
     Quiz,
+    QuizAnswer,
     QuizAttempt,
     QuizChoice,
     QuizQuestion,
 )
-from groundswell.learning.services import MAX_BUDDIES_PER_PERSON
-from groundswell.people.models import Person, Team
+from groundswell.learning.services import MAX_BUDDIES_PER_PERSON, QuizTurn
+from groundswell.people.models import Department, Person, Team
 from groundswell.people.permissions import (
     Action,
     can,
@@ -311,6 +312,17 @@ def overdue_team(viewer: Person, raw: str) -> Team | None:
     return team
 
 
+def get_course_to_manage(viewer: Person, pk: int) -> Course:
+    """A course the viewer keeps (its quiz, its classes): 404 outside the catalogue, 403 for
+    one they only read."""
+    course = get_course_for(viewer, pk)
+    if not can(viewer, Action.MANAGE_COURSES, course.department):
+        raise PermissionDenied(
+            _("You may not keep the courses of %(d)s.") % {"d": course.department}
+        )
+    return course
+
+
 def list_courses(viewer: Person) -> QuerySet[Course]:
     """The catalogue: everyone reads it."""
     if not can_somewhere(viewer, Action.VIEW_JOB_PROFILES):
@@ -385,6 +397,41 @@ def quiz_state(viewer: Person, quiz: Quiz) -> str:
     return ""
 
 
+def quiz_turn(viewer: Person, quiz: Quiz) -> tuple[QuizTurn | None, str]:
+    """The viewer's next attempt at the quiz, or None and why they may not answer now."""
+    from groundswell.learning.services import quiz_turn as next_turn
+
+    try:
+        return next_turn(viewer, quiz), ""
+    except (ValidationError, PermissionDenied) as error:
+        return None, (error.messages[0] if isinstance(error, ValidationError) else str(error))
+
+
+def get_quiz_bank(course: Course) -> Quiz | None:
+    """A course's quiz with its bank and each question's choices, for the course's keeper; each
+    question carries `answered` (whether an attempt used it)."""
+    answered = QuizAnswer.objects.filter(question=OuterRef("pk"))
+    questions = QuizQuestion.objects.annotate(answered=Exists(answered)).prefetch_related("choices")
+    return (
+        Quiz.objects.filter(course=course)
+        .prefetch_related(Prefetch("questions", queryset=questions))
+        .annotate(attempt_count=Count("attempts"))
+        .first()
+    )
+
+
+def get_question_to_manage(viewer: Person, course: Course, pk: int) -> QuizQuestion:
+    """One question of a course's quiz bank (404 otherwise); the course is one the viewer keeps."""
+    question = (
+        QuizQuestion.objects.select_related("quiz__course__department")
+        .filter(pk=pk, quiz__course=course)
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
 def my_attempts(viewer: Person, quiz: Quiz) -> QuerySet[QuizAttempt]:
     """The viewer's own attempts at a quiz (nobody reads another's answers)."""
     return quiz.attempts.filter(person=viewer).order_by("number")
@@ -420,6 +467,34 @@ def list_classes(viewer: Person, course: Course, *, upcoming: bool = True) -> Qu
     if upcoming:
         classes = classes.filter(starts_at__gt=timezone.now())
     return classes
+
+
+def list_upcoming_classes(viewer: Person) -> QuerySet[CourseClass]:
+    """Classes still to come of the catalogue's courses, soonest first; each carries `is_mine`
+    (the viewer has a seat)."""
+    mine = Enrolment.objects.filter(course_class=OuterRef("pk"), person=viewer)
+    return (
+        CourseClass.objects.filter(course__in=list_courses(viewer), starts_at__gt=timezone.now())
+        .select_related("course", "trainer")
+        .annotate(is_mine=Exists(mine))
+        .order_by("starts_at", "pk")
+    )
+
+
+def classes_to_mark(viewer: Person) -> QuerySet[CourseClass]:
+    """Classes that took place and wait for their attendance: those the viewer gives, and the
+    classes of the courses they keep."""
+    kept = Department.objects.visible_to(viewer, Action.MANAGE_COURSES)
+    return (
+        CourseClass.objects.filter(
+            starts_at__lte=timezone.now(),
+            attendance_marked_at__isnull=True,
+            course__is_active=True,
+        )
+        .filter(Q(trainer=viewer) | Q(course__department__in=kept))
+        .select_related("course", "trainer")
+        .order_by("-starts_at", "pk")
+    )
 
 
 def get_class_for(viewer: Person, pk: int) -> CourseClass:

@@ -41,6 +41,7 @@ from groundswell.learning.models import (
     QuizQuestion,
     ReadinessOverride,
 )
+from groundswell.learning.reminders import REMINDER_DAYS_AHEAD
 from groundswell.people import services as people_services
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
@@ -588,7 +589,9 @@ def set_quiz(
 ) -> Quiz:
     """Give a course its quiz, or change the quiz's pass mark, attempts and deadline."""
     _check_courses(actor, course)
-    quiz = Quiz.objects.select_for_update().filter(course=course).first() or Quiz(course=course)
+    # get_or_create, then the lock: two first sendings at once make one quiz, the later wins.
+    made, _created = Quiz.objects.get_or_create(course=course)
+    quiz = Quiz.objects.select_for_update().get(pk=made.pk)
     quiz.pass_mark, quiz.max_attempts, quiz.deadline = pass_mark, max_attempts, deadline
     quiz.full_clean(exclude=["course"])
     quiz.save()
@@ -615,8 +618,14 @@ def add_quiz_question(
             }
         )
     question = QuizQuestion(quiz=quiz, text=text.strip(), position=quiz.questions.count())
-    question.full_clean()
-    question.save()
+    question.full_clean(validate_constraints=False)
+    if quiz.questions.filter(text=question.text).exists():
+        raise ValidationError({"text": _("This question is in the bank already.")})
+    try:
+        with transaction.atomic():
+            question.save()
+    except IntegrityError:
+        raise ValidationError({"text": _("This question is in the bank already.")}) from None
     for position, choice in enumerate(texts):
         made = QuizChoice(
             question=question, text=choice, is_correct=position == correct, position=position
@@ -626,8 +635,49 @@ def add_quiz_question(
     return question
 
 
-def check_quiz_open(person: Person, quiz: Quiz, *, now: datetime.datetime | None = None) -> int:
-    """Why `person` may not answer `quiz` now (a ValidationError), else their attempt's number."""
+@transaction.atomic
+def remove_quiz_question(*, actor: Person, question: QuizQuestion) -> None:
+    """Take a question out of a quiz's bank, while nobody has answered it (an answered one
+    stays, so that every attempt can still be read back as it was scored)."""
+    _check_courses(actor, question.quiz.course)
+    if QuizAnswer.objects.filter(question=question).exists():
+        raise ValidationError(
+            _("“%(text)s” has been answered already: it stays, so that past attempts still read.")
+            % {"text": question.text}
+        )
+    question.delete()
+
+
+def _cycle_start(person: Person, quiz: Quiz, today: datetime.date) -> datetime.datetime | None:
+    """When the person's present cycle of the course began: at their latest completion once its
+    certificate is due for a refresher (a reminder goes out), so the quiz can be taken again
+    with all its attempts; None while no refresher is due (every attempt counts)."""
+    latest = (
+        Completion.objects.filter(course=quiz.course, person=person)
+        .order_by("-completed_on", "-pk")
+        .values_list("expires_on", "created_at")
+        .first()
+    )
+    if latest is None:
+        return None
+    expires_on, created_at = latest
+    due = today + datetime.timedelta(days=REMINDER_DAYS_AHEAD)
+    return created_at if expires_on is not None and expires_on <= due else None
+
+
+@dataclass(frozen=True)
+class QuizTurn:
+    """The attempt a person may make now: its number, and how many are left after it."""
+
+    number: int
+    left_after: int
+
+
+def quiz_turn(person: Person, quiz: Quiz, *, now: datetime.datetime | None = None) -> QuizTurn:
+    """The person's next attempt at `quiz`, or a ValidationError saying why there is none.
+
+    Attempts count within the present cycle: once a certificate is due for its refresher, the
+    quiz opens again with all its attempts (numbers keep counting up across cycles)."""
     now = now or timezone.now()
     if not can(person, Action.VIEW_JOB_PROFILES, quiz.course.department):
         raise PermissionDenied(_("You may not take this course's quiz."))
@@ -636,7 +686,11 @@ def check_quiz_open(person: Person, quiz: Quiz, *, now: datetime.datetime | None
             _("This quiz closed on %(day)s: answers are no longer taken.")
             % {"day": timezone.localtime(quiz.deadline).strftime("%d %B %Y %H:%M")}
         )
-    attempts = list(quiz.attempts.filter(person=person).values_list("passed", flat=True))
+    # A person's attempts at one quiz are a handful: one read, counted here.
+    mine = list(quiz.attempts.filter(person=person).values_list("passed", "submitted_at"))
+    start = _cycle_start(person, quiz, timezone.localdate(now))
+    attempts = [passed for passed, at in mine if start is None or at > start]
+    taken = len(mine)
     if any(attempts):
         raise ValidationError(_("You passed this quiz already."))
     if len(attempts) >= quiz.max_attempts:
@@ -645,24 +699,52 @@ def check_quiz_open(person: Person, quiz: Quiz, *, now: datetime.datetime | None
         )
     if not quiz.questions.exists():
         raise ValidationError(_("This quiz has no questions yet."))
-    return len(attempts) + 1
+    return QuizTurn(number=taken + 1, left_after=quiz.max_attempts - len(attempts) - 1)
 
 
-def submit_quiz(*, actor: Person, quiz: Quiz, answers: Mapping[int, int]) -> QuizAttempt:
+def check_quiz_open(person: Person, quiz: Quiz, *, now: datetime.datetime | None = None) -> int:
+    """Why `person` may not answer `quiz` now (a ValidationError), else their attempt's number."""
+    return quiz_turn(person, quiz, now=now).number
+
+
+class QuizAlreadySent(ValidationError):
+    """The answers of an attempt that is stored already came again (a second click)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(_("These answers were stored already as attempt %(n)s.") % {"n": number})
+        self.number = number
+
+
+def submit_quiz(
+    *, actor: Person, quiz: Quiz, answers: Mapping[int, int], number: int | None = None
+) -> QuizAttempt:
     """Score the actor's answers (question id to choice id), every question answered; passing
     records the completion, with its certificate's expiry from the course's cadence. Two
-    sendings at once take one attempt: the second is refused."""
+    sendings at once take one attempt: the second is refused. `number`, when given, is the
+    attempt the learner's page was for: sent again after it is stored, it is refused with
+    `QuizAlreadySent` instead of becoming the next attempt."""
     try:
         with transaction.atomic():
-            return _submit_quiz(actor, quiz, answers)
+            return _submit_quiz(actor, quiz, answers, number)
     except IntegrityError:
         raise ValidationError(
             _("These answers were sent twice at once: only the first one counts.")
         ) from None
 
 
-def _submit_quiz(actor: Person, quiz: Quiz, answers: Mapping[int, int]) -> QuizAttempt:
+def _submit_quiz(
+    actor: Person, quiz: Quiz, answers: Mapping[int, int], expected: int | None
+) -> QuizAttempt:
+    if expected is not None and quiz.attempts.filter(person=actor, number=expected).exists():
+        raise QuizAlreadySent(expected)
     number = check_quiz_open(actor, quiz)
+    if expected is not None and expected != number:
+        raise ValidationError(
+            {
+                "attempt": _("This page was for attempt %(n)s: open the quiz again.")
+                % {"n": expected}
+            }
+        )
     questions = {q.pk: q for q in quiz.questions.prefetch_related("choices")}
     unknown = set(answers) - set(questions)
     if unknown:
@@ -728,8 +810,20 @@ def schedule_class(
     made = CourseClass(
         course=course, starts_at=starts_at, capacity=capacity, trainer=trainer, place=place.strip()
     )
-    made.full_clean()
-    made.save()
+    made.full_clean(validate_constraints=False)
+    twice = ValidationError(
+        {
+            "starts_at": _("%(name)s gives a class of this course at that time already.")
+            % {"name": trainer}
+        }
+    )
+    if CourseClass.objects.filter(course=course, trainer=trainer, starts_at=starts_at).exists():
+        raise twice
+    try:
+        with transaction.atomic():
+            made.save()
+    except IntegrityError:
+        raise twice from None
     return made
 
 

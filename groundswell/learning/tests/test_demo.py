@@ -1,5 +1,7 @@
 """The demo's learning: job profiles, 40 candidates with panels, 10 new hires in onboarding."""
 
+import datetime
+
 from django.db.models import Count, Q
 
 from conftest import DEMO_TODAY
@@ -7,11 +9,20 @@ from groundswell.learning.models import (
     Candidate,
     Completion,
     Course,
+    CourseClass,
+    Enrolment,
     JobProfile,
     PanelMember,
     Programme,
+    Quiz,
+    QuizChoice,
+    QuizQuestion,
 )
-from groundswell.people.demo import DemoSize, seed_demo
+from groundswell.learning.reminders import due_for_reminder
+from groundswell.learning.selectors import overdue_refreshers
+from groundswell.people.choices import Role
+from groundswell.people.demo import DEMO_EMAILS, DemoSize, seed_demo
+from groundswell.people.models import Person
 from groundswell.people.readiness import person_is_ready
 
 
@@ -32,6 +43,44 @@ def test_the_demo_has_profiles_candidates_and_new_hires(small_demo, db):
     assert small_demo.counts["candidates"] == 40
     assert Course.objects.count() == 5
     assert Completion.objects.filter(expires_on__lt=DEMO_TODAY).exists(), "overdue refreshers"
+
+
+def test_the_demo_has_quizzes_classes_and_the_agents_refreshers(small_demo, db):
+    quizzes = Quiz.objects.annotate(n=Count("questions"))
+    right = QuizChoice.objects.filter(is_correct=True).values("question").annotate(n=Count("pk"))
+    noon = datetime.datetime.combine(DEMO_TODAY, datetime.time(12), tzinfo=datetime.UTC)
+    past = CourseClass.objects.filter(starts_at__lt=noon)
+    coming = CourseClass.objects.filter(starts_at__gt=noon)
+    agent = small_demo_agent()
+    owed = overdue_refreshers(agent, DEMO_TODAY).filter(person=agent)
+
+    assert quizzes.count() == 4
+    assert all(quiz.n >= 2 for quiz in quizzes)
+    assert QuizQuestion.objects.count() == right.count()
+    assert {row["n"] for row in right} == {1}, "exactly one right answer per question"
+    assert past.count() == coming.count() == 8
+    assert all(c.attendance_marked_at is not None for c in past)
+    attended = Enrolment.objects.filter(course_class__in=past, attended=True)
+    assert attended.exists()
+    assert all(
+        Completion.objects.filter(
+            person=seat.person_id,
+            course=seat.course_class.course_id,
+            completed_on=seat.course_class.starts_at.date(),
+        ).exists()
+        for seat in attended.select_related("course_class")
+    ), "each who came holds the completion of the class's day"
+    for course_class in coming:
+        seats = Enrolment.objects.filter(course_class=course_class).count()
+        assert seats == course_class.seats_taken
+        assert 0 < seats < course_class.capacity, "coming classes are part-full"
+    assert owed.filter(expires_on=DEMO_TODAY - datetime.timedelta(days=20)).exists()
+    soon = due_for_reminder(DEMO_TODAY).filter(person=agent, expires_on__gte=DEMO_TODAY)
+    assert soon.exists(), "one of the agent's certificates runs out soon"
+
+
+def small_demo_agent() -> Person:
+    return Person.objects.get(email=DEMO_EMAILS[Role.AGENT])
 
 
 def test_the_demo_loads_again_over_itself(small_demo, db):
