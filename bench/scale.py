@@ -15,6 +15,14 @@ dashboard  `/voice/dashboard/` for the bench administrator, cold: the server run
            (bench/scaledata.py), then the rollups are refreshed as production does
            (`manage.py refresh_voice_rollups --since`, the 53 weeks the dashboard can show), then
            VACUUM ANALYZE.
+quality    `/quality/dashboard/` (the last 12 weeks) for the manager of a department of 10 teams
+           of 20 agents, cold (the page keeps no cache: every request reads the weekly rollups
+           and renders afresh), at 100,000 and 1,000,000 submitted reviews (8 criterion scores
+           each, over six months; one interaction each). Rows are written set-based on the
+           server (bench/scaledata.py, `grow_reviews`), then the rollups are recomputed by the
+           product's own refresh (`quality.rollups.refresh_quality_rollups`, every week with
+           reviews), then VACUUM ANALYZE. Issue 14's goal: p50 <= 50 ms at 100,000, flat to
+           1,000,000.
 people     at 1,000, 10,000 and 100,000 people (teams of 20 in 10 departments): the people
            directory's first page and a search (`?q=smith`) for the administrator, and the
            results of an organisation-wide pulse (one closed wave, 60% answered) for the
@@ -23,7 +31,8 @@ people     at 1,000, 10,000 and 100,000 people (teams of 20 in 10 departments): 
 Each curve is a table (size, p50, p95, samples, rows behind it, and p50 at the top step over
 p50 at the bottom step), also written to bench/results/scale.json and drawn in
 docs/bench-scale.svg. `--top` and `--people-top` cap the steps (the 10M step takes most of the
-time); `--only dashboard` or `--only people` runs one part.
+time); `--only dashboard`, `--only quality` or `--only people` runs one part (`--quality-top`
+caps the quality steps).
 """
 
 from __future__ import annotations
@@ -62,6 +71,7 @@ RESULTS = ROOT / "bench" / "results" / "scale.json"
 CHART = ROOT / "docs" / "bench-scale.svg"
 DASHBOARD_STEPS = (100_000, 1_000_000, 10_000_000)
 PEOPLE_STEPS = (1_000, 10_000, 100_000)
+QUALITY_STEPS = (100_000, 1_000_000)
 # For loading millions of rows fast on a throw-away server whose data can be lost: no flush to
 # disk, fewer checkpoints. Reads (what is timed) do not depend on them; the results file lists
 # every setting. 1 GB of shared buffers holds the 10M step's hot indexes. Autovacuum is off
@@ -260,6 +270,39 @@ def dashboard_curve(
     return [curve]
 
 
+def quality_curve(
+    cluster: Cluster, folder: Path, steps: list[int], options: argparse.Namespace, clock: Clock
+) -> list[Curve]:
+    curve = Curve("quality_dashboard_cold", "quality dashboard, cold (manager)", "reviews")
+    site = Site(cluster, "scale_quality", folder)
+    clock.say("quality: migrate and set up (10 teams of 20 agents, a manager, a scorecard)")
+    site.install()
+    setup = site.data("setup_quality()", clock)
+    try:
+        for size in steps:
+            clock.say(f"quality: grow to {size:,} reviews")
+            grown = site.data(f"grow_reviews({size})", clock)
+            clock.say(f"quality: {grown['added']:,} reviews added in {grown['seconds']} s; "
+                      "refresh the rollups")  # fmt: skip
+            refreshed = site.data("refresh_quality()", clock)
+            clock.say(f"quality: {refreshed['rows']:,} rollup rows in {refreshed['seconds']} s;"
+                      " VACUUM ANALYZE")  # fmt: skip
+            site.data("analyze()", clock)
+            rows = site.data("quality_counts()", clock)
+            rows["refresh_seconds"] = refreshed["seconds"]
+            rows["load_seconds"] = grown["seconds"]
+            with site.app.serve("main") as server:
+                found = measure(server.port, get(setup["dashboard_path"], setup["session"]),
+                                samples=options.samples, seconds=options.seconds)  # fmt: skip
+            curve.points.append(point(size, found, rows))
+            clock.say(f"quality dashboard cold at {size:,} reviews: p50 {found.p50_ms:.1f} ms, "
+                      f"p95 {found.p95_ms:.1f} ms, n={found.requests}")  # fmt: skip
+    except StepFailed as error:
+        curve.failure = str(error)
+        clock.say(f"quality: stopped: {error}")
+    return [curve]
+
+
 def people_curves(
     cluster: Cluster, folder: Path, steps: list[int], options: argparse.Namespace, clock: Clock
 ) -> list[Curve]:
@@ -331,7 +374,7 @@ def table(curves: list[Curve]) -> str:
             verdict = "flat" if curve.ratio <= FLAT else f"NOT flat (over {FLAT})"
             lines.append(f"  p50 {curve.points[-1].size:,} / p50 {curve.points[0].size:,}: "
                          f"{curve.ratio:.2f} ({verdict})")  # fmt: skip
-        if curve.name == "dashboard_cold" and curve.points:
+        if curve.name in ("dashboard_cold", "quality_dashboard_cold") and curve.points:
             worst = max(p.p50_ms for p in curve.points)
             verdict = "pass" if worst <= DASHBOARD_GOAL_MS else "FAIL"
             lines.append(f"  goal p50 <= {DASHBOARD_GOAL_MS:.0f} ms at every step: {verdict}")
@@ -373,8 +416,12 @@ def chart(curves: list[Curve], path: Path) -> str:
         import matplotlib.pyplot as plt
     except ImportError:
         return "No chart: matplotlib is not installed (it comes with requirements/dev.txt)."
-    parts = [("interactions", "Customer voice dashboard, cold"), ("people", "People and pulse")]
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    parts = [
+        ("interactions", "Customer voice dashboard, cold"),
+        ("reviews", "Quality dashboard, cold"),
+        ("people", "People and pulse"),
+    ]
+    figure, axes = plt.subplots(1, 3, figsize=(16, 4.2))
     for axis, (unit, title) in zip(axes, parts, strict=True):
         for curve in (c for c in curves if c.unit == unit and c.points):
             sizes = [p.size for p in curve.points]
@@ -382,7 +429,7 @@ def chart(curves: list[Curve], path: Path) -> str:
                              label=f"{curve.label} p50")[0]  # fmt: skip
             axis.plot(sizes, [p.p95_ms for p in curve.points], linestyle="--",
                       color=line.get_color(), alpha=0.6)  # fmt: skip
-        if unit == "interactions":
+        if unit in ("interactions", "reviews"):
             axis.axhline(DASHBOARD_GOAL_MS, color="grey", linestyle=":", label="goal p50 50 ms")
         axis.set_xscale("log")
         axis.set_xlabel(unit)
@@ -430,7 +477,13 @@ def main() -> None:
         default=PEOPLE_STEPS[-1],
         help="largest people step (default 100,000)",
     )
-    parser.add_argument("--only", choices=("dashboard", "people"), help="one part only")
+    parser.add_argument(
+        "--quality-top",
+        type=int,
+        default=QUALITY_STEPS[-1],
+        help="largest reviews step (default 1,000,000)",
+    )
+    parser.add_argument("--only", choices=("dashboard", "quality", "people"), help="one part only")
     parser.add_argument("--samples", type=int, default=200, help="requests timed per point")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per point")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -441,6 +494,7 @@ def main() -> None:
         clock.say(f"{problem}; timing with Python's client instead")
     dashboard_steps = [size for size in DASHBOARD_STEPS if size <= options.top]
     people_steps = [size for size in PEOPLE_STEPS if size <= options.people_top]
+    quality_steps = [size for size in QUALITY_STEPS if size <= options.quality_top]
     work = work_dir() / "scale"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -455,6 +509,8 @@ def main() -> None:
             clock.say(f"PostgreSQL {settings.get('server_version')} on port {cluster.port}")
             if options.only in (None, "people") and people_steps:
                 curves += people_curves(cluster, folder, people_steps, options, clock)
+            if options.only in (None, "quality") and quality_steps:
+                curves += quality_curve(cluster, folder, quality_steps, options, clock)
             if options.only in (None, "dashboard") and dashboard_steps:
                 curves += dashboard_curve(cluster, folder, dashboard_steps, options, clock)
     except KeyboardInterrupt:

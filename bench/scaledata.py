@@ -425,3 +425,184 @@ def analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     _emit({"seconds": round(time.perf_counter() - started, 1)})
+
+
+# ---------------------------------------------------------------- quality (dashboard)
+
+QUALITY_TEAMS = 10
+QUALITY_TEAM_SIZE = 20
+QUALITY_CRITERIA = 8
+QUALITY_SPAN_DAYS = 182  # six months of reviews: the dashboard shows at most 52 weeks
+QUALITY_MANAGER_EMAIL = "scale-qa-manager@scale.test"
+QUALITY_SOURCE = "scale-quality"
+
+
+def setup_quality() -> None:
+    """A department of QUALITY_TEAMS teams of QUALITY_TEAM_SIZE agents, each team with its
+    lead, a manager with a session (the dashboard's viewer), and a scorecard of
+    QUALITY_CRITERIA criteria made with the product's service (as bench/quality_writes.py)."""
+    from decimal import Decimal
+
+    from groundswell.people.choices import Role
+    from groundswell.people.models import Department, Person, Team
+    from groundswell.quality import services
+    from groundswell.quality.choices import CriterionScale
+
+    department, _ = Department.objects.get_or_create(
+        slug="scale-quality", defaults={"name": "Scale quality"}
+    )
+    manager = Person.objects.filter(email=QUALITY_MANAGER_EMAIL).select_related("user").first()
+    if manager is None:
+        user = get_user_model().objects.create_user(
+            QUALITY_MANAGER_EMAIL, QUALITY_MANAGER_EMAIL, "not-used-scale-bench"
+        )
+        manager = Person.objects.create(
+            full_name="Scale QA manager", email=QUALITY_MANAGER_EMAIL, role=Role.MANAGER,
+            department=department, user=user,
+        )  # fmt: skip
+        for t in range(QUALITY_TEAMS):
+            team = Team.objects.create(
+                department=department, name=f"QA team {t + 1}", slug=f"scale-qa-team-{t + 1}"
+            )
+            people = Person.objects.bulk_create(
+                Person(
+                    full_name=f"{FIRST_NAMES[n % 20]} {LAST_NAMES[(t * 7 + n) % 31]}",
+                    email=f"qa-{t}-{n}@scale.test",
+                    role=Role.TEAM_LEAD if n == 0 else Role.AGENT,
+                    department=department,
+                    team=team,
+                )
+                for n in range(QUALITY_TEAM_SIZE + 1)
+            )
+            team.lead = people[0]
+            team.save(update_fields=["lead"])
+        services.create_scorecard(
+            actor=manager,
+            name="Scale scorecard",
+            department=department,
+            criteria=[
+                services.CriterionInput(
+                    "Section",
+                    f"Behaviour {n + 1}",
+                    scale=CriterionScale.ONE_TO_FIVE if n % 3 == 0 else CriterionScale.YES_NO,
+                    weight=Decimal(1 + n % 3),
+                    allows_na=n == 4,
+                    is_critical=n == 5,
+                )
+                for n in range(QUALITY_CRITERIA)
+            ],
+        )
+    _emit({"session": _session(manager.user), "dashboard_path": "/quality/dashboard/"})
+
+
+def grow_reviews(target: int) -> None:
+    """Add submitted reviews (each of its own interaction, with a score for every criterion)
+    until there are `target`, spread over the last QUALITY_SPAN_DAYS days and the agents of
+    the department `setup_quality` made, each reviewed by their team's lead. Set-based on the
+    server: three INSERT ... SELECT statements (interactions, reviews, criterion scores)."""
+    from groundswell.people.models import Person
+    from groundswell.quality import selectors
+    from groundswell.quality.models import Scorecard
+
+    started = time.perf_counter()
+    have = _scalar("SELECT count(*) FROM quality_review")
+    if have >= target:
+        _emit({"reviews": have, "added": 0, "seconds": 0})
+        return
+    card = Scorecard.objects.get(department__slug="scale-quality")
+    version = selectors.current_version(card)
+    if version is None:
+        raise RuntimeError("Run setup_quality() first: the scorecard has no version.")
+    criteria = selectors.version_criteria(version)
+    agents = list(
+        Person.objects.filter(department__slug="scale-quality", role="agent")
+        .order_by("pk")
+        .values_list("pk", "team_id", "team__lead_id")
+    )
+    agent_ids, team_ids, lead_ids = (list(column) for column in zip(*agents, strict=True))
+    interactions_before = _scalar("SELECT coalesce(max(id), 0) FROM desk_interaction")
+    reviews_before = _scalar("SELECT coalesce(max(id), 0) FROM quality_review")
+    now = timezone.now()
+    with transaction.atomic():
+        _skip_foreign_key_checks()
+        _sql("SET LOCAL work_mem = '256MB'")
+        added = _sql(
+            """
+            INSERT INTO desk_interaction (channel, status, subject, topics, opened_at,
+                resolved_at, handle_time_seconds, source, external_id, created_at, updated_at,
+                team_id, handled_by_id)
+            SELECT 'phone', 'closed', 'Scale review', '[]'::jsonb, opened,
+                   opened + interval '20 minutes', 120 + (n * 7919) %% 1500, %s, 'qa-' || n,
+                   opened, opened, (%s::bigint[])[1 + n %% %s], (%s::bigint[])[1 + n %% %s]
+            FROM (SELECT n, %s - random() * interval '1 day' * %s AS opened
+                  FROM generate_series(%s::bigint, %s::bigint) AS n) AS rows
+            ORDER BY opened
+            """,
+            [QUALITY_SOURCE, team_ids, len(team_ids), agent_ids, len(agent_ids),
+             now - datetime.timedelta(hours=1), QUALITY_SPAN_DAYS, have, target - 1],
+        )  # fmt: skip
+        print(f"  interactions: +{added:,} in {time.perf_counter() - started:.0f} s", flush=True)
+        step = time.perf_counter()
+        reviewed = _sql(
+            """
+            INSERT INTO quality_review (version_id, interaction_id, team_id, agent_id,
+                reviewer_id, is_self_review, status, score, weighted_score, is_failed,
+                comment, created_at, updated_at, submitted_at)
+            SELECT %s, i.id, i.team_id, i.handled_by_id, l.lead_id, false, 'submitted',
+                   40 + (i.id * 37) %% 61, 40 + (i.id * 37) %% 61, i.id %% 23 = 0, '',
+                   i.resolved_at, i.resolved_at, i.resolved_at
+            FROM desk_interaction AS i
+            JOIN unnest(%s::bigint[], %s::bigint[]) AS l(agent_id, lead_id)
+              ON l.agent_id = i.handled_by_id
+            WHERE i.id > %s AND i.source = %s
+            ORDER BY i.id
+            """,
+            [version.pk, agent_ids, lead_ids, interactions_before, QUALITY_SOURCE],
+        )
+        print(f"  reviews: +{reviewed:,} in {time.perf_counter() - step:.0f} s", flush=True)
+        step = time.perf_counter()
+        scores = _sql(
+            """
+            INSERT INTO quality_criterionscore (review_id, criterion_id, value, is_na,
+                fraction, comment)
+            SELECT r.id, c.id,
+                   CASE WHEN c.top = 1 THEN (r.id + c.o) %% 2 ELSE 1 + (r.id + c.o) %% 5 END,
+                   false,
+                   CASE WHEN c.top = 1 THEN ((r.id + c.o) %% 2)::float
+                        ELSE ((r.id + c.o) %% 5) / 4.0 END,
+                   ''
+            FROM quality_review AS r
+            CROSS JOIN unnest(%s::bigint[], %s::int[]) WITH ORDINALITY AS c(id, top, o)
+            WHERE r.id > %s
+            ORDER BY r.id, c.o
+            """,
+            [[c.pk for c in criteria], [c.top for c in criteria], reviews_before],
+        )
+        print(f"  criterion scores: +{scores:,} in {time.perf_counter() - step:.0f} s",
+              flush=True)  # fmt: skip
+    _emit(
+        {
+            "reviews": target,
+            "added": reviewed,
+            "scores": scores,
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    )
+
+
+def refresh_quality(since_days: int = QUALITY_SPAN_DAYS + 7) -> None:
+    """The quality rollups recomputed as the hourly job does, over every week with reviews."""
+    from groundswell.quality.rollups import refresh_quality_rollups
+
+    started = time.perf_counter()
+    written = refresh_quality_rollups(
+        since=timezone.localdate() - datetime.timedelta(days=since_days)
+    )
+    _emit({"rows": written, "seconds": round(time.perf_counter() - started, 1)})
+
+
+def quality_counts() -> None:
+    """Rows behind the quality dashboard's curve."""
+    tables = ("quality_review", "quality_criterionscore", "quality_weeklyqualityrollup",
+              "quality_weeklycriterionrollup")  # fmt: skip
+    _emit({table: _scalar(f"SELECT count(*) FROM {table}") for table in tables})  # noqa: S608

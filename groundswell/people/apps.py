@@ -7,10 +7,17 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from groundswell.core import registry
         from groundswell.people import demo, selectors
         from groundswell.people.choices import EVERYONE
-        from groundswell.people.permissions import Action, can_somewhere
+        from groundswell.people.models import Team
+        from groundswell.people.permissions import Action, can_somewhere, leadership_changed
+
+        # A team's lead decides what its lead may do (permissions.team_ids_led_by).
+        post_save.connect(leadership_changed, sender=Team, dispatch_uid="people-leadership")
+        post_delete.connect(leadership_changed, sender=Team, dispatch_uid="people-leadership-del")
 
         demo.DEMO_STEPS.register(demo.ORGANISATION)  # first: every other step builds on it
         registry.areas.register(

@@ -32,6 +32,7 @@ from faker import Faker
 from groundswell.core.registry import Registry
 from groundswell.people.choices import Role
 from groundswell.people.models import Department, Person, Team
+from groundswell.people.permissions import leadership_changed
 
 DEMO_COMPANY = "Kestrel Home Services"
 # The .test top-level domain is reserved (RFC 2606): these addresses can never reach anyone.
@@ -530,6 +531,7 @@ class _Organisation:
                 person.user = self.logins.get(id(person))
             Person.objects.bulk_create(stage)
         Team.objects.bulk_update(self.all_teams, ["lead"], batch_size=500)
+        leadership_changed()  # bulk_update sends no signal: people loaded earlier read again
 
         people = [person for stage in stages for person in stage]
         self.ctx.departments = list(self.departments.values())

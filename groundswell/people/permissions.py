@@ -323,11 +323,71 @@ def can_everywhere(person: Person | None, action: Action) -> bool:
 
 def team_ids_led_by(person: Person) -> set[int]:
     """The teams a team lead acts on: those they lead and the one they belong to."""
-    from groundswell.people.models import Team
-
-    ids = set(Team.objects.filter(lead=person).values_list("pk", flat=True))
+    ids = set(_teams_led(person))
     if person.team_id is not None:
         ids.add(person.team_id)
+    return ids
+
+
+# --- The teams a person leads, remembered on the person -----------------------------------------
+#
+# Which teams a person leads (`Team.lead`) is read once per Person object and kept on it, like
+# the role, team and department read with the person: a request loads its person afresh
+# (`PersonMiddleware`, which reads the led teams in the same query, so the first check costs
+# no query either), so a change of lead made anywhere is seen from the next request on. Within
+# this process a change is seen at once, even by objects already loaded: saving or deleting a
+# team (the signal receivers in `PeopleConfig.ready`) replaces the stamp the kept ids carry,
+# and ids kept under an old stamp are read again.
+
+_LED_TEAMS = "_groundswell_teams_led"
+LED_TEAMS_COLUMN = "groundswell_led_team_ids"
+_stamp: list[object] = [object()]
+
+
+def leadership_stamp() -> object:
+    """The stamp to give ids read from now on (take it before reading them)."""
+    return _stamp[0]
+
+
+def leadership_changed(**_signal: Any) -> None:
+    """A team's lead may have changed: every person's kept led teams are read again."""
+    _stamp[0] = object()
+
+
+def led_teams_annotation() -> dict[str, Any]:
+    """A column for a query of people: the ids of the teams each leads, comma-separated (None
+    for none). Load it with the person and pass the person to `remember_led_teams`."""
+    from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+    from django.db.models.functions import Cast
+
+    from groundswell.people.models import Team
+
+    led = (
+        Team.objects.filter(lead=OuterRef("pk"))
+        .order_by()
+        .values("lead")
+        .annotate(ids=StringAgg(Cast("pk", CharField()), Value(",")))
+        .values("ids")
+    )
+    return {LED_TEAMS_COLUMN: Subquery(led, output_field=CharField())}
+
+
+def remember_led_teams(person: Person, stamp: object) -> None:
+    """Keep the led teams loaded with `person` (`led_teams_annotation`), read under `stamp`."""
+    loaded: str | None = getattr(person, LED_TEAMS_COLUMN)
+    ids = frozenset(int(pk) for pk in loaded.split(",")) if loaded else frozenset[int]()
+    setattr(person, _LED_TEAMS, (stamp, ids))
+
+
+def _teams_led(person: Person) -> frozenset[int]:
+    from groundswell.people.models import Team
+
+    stamp = leadership_stamp()
+    kept: tuple[object, frozenset[int]] | None = getattr(person, _LED_TEAMS, None)
+    if kept is not None and kept[0] is stamp:
+        return kept[1]
+    ids = frozenset(Team.objects.filter(lead=person).order_by().values_list("pk", flat=True))
+    setattr(person, _LED_TEAMS, (stamp, ids))
     return ids
 
 

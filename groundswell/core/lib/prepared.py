@@ -117,7 +117,9 @@ class PreparedLookup[M: Model]:
     SQL is compiled, a string (or with `numeric`, a negative integer), so filter on string
     (or integer) columns only and use each key once.
     `related` maps each relation path to load to the fields it needs (None for all concrete
-    fields); `fields` does the same for the root model.
+    fields); `fields` does the same for the root model. `annotations` adds computed columns
+    to the same query (a subquery, say); each value lands on the root object as an attribute
+    of that name.
     """
 
     def __init__(
@@ -127,11 +129,13 @@ class PreparedLookup[M: Model]:
         *,
         fields: Sequence[str] | None = None,
         related: dict[str, Sequence[str] | None] | None = None,
+        annotations: dict[str, Any] | None = None,
         arity: int = 1,
         numeric: bool = False,
         using: str = DEFAULT_DB_ALIAS,
     ) -> None:
         self.model = model
+        self.annotations = dict(annotations or {})
         self.arity = arity
         self.numeric = numeric
         self.build = build
@@ -176,16 +180,22 @@ class PreparedLookup[M: Model]:
 
     def _columns(self) -> list[str]:
         return [
-            f"{part.path}__{name}" if part.path else name
-            for part in self.parts
-            for name in part.attnames
+            *(
+                f"{part.path}__{name}" if part.path else name
+                for part in self.parts
+                for name in part.attnames
+            ),
+            *self.annotations,
         ]
 
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
         markers: list[Any] = [
             NUMERIC_MARKER - n if self.numeric else MARKER.format(n) for n in range(self.arity)
         ]
-        queryset = self.build(*markers).order_by().values_list(*self._columns())[:2]
+        queryset = self.build(*markers)
+        if self.annotations:
+            queryset = queryset.annotate(**self.annotations)
+        queryset = queryset.order_by().values_list(*self._columns())[:2]
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         positions = []
@@ -255,6 +265,9 @@ class PreparedLookup[M: Model]:
         root = made[""]
         if not isinstance(root, self.model):  # pragma: no cover - the root row has its pk
             raise TypeError(f"Expected a {self.model.__name__}")
+        extra = self.parts[-1].start + len(self.parts[-1].attnames)
+        for name, value in zip(self.annotations, row[extra:], strict=True):
+            setattr(root, name, value)
         return root
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.people.permissions import Action, can_somewhere
 from groundswell.quality.choices import CalibrationStatus
+from groundswell.quality.dashboard import Figure
 from groundswell.quality.models import Calibration, CalibrationReviewer
 
 register = template.Library()
@@ -58,3 +63,26 @@ def calibrations_to_score(context: template.Context) -> list[Calibration]:
             participants__submitted_at__isnull=True,
         ).order_by("due_on", "pk")[:10]
     )
+
+
+@register.simple_tag
+def figure_cell(figure: Figure, unit: str, minimum: int) -> SafeString:
+    """One dashboard figure as a table cell: the value with its n, "hidden" with the n so far
+    when under the minimum, or a dash. A tag, not an included template: the dashboard draws
+    three cells for each of hundreds of agents, and an include per cell was most of the page's
+    time (docs/performance.md, the quality dashboard's growth curve)."""
+    if figure.value is not None:
+        return format_html(
+            '<td>{}{} <span class="muted">n={}</span></td>',
+            localize(figure.value),
+            unit,
+            localize(figure.n),
+        )
+    if figure.hidden:
+        return format_html(
+            '<td><span class="muted" title="{}">{}</span></td>',
+            gettext("Hidden: too few to judge fairly"),
+            gettext("hidden (n=%(n)s, under %(minimum)s)")
+            % {"n": localize(figure.n), "minimum": localize(minimum)},
+        )
+    return mark_safe("<td>—</td>")

@@ -191,3 +191,18 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         page = dashboard.quality_dashboard(manager)
     assert page.total.reviews == 9
+
+
+def test_the_page_shows_each_figure_with_its_n_hidden_or_a_dash(
+    worked, settings, manager, agent, client_for
+):
+    settings.GROUNDSWELL_MIN_AGENT_RESPONSES = 3
+
+    text = client_for(manager).get(reverse("quality:dashboard")).text
+
+    row = text[text.index(agent.full_name) :].split("</tr>")[0]
+    # Ada's two reviews are under the minimum; her three interactions are not.
+    assert '<span class="muted" title="Hidden: too few to judge fairly">' in row
+    assert "hidden (n=2, under 3)" in row
+    assert '% <span class="muted">n=3</span></td>' in row
+    assert "<td>—</td>" in text  # a week with nothing in it
