@@ -205,7 +205,7 @@ def client_for(db: None) -> Callable[[Person], Client]:
     def make(person: Person) -> Client:
         client = Client()
         assert person.user is not None
-        client.force_login(person.user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(person.user, backend="groundswell.people.backends.PersonBackend")
         return client
 
     return make

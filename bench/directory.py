@@ -49,7 +49,7 @@ def main() -> None:
     client = Client()
     # The executive sees the whole organisation: the largest directory there is.
     viewer = User.objects.get(username=DEMO_EMAILS[Role.EXECUTIVE])
-    client.force_login(viewer, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(viewer, backend="groundswell.people.backends.PersonBackend")
     directory = reverse("people:person-list")
     pages = {
         "people_directory_p50": directory,

@@ -111,7 +111,7 @@ def _scalar(statement: str, params: list[Any] | tuple[Any, ...] = ()) -> Any:
 def _session(user: Any) -> str:
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "groundswell.people.backends.PersonBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     return str(session.session_key)

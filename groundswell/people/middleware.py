@@ -1,40 +1,22 @@
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from groundswell.core.lib.prepared import PreparedLookup
+from groundswell.people.backends import PERSON_ATTRIBUTE, active_person_of_user
 from groundswell.people.models import Person
-from groundswell.people.permissions import (
-    leadership_stamp,
-    led_teams_annotation,
-    remember_led_teams,
-)
 
-# Every signed-in page reads this, so its SQL is compiled once per connection. The teams the
-# person leads come in the same query, for the permission checks (permissions.team_ids_led_by).
-_ACTIVE_PERSON_BY_USER = PreparedLookup(
-    Person,
-    lambda user_id: Person.objects.filter(user_id=user_id, is_active=True),
-    related={"department": None, "team": None},
-    annotations=led_teams_annotation(),
-    numeric=True,
-)
-
-
-def active_person_of_user(user_id: int) -> Person | None:
-    """The active person of a user, as each request loads it (with the teams they lead)."""
-    stamp = leadership_stamp()
-    person = _ACTIVE_PERSON_BY_USER.get(user_id)
-    if person is not None:
-        remember_led_teams(person, stamp)
-    return person
+_NOT_LOADED = object()
 
 
 def _person_for(request: HttpRequest) -> Person | None:
     user = request.user
     if not user.is_authenticated:
         return None
+    loaded = getattr(user, PERSON_ATTRIBUTE, _NOT_LOADED)
+    if loaded is not _NOT_LOADED:  # read with the user by PersonBackend, in the same query
+        return cast("Person | None", loaded)
     return active_person_of_user(user.pk)
 
 

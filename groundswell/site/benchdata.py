@@ -82,7 +82,7 @@ def fixture(*, external_ids_file: Path | None = None, external_ids: int = 50_000
         raise RuntimeError("The benchmark administrator has no login: run bench_seed again.")
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "groundswell.people.backends.PersonBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     if external_ids_file is not None:

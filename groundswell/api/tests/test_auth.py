@@ -117,7 +117,7 @@ def test_session_reads_as_the_signed_in_person(agent, client_for):
 
 def test_session_writes_need_the_csrf_token(admin):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(admin.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin.user, backend="groundswell.people.backends.PersonBackend")
 
     refused = client.post(DEPARTMENTS, {"name": "Sales"}, content_type="application/json")
     client.get("/api/v1/docs")  # sets the CSRF cookie, as the docs page does for its requests
@@ -136,7 +136,7 @@ def test_session_writes_need_the_csrf_token(admin):
 
 def test_session_reads_need_no_csrf_token(admin):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(admin.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin.user, backend="groundswell.people.backends.PersonBackend")
 
     assert client.get(PEOPLE).status_code == 200
 
@@ -144,7 +144,7 @@ def test_session_reads_need_no_csrf_token(admin):
 def test_signed_in_account_without_a_person_is_403(django_user_model, db):
     user = django_user_model.objects.create_user("robot@example.test", password="x")
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="groundswell.people.backends.PersonBackend")
 
     body = assert_error(client.get(PEOPLE), 403)
     assert "not linked" in body["detail"]

@@ -9,7 +9,7 @@ from groundswell.ideas.tests.factories import submission_form
 
 def _client(person, address):
     client = Client(REMOTE_ADDR=address)
-    client.force_login(person.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(person.user, backend="groundswell.people.backends.PersonBackend")
     return client
 
 

@@ -109,7 +109,7 @@ def make_target(role: str, place: dict[str, Any]) -> Person:
 def signed_in(person: Person) -> Client:
     client = Client()
     assert person.user is not None
-    client.force_login(person.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(person.user, backend="groundswell.people.backends.PersonBackend")
     return client
 
 

@@ -152,7 +152,7 @@ def test_concurrent_double_sends_store_one_kudos(agent, other_agent, respect):
     clients = []
     for _number in range(threads_count):  # signed in one by one: the sessions are written here
         client = Client()
-        client.force_login(agent.user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(agent.user, backend="groundswell.people.backends.PersonBackend")
         clients.append(client)
 
     def send(client: Client) -> None:
