@@ -73,24 +73,48 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
     stamp = adapt_time(now)
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
+    source = plan.source
     for row in plan.rows:
-        values = (
-            row.team_id,
-            row.channel,
-            row.status,
-            row.subject,
-            json.dumps(row.topics) if row.topics else empty_topics,
-            adapt_time(row.opened_at),
-            adapt_time(row.resolved_at) if row.resolved_at is not None else None,
-            row.handle_time_seconds,
-            row.handled_by_id,
-            customers.get(row.customer_email) if row.customer_email else None,
-            row.handler_not_ready,
-        )
+        topics = json.dumps(row.topics) if row.topics else empty_topics
+        resolved_at = adapt_time(row.resolved_at) if row.resolved_at is not None else None
+        customer_id = customers.get(row.customer_email) if row.customer_email else None
         if row.existing_pk is None:
-            inserts.append((*values, plan.source, row.external_id, stamp, stamp))
+            inserts.append(
+                (
+                    row.team_id,
+                    row.channel,
+                    row.status,
+                    row.subject,
+                    topics,
+                    adapt_time(row.opened_at),
+                    resolved_at,
+                    row.handle_time_seconds,
+                    row.handled_by_id,
+                    customer_id,
+                    row.handler_not_ready,
+                    source,
+                    row.external_id,
+                    stamp,
+                    stamp,
+                )
+            )
         else:
-            updates.append((*values, row.existing_pk))
+            updates.append(
+                (
+                    row.team_id,
+                    row.channel,
+                    row.status,
+                    row.subject,
+                    topics,
+                    adapt_time(row.opened_at),
+                    resolved_at,
+                    row.handle_time_seconds,
+                    row.handled_by_id,
+                    customer_id,
+                    row.handler_not_ready,
+                    row.existing_pk,
+                )
+            )
     if connection.vendor == "postgresql":
         _copy_postgres(inserts, updates, stamp, progress)
     else:
