@@ -1,11 +1,12 @@
 """Writing checked interactions: plain SQL, and COPY on PostgreSQL.
 
-On SQLite, writing uses the cursor's executemany for plain INSERT and UPDATE statements,
-because Django's bulk_create spends most of its time preparing each value and reaches about
-half the rate the import needs (docs/performance.md). On PostgreSQL, where executemany sends
-one statement per row, new rows are streamed with COPY and updates are copied into a
-temporary table and applied by one UPDATE. Either way an update leaves rows whose values are
-unchanged alone, and everything is written in one transaction or not at all.
+On SQLite, new rows go in plain INSERT statements of many rows each and updates through the
+cursor's executemany, because Django's bulk_create spends most of its time preparing each
+value and reaches about half the rate the import needs (docs/performance.md). On PostgreSQL,
+where executemany sends one statement per row, new rows are streamed with COPY and updates
+are copied into a temporary table and applied by one UPDATE. Either way an update leaves
+rows whose values are unchanged alone, and everything is written in one transaction or not at
+all.
 """
 
 from __future__ import annotations
