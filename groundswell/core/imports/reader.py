@@ -95,7 +95,7 @@ def _read_csv(content: bytes) -> Table:
         try:
             for record in reader:
                 start, line = line + 1, reader.line_num
-                if any(cell.strip() for cell in record):
+                if "".join(record).strip():  # some cell holds more than spaces
                     yield start, record
         except csv.Error as error:
             message = _("The file is not valid CSV: %(error)s on line %(line)s.")

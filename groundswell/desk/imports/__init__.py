@@ -4,8 +4,9 @@ The base reads the file, validates each field type and reports problems
 (groundswell/core/imports/); this package holds what is particular to interactions:
 
 - `checks`: every row checked against the preset, the importer's teams, agents and the ids
-  already imported, writing nothing (the dry run);
-- `writers`: the rows written in one transaction, with executemany on SQLite and COPY on
+  already imported, writing nothing (the dry run); rows that pass take a quick path of
+  lookups, and the row-by-row check words the problems of the others;
+- `writers`: the rows written in one transaction, with many-row INSERTs on SQLite and COPY on
   PostgreSQL (the fast paths the benchmark measures);
 - `jobs`: the page's flow (upload, preview, confirm, watch) and the API's one-call import.
 

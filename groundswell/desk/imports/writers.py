@@ -1,11 +1,12 @@
 """Writing checked interactions: plain SQL, and COPY on PostgreSQL.
 
-On SQLite, writing uses the cursor's executemany for plain INSERT and UPDATE statements,
-because Django's bulk_create spends most of its time preparing each value and reaches about
-half the rate the import needs (docs/performance.md). On PostgreSQL, where executemany sends
-one statement per row, new rows are streamed with COPY and updates are copied into a
-temporary table and applied by one UPDATE. Either way an update leaves rows whose values are
-unchanged alone, and everything is written in one transaction or not at all.
+On SQLite, new rows go in plain INSERT statements of many rows each and updates through the
+cursor's executemany, because Django's bulk_create spends most of its time preparing each
+value and reaches about half the rate the import needs (docs/performance.md). On PostgreSQL,
+where executemany sends one statement per row, new rows are streamed with COPY and updates
+are copied into a temporary table and applied by one UPDATE. Either way an update leaves
+rows whose values are unchanged alone, and everything is written in one transaction or not at
+all.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import batched
+from itertools import batched, chain
 from typing import Any
 
 from django.conf import settings
@@ -48,6 +49,8 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
+# Rows in one INSERT statement on SQLite (fewer where the driver allows fewer parameters).
+INSERTS_PER_STATEMENT = 500
 # The columns an import may change on an interaction it updates.
 CHANGED = COLUMNS[: COLUMNS.index("source")]
 
@@ -71,24 +74,48 @@ def write_plan(plan: Plan, *, progress: Callable[[int], None] | None = None) -> 
     stamp = adapt_time(now)
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
+    source = plan.source
     for row in plan.rows:
-        values = (
-            row.team_id,
-            row.channel,
-            row.status,
-            row.subject,
-            json.dumps(row.topics) if row.topics else empty_topics,
-            adapt_time(row.opened_at),
-            adapt_time(row.resolved_at) if row.resolved_at is not None else None,
-            row.handle_time_seconds,
-            row.handled_by_id,
-            customers.get(row.customer_email) if row.customer_email else None,
-            row.handler_not_ready,
-        )
+        topics = json.dumps(row.topics) if row.topics else empty_topics
+        resolved_at = adapt_time(row.resolved_at) if row.resolved_at is not None else None
+        customer_id = customers.get(row.customer_email) if row.customer_email else None
         if row.existing_pk is None:
-            inserts.append((*values, plan.source, row.external_id, stamp, stamp))
+            inserts.append(
+                (
+                    row.team_id,
+                    row.channel,
+                    row.status,
+                    row.subject,
+                    topics,
+                    adapt_time(row.opened_at),
+                    resolved_at,
+                    row.handle_time_seconds,
+                    row.handled_by_id,
+                    customer_id,
+                    row.handler_not_ready,
+                    source,
+                    row.external_id,
+                    stamp,
+                    stamp,
+                )
+            )
         else:
-            updates.append((*values, row.existing_pk))
+            updates.append(
+                (
+                    row.team_id,
+                    row.channel,
+                    row.status,
+                    row.subject,
+                    topics,
+                    adapt_time(row.opened_at),
+                    resolved_at,
+                    row.handle_time_seconds,
+                    row.handled_by_id,
+                    customer_id,
+                    row.handler_not_ready,
+                    row.existing_pk,
+                )
+            )
     if connection.vendor == "postgresql":
         _copy_postgres(inserts, updates, stamp, progress)
     else:
@@ -119,6 +146,9 @@ def _executemany(
     # Each update is (new values..., id); the statement wants the id and the values again.
     rows = [(*row[:-1], stamp, row[-1], *row[:-1]) for row in updates]
     done = 0
+    if connection.vendor == "sqlite" and inserts:
+        done = _insert_sqlite(table, inserts, progress)
+        inserts = []
     with connection.cursor() as cursor:
         for sql, params in ((insert_sql, inserts), (update_sql, rows)):
             for batch in batched(params, BATCH_SIZE):
@@ -126,6 +156,42 @@ def _executemany(
                 done += len(batch)
                 if progress is not None:
                     progress(done)
+
+
+def _insert_sqlite(
+    table: str, inserts: list[tuple[Any, ...]], progress: Callable[[int], None] | None
+) -> int:
+    """New rows on SQLite, many to a statement (`INSERT ... VALUES (...), (...)`).
+
+    One statement a row (executemany) costs SQLite a statement step and an update of the
+    table's AUTOINCREMENT counter for every row; a statement of many rows does both once, and
+    inserts the rows in the same order, so they get the same ids. The statement goes to the
+    driver's own cursor with `?` placeholders: Django's cursor would rewrite every `%s` of a
+    statement this long on each call. Errors still arrive as Django's.
+    """
+    width = len(COLUMNS)
+    limit = connection.features.max_query_params or INSERTS_PER_STATEMENT * width
+    per_statement = max(1, min(INSERTS_PER_STATEMENT, limit // width))
+    one = "(" + ", ".join(["?"] * width) + ")"
+    head = "INSERT INTO {} ({}) VALUES ".format(table, ", ".join(COLUMNS))  # noqa: S608
+    full_sql = head + ", ".join([one] * per_statement)
+    done = 0
+    raw = connection.connection.cursor()
+    try:
+        with connection.wrap_database_errors:
+            for batch in batched(inserts, per_statement):
+                sql = (
+                    full_sql
+                    if len(batch) == per_statement
+                    else head + ", ".join([one] * len(batch))
+                )
+                raw.execute(sql, list(chain.from_iterable(batch)))
+                done += len(batch)
+                if progress is not None:
+                    progress(done)
+    finally:
+        raw.close()
+    return done
 
 
 def _copy_postgres(

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from groundswell.desk import imports, services
+from groundswell.desk.models import Interaction
 from groundswell.people.models import Team
 
 from .factories import InteractionFactory
@@ -48,3 +49,23 @@ def test_the_upsert_lookup_uses_the_index(some_interactions: None) -> None:
 def test_the_import_match_uses_the_index(some_interactions: None) -> None:
     sql = imports.match_sql(2)
     assert INDEX in _plan(sql, ["zendesk", "Z-1", "Z-2"])
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        ({"customer_id": 1}, "interaction_customer"),
+        ({"customer_id__in": [1, 2]}, "interaction_customer"),  # what PROTECT asks on delete
+        ({"handled_by_id": 1}, "interaction_agent_opened"),
+        ({"requester_person_id": 1}, "interaction_requester"),
+    ],
+)
+def test_lookups_by_a_nullable_link_use_its_partial_index(
+    some_interactions: None, lookup: dict[str, object], index: str
+) -> None:
+    """The customer, agent and requester indexes hold only rows where the link is set; a
+    lookup by a value implies it is set, so SQLite still uses them (and no insert of a row
+    without one pays for them)."""
+    query = Interaction.objects.filter(**lookup).order_by("-opened_at").query
+    sql, params = query.sql_with_params()
+    assert index in _plan(sql, list(params))
