@@ -2,7 +2,8 @@
 """Times the recognition app against the database: giving kudos, the feed, the huddle digest.
 
     python bench/recognition.py [--gives N] [--kudos N|20k|1m] [--teams N] [--keep]
-                                [--parts give,feed,digests] [--database-url URL]
+                                [--parts give,feed,digests] [--profile]
+                                [--database-url URL | --postgres]
 
 In one process, on a throw-away database (SQLite unless a URL is given). Prints
 `bench <name>: <value> <unit>` lines:
@@ -31,6 +32,7 @@ recognition_digests_<teams>_s     every team's digest of the day made (`make_due
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import shutil
@@ -44,6 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 5_000
 LOAD_BATCH = 50_000
+COUNTED_LATER = (0, 0, 0, 0, 0)  # the counters, made by one recount after the load
 READS = 15
 
 
@@ -65,6 +68,11 @@ def main() -> int:
         help="which of give, feed and digests to time (comma-separated; default all three)",
     )
     parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="on a throw-away PostgreSQL server of its own (bench/harness/postgres.py)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="after the feed's figures, profile one feed page request end to end",
@@ -75,8 +83,26 @@ def main() -> int:
         help="keep the SQLite database afterwards (its path is printed)",
     )
     args = parser.parse_args()
-    parts = set(args.parts.split(","))
     work = Path(tempfile.mkdtemp(prefix="gs-recognition-"))
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            sys.path.insert(0, str(ROOT))
+            from bench.harness.postgres import Cluster
+
+            work.chmod(0o755)  # the server runs as `postgres` when we are root
+            cluster = stack.enter_context(Cluster(work))
+            args.database_url = cluster.create_database("recognition")
+            print(f"  (PostgreSQL at {args.database_url})", flush=True)
+        status = run(args, work)
+    if args.keep and not args.postgres:
+        print(f"  (kept {work})", flush=True)
+    else:  # the server (stopped above) and the SQLite file
+        shutil.rmtree(work, ignore_errors=True)
+    return status
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
+    parts = set(args.parts.split(","))
     os.environ.update(
         {
             "GROUNDSWELL_ENV": "development",
@@ -104,10 +130,6 @@ def main() -> int:
             profile_feed(org)
     if "digests" in parts:
         bench_digests(org)
-    if args.keep:
-        print(f"  (kept {work})", flush=True)
-    else:
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
@@ -277,7 +299,8 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
     table = Kudos._meta.db_table
     columns = (
         "giver_id, recipient_id, team_id, department_id, message, is_private, source, "
-        "idempotency_key, created_at, is_hidden, hidden_reason, notice_sent_at"
+        "idempotency_key, created_at, is_hidden, hidden_reason, notice_sent_at, "
+        "applause_count, heart_count, star_count, smile_count, comment_count"
     )
     base = Kudos.objects.aggregate(top=Max("pk"))["top"] or 0
     agent_count = len(agents)
@@ -309,12 +332,13 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
                 n % 97 == 0,
                 "",
                 moment if postgres else connection.ops.adapt_datetimefield_value(moment),
+                *COUNTED_LATER,
             )
 
     links = Kudos.values.through._meta.db_table
     reactions, comments = KudosReaction._meta.db_table, KudosComment._meta.db_table
     # Table names from the models, numbers as parameters.
-    insert_kudos = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 12)})"  # noqa: S608
+    insert_kudos = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 17)})"  # noqa: S608
     link_value = f"INSERT INTO {links} (kudos_id, value_id) SELECT id, %s FROM {table} WHERE id > %s AND id %% %s = 0"  # noqa: S608, E501
     react = f"INSERT INTO {reactions} (kudos_id, person_id, kind, created_at) SELECT id, %s, CASE WHEN id %% 2 = 0 THEN 'applause' ELSE 'heart' END, %s FROM {table} WHERE id > %s AND id %% %s = 0"  # noqa: S608, E501
     comment = f"INSERT INTO {comments} (kudos_id, author_id, body, created_at) SELECT id, %s, 'Well deserved!', %s FROM {table} WHERE id > %s AND id %% 9 = 0"  # noqa: S608, E501

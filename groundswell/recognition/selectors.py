@@ -165,10 +165,14 @@ def cards(viewer: Person, kudos_list: Iterable[Kudos]) -> list[KudosCard]:
     """The cards of kudos fetched through `list_kudos`, `get_kudos_for` or `with_card_details`:
     one query for the viewer's moderation reach, none per card."""
     reach = moderation_reach(viewer)
-    return [_card(viewer, kudos, reach) for kudos in kudos_list]
+    # The reaction kinds' names in the viewer's language, translated once for the page.
+    kinds = [(str(kind), str(label), _SYMBOLS[kind]) for kind, label in Reaction.choices]
+    return [_card(viewer, kudos, reach, kinds) for kudos in kudos_list]
 
 
-def _card(viewer: Person, kudos: Kudos, reach: ModerationReach) -> KudosCard:
+def _card(
+    viewer: Person, kudos: Kudos, reach: ModerationReach, kinds: list[tuple[str, str, str]]
+) -> KudosCard:
     if "card_values" in kudos.__dict__:  # read by `with_card_details`: the page's one query
         mine = set((kudos.card_mine or "").split(","))  # type: ignore[attr-defined]
         counts = {kind: getattr(kudos, reaction_count_field(kind)) for kind in Reaction.values}
@@ -185,8 +189,8 @@ def _card(viewer: Person, kudos: Kudos, reach: ModerationReach) -> KudosCard:
         values = [ValueTag(value.pk, value.name, value.position) for value in kudos.values.all()]
         comment_count = len(kudos.comments.all())
     tallies = [
-        ReactionTally(kind, str(label), _SYMBOLS[kind], counts.get(kind, 0), kind in mine)
-        for kind, label in _REACTIONS
+        ReactionTally(kind, label, symbol, counts.get(kind, 0), kind in mine)
+        for kind, label, symbol in kinds
     ]
     return KudosCard(
         kudos,
@@ -198,7 +202,6 @@ def _card(viewer: Person, kudos: Kudos, reach: ModerationReach) -> KudosCard:
     )
 
 
-_REACTIONS = [(str(kind), label) for kind, label in Reaction.choices]
 _SYMBOLS = {str(kind): symbol for kind, symbol in REACTION_SYMBOLS.items()}
 
 # Between a value's position and name, and between values, in `card_values`: control
