@@ -46,7 +46,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 5_000
 LOAD_BATCH = 50_000
-COUNTED_LATER = (0, 0, 0, 0, 0)  # the counters, made by one recount after the load
 READS = 15
 
 
@@ -260,11 +259,12 @@ def bench_feed(org: dict[str, Any], size: int) -> None:
 
 def load_kudos(org: dict[str, Any], count: int) -> None:
     """`count` kudos over the last six months, written in big raw batches (COPY on
-    PostgreSQL, `executemany` on SQLite), then their value links, reactions and comments by
-    INSERT ... SELECT: like the demo's mix, with private (1 in 13), hidden (1 in 97) and team
-    (1 in 17) kudos, some to people who left (1 in 53 agents deactivated) or who opted out of
-    public display (1 in 41 agents), a second value on 1 in 3, reactions on 1 in 4 and
-    comments on 1 in 9. A million loads in about a minute on SQLite."""
+    PostgreSQL, `executemany` on SQLite) with the ids given, then their value links, reactions
+    and comments by INSERT ... SELECT over those ids; each kudos' reaction and comment
+    counters are written with it from the same ids. The demo's mix: private (1 in 13), hidden
+    (1 in 97) and team (1 in 17) kudos, some to people who left (1 in 53 agents deactivated)
+    or who opted out of public display (1 in 41 agents), a second value on 1 in 3, reactions
+    on 2 in 5 and comments on 1 in 9."""
     import uuid
 
     from django.db import connection, transaction
@@ -272,7 +272,6 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
     from django.utils import timezone
 
     from groundswell.people.models import Person
-    from groundswell.recognition import services
     from groundswell.recognition.models import (
         Kudos,
         KudosComment,
@@ -298,7 +297,7 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
     postgres = connection.vendor == "postgresql"
     table = Kudos._meta.db_table
     columns = (
-        "giver_id, recipient_id, team_id, department_id, message, is_private, source, "
+        "id, giver_id, recipient_id, team_id, department_id, message, is_private, source, "
         "idempotency_key, created_at, is_hidden, hidden_reason, notice_sent_at, "
         "applause_count, heart_count, star_count, smile_count, comment_count"
     )
@@ -319,7 +318,9 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
             to_team = n % 17 == 0
             moment = now - step * n
             key = uuid.UUID(int=base * 10_000_000 + n)
+            pk = base + 1 + n
             yield (
+                pk,
                 giver.pk,
                 None if to_team else recipient.pk,
                 recipient.team_id,
@@ -332,13 +333,18 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
                 n % 97 == 0,
                 "",
                 moment if postgres else connection.ops.adapt_datetimefield_value(moment),
-                *COUNTED_LATER,
+                # The counters of the reactions and comments written below from the same ids.
+                int(pk % 4 == 0) + int(pk % 5 == 0 and pk % 2 == 0),
+                int(pk % 5 == 0 and pk % 2 == 1),
+                0,
+                0,
+                int(pk % 9 == 0),
             )
 
     links = Kudos.values.through._meta.db_table
     reactions, comments = KudosReaction._meta.db_table, KudosComment._meta.db_table
     # Table names from the models, numbers as parameters.
-    insert_kudos = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 17)})"  # noqa: S608
+    insert_kudos = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 18)})"  # noqa: S608
     link_value = f"INSERT INTO {links} (kudos_id, value_id) SELECT id, %s FROM {table} WHERE id > %s AND id %% %s = 0"  # noqa: S608, E501
     react = f"INSERT INTO {reactions} (kudos_id, person_id, kind, created_at) SELECT id, %s, CASE WHEN id %% 2 = 0 THEN 'applause' ELSE 'heart' END, %s FROM {table} WHERE id > %s AND id %% %s = 0"  # noqa: S608, E501
     comment = f"INSERT INTO {comments} (kudos_id, author_id, body, created_at) SELECT id, %s, 'Well deserved!', %s FROM {table} WHERE id > %s AND id %% 9 = 0"  # noqa: S608, E501
@@ -358,8 +364,10 @@ def load_kudos(org: dict[str, Any], count: int) -> None:
         for number, reactor in enumerate([agents[-1].pk, agents[-2].pk]):
             cursor.execute(react, [reactor, stamp, base, 4 + number])
         cursor.execute(comment, [agents[-3].pk, stamp, base])
-    # The counters the feed's cards read, as the writes keep them.
-    services.recount_reactions_and_comments(Kudos.objects.filter(pk__gt=base))
+        if postgres:  # the ids were given: the identity carries on after them
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [base + count]
+            )
     if postgres:  # what autovacuum does after a load this size; SQLite keeps no statistics
         with connection.cursor() as cursor:  # unless asked (Groundswell does not ask)
             cursor.execute(f"ANALYZE {table}, {links}")
