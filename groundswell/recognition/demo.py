@@ -16,7 +16,7 @@ from django.utils import timezone
 from groundswell.people.choices import Role
 from groundswell.people.demo import DemoContext, DemoSize, DemoStep
 from groundswell.people.models import Person
-from groundswell.recognition import newsletter
+from groundswell.recognition import newsletter, services
 from groundswell.recognition.choices import NewsletterStatus, Reaction, ReviewStatus
 from groundswell.recognition.models import (
     Compliment,
@@ -159,6 +159,11 @@ def create_recognition(ctx: DemoContext) -> None:
     through.objects.bulk_create(links)
     KudosReaction.objects.bulk_create(reactions, ignore_conflicts=True)
     KudosComment.objects.bulk_create(comments)
+    if kudos_rows:  # the counters the feed reads (a recount is right for any kudos it meets)
+        ids = [kudos.pk for kudos in kudos_rows]
+        services.recount_reactions_and_comments(
+            Kudos.objects.filter(pk__range=(min(ids), max(ids)))
+        )
     compliments = _compliments(ctx, values)
     heroes = _heroes(ctx, people, values)
     digests = _digests(ctx)

@@ -26,7 +26,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -49,6 +49,7 @@ from groundswell.recognition.models import (
     NewsletterDelivery,
     NewsletterOptOut,
     NewsletterSection,
+    sum_of_reactions,
 )
 
 logger = logging.getLogger(__name__)
@@ -140,10 +141,8 @@ def _notable_kudos(start: datetime.datetime, end: datetime.datetime) -> list[str
     kudos = (
         Kudos.objects.in_feed()
         .filter(created_at__gte=start, created_at__lt=end)
-        .annotate(
-            reaction_count=Count("reactions", distinct=True),
-            comment_count=Count("comments", distinct=True),
-        )
+        # The counters kept on each kudos by the writes: the most reacted to, then commented.
+        .annotate(reaction_count=sum_of_reactions())
         .select_related("giver", "recipient", "team")
         .order_by("-reaction_count", "-comment_count", "created_at", "pk")
     )

@@ -11,7 +11,9 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,6 +35,7 @@ from groundswell.recognition.models import (
     LeadershipLine,
     Preference,
     Value,
+    reaction_count_field,
 )
 from groundswell.voice.models import Response
 
@@ -172,27 +175,66 @@ def _enqueue_notice(kudos_id: int) -> None:
 
 
 def react(*, actor: Person, kudos: Kudos, kind: str) -> None:
-    """Add `actor`'s reaction of `kind` (once; a second time changes nothing)."""
+    """Add `actor`'s reaction of `kind` (once; a second time changes nothing) and count it on
+    the kudos in the same transaction."""
     if kind not in Reaction.values:
         raise ValidationError({"kind": _("There is no reaction called %(kind)s.") % {"kind": kind}})
-    KudosReaction.objects.bulk_create(
-        [KudosReaction(kudos=kudos, person=actor, kind=kind)], ignore_conflicts=True
-    )
+    try:
+        with transaction.atomic():
+            KudosReaction.objects.create(kudos=kudos, person=actor, kind=kind)
+            _count(kudos, reaction_count_field(kind), +1)
+    except IntegrityError:
+        return  # already there (a double click, or another worker first): nothing changes
 
 
 def unreact(*, actor: Person, kudos: Kudos, kind: str) -> None:
-    """Take back `actor`'s reaction of `kind`."""
-    KudosReaction.objects.filter(kudos=kudos, person=actor, kind=kind).delete()
+    """Take back `actor`'s reaction of `kind`, and its count on the kudos."""
+    if kind not in Reaction.values:
+        return
+    with transaction.atomic():
+        deleted, _by_model = KudosReaction.objects.filter(
+            kudos=kudos, person=actor, kind=kind
+        ).delete()
+        if deleted:
+            _count(kudos, reaction_count_field(kind), -deleted)
 
 
 def comment_on(*, actor: Person, kudos: Kudos, body: str) -> KudosComment:
-    """Add a reply under a kudos."""
+    """Add a reply under a kudos, counted on the kudos in the same transaction."""
     comment = KudosComment(kudos=kudos, author=actor, body=body.strip())
     if not comment.body:
         raise ValidationError({"body": _("Write a comment first.")})
     comment.full_clean()
-    comment.save(force_insert=True)
+    with transaction.atomic():
+        comment.save(force_insert=True)
+        _count(kudos, "comment_count", +1)
     return comment
+
+
+def _count(kudos: Kudos, field: str, change: int) -> None:
+    """Add `change` to a kudos' counter in the database (an increment, so concurrent writers
+    each count), never below zero."""
+    Kudos.objects.filter(pk=kudos.pk).update(**{field: Greatest(F(field) + change, 0)})
+
+
+def recount_reactions_and_comments(kudos: QuerySet[Kudos] | None = None) -> int:
+    """Count the reactions of each kind and the comments of `kudos` (all by default) again from
+    their rows, for data written in bulk (the demo, imports, benchmarks); returns the number
+    of kudos updated."""
+    rows = Kudos.objects.all() if kudos is None else kudos
+
+    def counted(model: type[KudosReaction] | type[KudosComment], **match: str) -> Coalesce:
+        found = (
+            model.objects.filter(kudos_id=OuterRef("pk"), **match)
+            .order_by()
+            .values("kudos_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(found), 0)
+
+    counts = {reaction_count_field(kind): counted(KudosReaction, kind=kind) for kind in Reaction}
+    return rows.update(comment_count=counted(KudosComment), **counts)
 
 
 def report_kudos(*, actor: Person, kudos: Kudos, reason: str) -> KudosReport:
@@ -286,7 +328,7 @@ def make_compliment_cards(*, now: datetime.datetime | None = None) -> tuple[int,
     since = now - COMPLIMENT_HORIZON
     taken_away, _per_model = (
         Compliment.objects.filter(status=ReviewStatus.PENDING, response__submitted_at__gte=since)
-        .filter(models.Q(response__is_compliment=False) | models.Q(response__agent__isnull=True))
+        .filter(Q(response__is_compliment=False) | Q(response__agent__isnull=True))
         .delete()
     )
     missing = (

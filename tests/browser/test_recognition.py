@@ -7,6 +7,7 @@ import email
 import email.message
 import email.policy
 import importlib
+import io
 import re
 
 import pytest
@@ -14,7 +15,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
+from groundswell.desk.choices import PromiseKind
+from groundswell.desk.models import Promise
 from groundswell.people.models import Person
 from groundswell.recognition import services
 from groundswell.recognition.choices import ReviewStatus
@@ -22,6 +26,7 @@ from groundswell.recognition.models import (
     Compliment,
     HeroNomination,
     Kudos,
+    LeadershipLine,
     Newsletter,
     NewsletterOptOut,
     Value,
@@ -153,6 +158,86 @@ def test_a_team_reads_its_huddle_digest(
     expect(page.get_by_role("heading", name=re.compile("Alpha: huddle for"))).to_be_visible()
     expect(page.get_by_text("Covered my shift at no notice.")).to_be_visible()
     expect(page.get_by_role("button", name="Print (one A4 page)")).to_be_visible()
+
+
+LONG = (
+    "stayed on the line while the courier's tracking failed twice, rebooked the delivery, "
+    "called the customer back when she said she would and then followed up the next morning "
+    "to make sure the parcel had really arrived, which it had, and the customer wrote to say "
+    "it was the best service she had had from anyone this year. "
+)
+
+
+def busy_huddle(people: dict[str, Person], respect: Value) -> None:
+    """A demo-like busy day for Alpha: every part of the digest full (ten compliments, ten kudos,
+    ten promises, the most it shows of each) and every text long."""
+    agent, team = people["agent"], people["agent"].team
+    assert team is not None
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    for number in range(10):
+        interaction = make_interaction(
+            team, customer=make_customer(name=f"Customer {number}"), handled_by=agent
+        )
+        invitation, _token = make_invitation(interaction)
+        record_response(invitation, score=5, comment=f"Ada {number} {LONG * 3}")
+        kudos = Kudos.objects.create(
+            giver=people["other_agent"],
+            recipient=agent,
+            team=team,
+            department=agent.department,
+            message=f"Thanks {number}: you {LONG * 4}",
+            created_at=yesterday,
+        )
+        kudos.values.set([respect])
+        Promise.objects.create(
+            interaction=interaction,
+            kind=PromiseKind.CALL_BACK,
+            description=f"Call {number} back about the refund {LONG}"[:255],
+            made_by=agent,
+            due_at=timezone.now() + datetime.timedelta(minutes=number),
+        )
+    Compliment.objects.update(status=ReviewStatus.APPROVED, received_at=yesterday)
+    HeroNomination.objects.create(
+        nominee=agent,
+        nominated_by=people["other_agent"],
+        team=team,
+        department=agent.department,
+        story=LONG * 20,
+        status=ReviewStatus.APPROVED,
+        decided_at=yesterday,
+    )
+    LeadershipLine.objects.create(team=team, text=("Thank you all for a record week. " * 9)[:280])
+
+
+def test_the_huddle_digest_of_a_busy_day_prints_on_one_a4_page(
+    page: Page, people: dict[str, Person], respect: Value, default_surveys: None
+) -> None:
+    busy_huddle(people, respect)
+    assert people["agent"].team is not None
+
+    login(page, people["agent"])
+    page.goto(f"/recognition/huddle/{people['agent'].team.pk}/")
+    expect(page.locator("[data-kudos]")).to_have_count(10)
+    expect(page.locator("[data-compliment]")).to_have_count(10)
+    expect(page.locator("[data-promise]")).to_have_count(10)
+    expect(page.locator("[data-hero]")).to_have_count(1)
+    page.emulate_media(media="print")
+    # In print every kudos, compliment and promise is still listed, clamped to whole lines
+    # (a line cut through the middle would show as a fraction of the line height).
+    for item in page.locator(".huddle li, .huddle .story").all():
+        expect(item).to_be_visible()
+        lines = item.evaluate(
+            "e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)"
+        )
+        assert abs(lines - round(lines)) < 0.05, lines
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "Alpha: huddle for" in text
+    assert "promises due today" in text
+    assert "Thank you all for a record week." in text
+    assert "Print (one A4 page)" not in text
 
 
 def test_a_manager_edits_and_sends_the_newsletter_and_a_reader_unsubscribes(

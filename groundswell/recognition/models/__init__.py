@@ -193,6 +193,15 @@ class Kudos(models.Model):
     # The email to the person and their lead, claimed with a lease (core/lib/leases.py).
     notice_claimed_at = models.DateTimeField(null=True, blank=True)
     notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # What the feed's cards count, kept by the writes (`services.react`, `unreact`,
+    # `comment_on`: an increment in the same transaction as the row) so a page reads them
+    # with the kudos instead of counting per card; `recount_reactions_and_comments` makes
+    # them again from the rows after bulk writes. One column per `Reaction` kind.
+    applause_count = models.PositiveIntegerField(default=0, editable=False)
+    heart_count = models.PositiveIntegerField(default=0, editable=False)
+    star_count = models.PositiveIntegerField(default=0, editable=False)
+    smile_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = KudosQuerySet.as_manager()
 
@@ -238,6 +247,19 @@ class Kudos(models.Model):
     @property
     def thanked(self) -> Person | Team | None:
         return self.recipient or self.team
+
+
+def reaction_count_field(kind: str) -> str:
+    """The `Kudos` column that counts reactions of `kind`."""
+    return f"{kind}_count"
+
+
+def sum_of_reactions() -> models.Expression:
+    """Every reaction of a kudos, of any kind, from its counters."""
+    total: models.Expression = models.Value(0)
+    for kind in Reaction.values:
+        total = total + models.F(reaction_count_field(kind))
+    return total
 
 
 class KudosReaction(models.Model):

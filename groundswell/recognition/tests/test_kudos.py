@@ -435,3 +435,105 @@ def test_a_feed_page_takes_the_same_queries_for_one_card_or_ten(org, give, feed)
 
     assert queries() == one
     assert one <= 4  # the page, the viewer's moderation reach, and the team feed's teams
+
+
+Counted = tuple[dict[str, tuple[int, bool]], int]
+
+
+def _counted(card: selectors.KudosCard) -> Counted:
+    return {tally.kind: (tally.count, tally.mine) for tally in card.reactions}, card.comment_count
+
+
+def test_the_feeds_counters_follow_each_reaction_and_comment(org, give):
+    """The feed reads counters kept on the kudos; a single kudos counts its rows. Both agree
+    after every write, a second reaction of the same kind counts once and a reaction taken
+    back twice never goes below zero."""
+    kudos = give(org["other_agent"], recipient=org["agent"])
+    viewer = org["manager"]
+
+    def both() -> tuple[Counted, Counted]:
+        (from_feed,) = selectors.feed_page(viewer).cards
+        detail = selectors.cards(viewer, [selectors.get_kudos_for(viewer, kudos.pk)])[0]
+        return _counted(from_feed), _counted(detail)
+
+    services.react(actor=viewer, kudos=kudos, kind="heart")
+    services.react(actor=viewer, kudos=kudos, kind="heart")  # a double click
+    services.react(actor=org["team_lead"], kudos=kudos, kind="heart")
+    services.react(actor=org["team_lead"], kudos=kudos, kind="smile")
+    services.comment_on(actor=org["team_lead"], kudos=kudos, body="Well deserved.")
+    feed_side, detail_side = both()
+    assert feed_side == detail_side
+    tallies, comments = feed_side
+    assert tallies["heart"] == (2, True)
+    assert tallies["smile"] == (1, False)
+    assert comments == 1
+
+    services.unreact(actor=org["team_lead"], kudos=kudos, kind="heart")
+    services.unreact(actor=org["team_lead"], kudos=kudos, kind="heart")
+    services.unreact(actor=viewer, kudos=kudos, kind="star")  # never given
+    feed_side, detail_side = both()
+    assert feed_side == detail_side
+    assert feed_side[0]["heart"] == (1, True)
+    assert feed_side[0]["star"] == (0, False)
+    kudos.refresh_from_db()
+    assert (kudos.heart_count, kudos.star_count, kudos.smile_count) == (1, 0, 1)
+
+
+def test_a_recount_makes_the_counters_again_from_rows_written_in_bulk(org, give):
+    from groundswell.recognition.models import KudosComment
+
+    kudos = give(org["other_agent"], recipient=org["agent"])
+    other = give(org["agent"], recipient=org["other_agent"])
+    KudosReaction.objects.bulk_create(
+        [
+            KudosReaction(kudos=kudos, person=org["manager"], kind="star"),
+            KudosReaction(kudos=kudos, person=org["team_lead"], kind="star"),
+            KudosReaction(kudos=other, person=org["manager"], kind="applause"),
+        ]
+    )
+    KudosComment.objects.bulk_create([KudosComment(kudos=kudos, author=org["agent"], body="Yes")])
+    Kudos.objects.filter(pk=other.pk).update(heart_count=5)  # a counter gone wrong
+
+    assert services.recount_reactions_and_comments() == 2
+
+    assert dict(Kudos.objects.values_list("pk", "star_count")) == {kudos.pk: 2, other.pk: 0}
+    other.refresh_from_db()
+    assert (other.applause_count, other.heart_count, other.comment_count) == (1, 0, 0)
+    kudos.refresh_from_db()
+    assert kudos.comment_count == 1
+
+
+def test_every_reaction_kind_has_a_counter():
+    from groundswell.recognition.choices import Reaction
+    from groundswell.recognition.models import reaction_count_field
+
+    for kind in Reaction.values:
+        assert Kudos._meta.get_field(reaction_count_field(kind)).default == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reactions_given_at_once_are_each_counted(org, respect):
+    """Workers reacting together to one kudos: the counter is an increment in the database,
+    so none is lost (each person's double click still counts once)."""
+    import threading
+    from functools import partial
+
+    from groundswell.core.tests.workers import retry_when_locked, run_together
+
+    kudos = services.give_kudos(
+        actor=org["other_agent"], recipient=org["agent"], message="Thanks.", values=[respect]
+    )
+    people = [org["manager"], org["team_lead"], org["executive"], org["admin"]]
+    turns = iter(people * 2)  # everyone twice: the second time changes nothing
+    lock = threading.Lock()
+
+    def one() -> None:
+        for _turn in range(4):
+            with lock:
+                person = next(turns)
+            retry_when_locked(partial(services.react, actor=person, kudos=kudos, kind="heart"))
+
+    run_together(one)
+
+    kudos.refresh_from_db()
+    assert kudos.heart_count == KudosReaction.objects.filter(kudos=kudos).count() == len(people)
