@@ -112,3 +112,16 @@ def test_a_cursor_that_is_not_one_is_refused(client_for, manager):
 
     assert response.status_code == 400
     assert "is not a page of this list" in response.content.decode()
+
+
+def test_team_names_are_escaped_in_the_filter(client_for, manager, team_alpha):
+    team_alpha.name = '<b>"Alpha" & co</b>'
+    team_alpha.save(update_fields=["name"])
+
+    text = client_for(manager).get("/learning/refreshers/overdue/").content.decode()
+
+    assert (
+        f'<option value="{team_alpha.pk}">&lt;b&gt;&quot;Alpha&quot; &amp; co&lt;/b&gt;</option>'
+        in text
+    )
+    assert '<b>"Alpha"' not in text
