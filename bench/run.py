@@ -12,7 +12,8 @@ full   The same, then again on a throw-away PostgreSQL cluster started with Debi
 Both sizes then time the places that use private Django internals against Django's
 documented ways (bench/internals.py; full runs it on PostgreSQL too), time the quality app's
 statistics (bench/quality_stats.py: calibration agreement and the metric audit, no database)
-and its review submit and dashboard read (bench/quality_writes.py, SQLite),
+and its review submit and dashboard read (bench/quality_writes.py, SQLite), the learning app's
+readiness gate on ingest and import and its overdue-refreshers page (bench/learning.py, SQLite),
 and run the side-by-side benchmark (bench/harness) for the goals on survey submit, ingest, CSV
 import, the staff list and the dashboard: Groundswell against the bare-Django ceiling
 (bench/ceiling) and raw inserts, and in full mode on PostgreSQL too and against the peer,
@@ -178,6 +179,26 @@ def bench_recognition(size: str = "quick") -> None:
         sys.exit("bench/recognition.py failed")
 
 
+LEARNING_PEOPLE = {"quick": "100000", "full": "100000"}
+LEARNING_ROUNDS = {"quick": "7", "full": "15"}
+
+
+def bench_learning(size: str = "quick") -> None:
+    """The learning app on SQLite (bench/learning.py): the readiness gate's share of single
+    ingest and of CSV import (the same work paired with and without the gate, in one run), and
+    the overdue-refreshers page for a manager and a lead at 100,000 people, cold."""
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "learning.py"),
+        "--people",
+        LEARNING_PEOPLE[size],
+        "--rounds",
+        LEARNING_ROUNDS[size],
+    ]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        sys.exit("bench/learning.py failed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run Groundswell's benchmarks.")
     parser.add_argument("--size", choices=sorted(REQUESTS), default="quick")
@@ -185,8 +206,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         type=lambda value: set(value.split(",")),
-        default={"people", "internals", "quality", "recognition", "side-by-side"},
-        help="people, internals, quality, recognition and/or side-by-side (default all five)",
+        default={"people", "internals", "quality", "recognition", "learning", "side-by-side"},
+        help="people, internals, quality, recognition, learning and/or side-by-side (default all)",
     )
     parser.add_argument(
         "--profiles",
@@ -218,6 +239,8 @@ def main() -> None:
         bench_quality(options.size)
     if "recognition" in options.only:
         bench_recognition(options.size)
+    if "learning" in options.only:
+        bench_learning(options.size)
     side_by_side = "side-by-side" in options.only
     if side_by_side and not driver.main(
         options.size, options.profiles, databases=options.databases

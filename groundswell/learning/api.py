@@ -11,7 +11,7 @@ from groundswell.core.api.errors import ERROR_RESPONSES
 from groundswell.core.api.lookups import row_or_error
 from groundswell.core.api.pagination import Pages
 from groundswell.core.schemas import Id
-from groundswell.learning import impact, selectors, services
+from groundswell.learning import attitudes, impact, selectors, services
 from groundswell.learning.models import (
     Candidate,
     Completion,
@@ -46,6 +46,7 @@ from groundswell.learning.schemas import (
     OverrideIn,
     OverrideOut,
     PanelMemberOut,
+    ProfileOutcomesOut,
     ProgrammeOut,
     QuizAttemptIn,
     QuizAttemptOut,
@@ -387,5 +388,47 @@ def course_impact(request: ApiRequest, course_id: Id) -> dict[str, object]:
                 "summary": e.summary,
             }
             for e in found.effects
+        ],
+    }
+
+
+@router.get(
+    "/learning/profiles/{int:profile_id}/outcomes",
+    response={200: ProfileOutcomesOut, **ERROR_RESPONSES},
+)
+def profile_outcomes(request: ApiRequest, profile_id: int) -> dict[str, object]:
+    """Did hiring for attitude work? Per attitude and later outcome (quality, CSAT, staying past
+    a year): the coefficient, its 95% interval, n, and whether n is too small to tell."""
+    profile = selectors.get_profile_for(request.auth, profile_id)
+    if not can(request.auth, Action.MANAGE_CANDIDATES, profile.department):
+        raise PermissionDenied(_("Only those who hire for this job read how its hires did."))
+    found = attitudes.profile_outcomes(profile)
+    return {
+        "profile": profile.pk,
+        "hires": found.hires,
+        "min_hires": found.min_hires,
+        "min_observations": found.min_observations,
+        "attitudes": [
+            {
+                "attitude": row.attitude.pk,
+                "name": row.attitude.name,
+                "relations": [
+                    {
+                        "outcome": r.outcome.value,
+                        "method": r.method,
+                        "symbol": r.symbol,
+                        "coefficient": r.coefficient,
+                        "low": r.interval.low if r.interval else None,
+                        "high": r.interval.high if r.interval else None,
+                        "p_value": r.p_value,
+                        "n": r.n,
+                        "too_few": r.too_few,
+                        "verdict": r.verdict.value,
+                        "summary": r.sentence,
+                    }
+                    for r in row.relations
+                ],
+            }
+            for row in found.attitudes
         ],
     }

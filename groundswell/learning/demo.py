@@ -1,13 +1,16 @@
 """Demo data for learning: job profiles that state the culture, 40 candidates interviewed by
-panels with customers on them, 10 new hires at different stages of onboarding (some with a
-buddy, one cleared by a manager for a week, the most advanced signed off), and a course
-catalogue with two years of completions, some refreshers overdue (the demo agent owes one
-that ran out and one that runs out soon), quizzes with their banks, and classes: past ones with
-their attendance, coming ones part-full."""
+panels with customers on them, the first profile's earlier hires (its agents hired months or
+years ago, former staff too) with their interview scores, 10 new hires at different stages of
+onboarding (some with a buddy, one cleared by a manager for a week, the most advanced signed
+off), and a course catalogue with two years of completions, some refreshers overdue (the demo
+agent owes one that ran out and one that runs out soon), quizzes with their banks, and classes:
+past ones with their attendance, coming ones part-full."""
 
 from __future__ import annotations
 
 import datetime
+
+from django.utils import timezone
 
 from groundswell.learning.choices import (
     DEFAULT_STEPS,
@@ -37,6 +40,7 @@ from groundswell.learning.models import (
 from groundswell.people.choices import Role
 from groundswell.people.demo import DemoContext, DemoStep
 from groundswell.people.models import Department, Person
+from groundswell.quality.selectors import review_scores_of
 
 CANDIDATES = 40
 NEW_HIRES = 10
@@ -284,10 +288,90 @@ def create_learning(ctx: DemoContext) -> None:
                 scores.append(InterviewScore(panel_member=member, attitude=attitude, score=value))
         PanelMember.objects.bulk_update(seated, ["submitted_at"])
     InterviewScore.objects.bulk_create(scores)
+    _earlier_hires(ctx, profiles[0])
     _new_hires(ctx, hired_candidates[:NEW_HIRES], staff)
     _catalogue(ctx, departments[0], staff)
     ctx.counts["job profiles"] = len(profiles)
     ctx.counts["candidates"] = CANDIDATES
+
+
+# The earlier hires' "Helps without being asked" scores follow their later quality; their
+# "Treats everyone with respect" scores follow this pattern over the same order, which has no
+# trend of its own, so the page shows one attitude that relates and one that does not.
+NO_TREND = (2, 5, 3, 1, 4)
+EARLIER_HIRE_DAYS = 120  # staff hired at least this long ago were interviewed for the profile
+
+
+def _earlier_hires(ctx: DemoContext, profile: JobProfile) -> None:
+    """The profile's agents hired earlier (former staff too) as its hired candidates, with the
+    panel's scores, so that "did hiring for attitude work?" has hires with outcomes."""
+    rng, today = ctx.rng, ctx.today
+    earlier = today - datetime.timedelta(days=EARLIER_HIRE_DAYS)
+    hires = [
+        p
+        for p in ctx.people
+        if p.role == Role.AGENT
+        and p.department_id == profile.department_id
+        and p.team is not None
+        and p.hire_date is not None
+        and p.hire_date <= earlier
+    ]
+    if not hires:
+        return
+    since = _noon(min(p.hire_date or today for p in hires))
+    quality: dict[int, list[float]] = {}
+    for pk, _when, score in review_scores_of([p.pk for p in hires], since, ctx.now):
+        quality.setdefault(pk, []).append(score)
+    # From the lowest mean quality score to the highest; those without reviews in between.
+    order = sorted(
+        hires, key=lambda p: sum(quality.get(p.pk, [70.0])) / len(quality.get(p.pk, [1]))
+    )
+    attitudes = list(profile.attitudes.all())
+    scores: list[InterviewScore] = []
+    for rank, person in enumerate(order):
+        team = person.team
+        assert team is not None  # noqa: S101 - filtered above
+        hired_on = person.hire_date or today
+        decided = _noon(hired_on - datetime.timedelta(days=14))
+        candidate = Candidate.objects.create(
+            profile=profile,
+            team=team,
+            full_name=person.full_name,
+            email=person.email,
+            consent_at=decided - datetime.timedelta(days=10),
+            created_at=decided - datetime.timedelta(days=10),
+            status=CandidateStatus.HIRED,
+            decision_reason=rng.choice(REASONS_HIRED),
+            decided_at=decided,
+            decided_by=team.lead,
+            hired_person=person,
+        )
+        seated = PanelMember.objects.bulk_create(
+            PanelMember(
+                candidate=candidate,
+                kind=PanelKind.CUSTOMER,
+                name=ctx.faker.name(),
+                email=f"earlier.panel{rank}.{n}@example.org",
+                submitted_at=decided - datetime.timedelta(days=2),
+            )
+            for n in range(2)
+        )
+        helps = 1 + min(4, 5 * rank // len(order))
+        for member in seated:
+            for position, attitude in enumerate(attitudes):
+                if position == 0:
+                    value = helps
+                elif position == len(attitudes) - 1:
+                    value = NO_TREND[rank % len(NO_TREND)]
+                else:
+                    value = rng.randint(3, 5)
+                scores.append(InterviewScore(panel_member=member, attitude=attitude, score=value))
+    InterviewScore.objects.bulk_create(scores)
+    ctx.counts["earlier hires"] = len(order)
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _new_hires(ctx: DemoContext, candidates: list[Candidate], staff: list[Person]) -> None:

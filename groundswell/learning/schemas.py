@@ -393,3 +393,31 @@ class ImpactOut(Schema):
     course: int
     window_days: int
     effects: list[EffectOut]
+
+
+class RelationOut(Schema):
+    outcome: str
+    method: str
+    symbol: str
+    coefficient: float | None
+    low: float | None
+    high: float | None
+    p_value: float | None
+    n: int
+    too_few: bool
+    verdict: str
+    summary: str
+
+
+class AttitudeOutcomesOut(Schema):
+    attitude: int
+    name: str
+    relations: list[RelationOut]
+
+
+class ProfileOutcomesOut(Schema):
+    profile: int
+    hires: int
+    min_hires: int
+    min_observations: int
+    attitudes: list[AttitudeOutcomesOut]

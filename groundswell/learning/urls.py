@@ -1,6 +1,7 @@
 from django.urls import path
 
 from groundswell.learning.views import (
+    attitudes,
     classes,
     courses,
     interviews,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("profiles/<int:pk>/", profiles.profile_detail, name="profile-detail"),
     path("profiles/<int:pk>/attitudes/", profiles.attitude_create, name="attitude-create"),
     path("profiles/<int:pk>/questions/", profiles.question_create, name="question-create"),
+    path("profiles/<int:pk>/outcomes/", attitudes.outcomes, name="profile-outcomes"),
     path("candidates/", interviews.candidate_list, name="candidate-list"),
     path("candidates/new/", interviews.candidate_create, name="candidate-create"),
     path("candidates/<int:pk>/", interviews.candidate_detail, name="candidate-detail"),

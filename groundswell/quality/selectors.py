@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -671,11 +672,16 @@ def behaviour_of_key(key: str) -> str | None:
 
 
 def recent_criterion_results(
-    agent_ids: list[int], keys: list[str], *, last: int, since: datetime.datetime
+    agent_ids: Collection[int] | QuerySet[Any, Any],
+    keys: list[str],
+    *,
+    last: int,
+    since: datetime.datetime,
 ) -> dict[tuple[int, str], list[tuple[bool, datetime.datetime]]]:
     """For each agent and criterion key: (failed?, when) of the `last` most recent reviews
-    since `since` that scored it, newest first. Done reviews only; calibrations, self-reviews
-    and N/A answers left out; a fail is what `CriterionScore.is_fail` says."""
+    since `since` that scored it, newest first; `agent_ids` may be a subquery of ids. Done
+    reviews only; calibrations, self-reviews and N/A answers left out; a fail is what
+    `CriterionScore.is_fail` says."""
     rows = (
         CriterionScore.objects.filter(
             review__agent_id__in=agent_ids,

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 
 from conftest import DEMO_TODAY
+from groundswell.learning import attitudes
 from groundswell.learning.models import (
     Candidate,
     Completion,
@@ -33,8 +34,10 @@ def test_the_demo_has_profiles_candidates_and_new_hires(small_demo, db):
 
     assert JobProfile.objects.count() == 2
     assert all(profile.attitudes.count() == 4 for profile in JobProfile.objects.all())
-    assert Candidate.objects.count() == 40
-    assert PanelMember.objects.filter(person=None, kind="customer").count() == 40
+    earlier = small_demo.counts["earlier hires"]
+    assert Candidate.objects.count() == 40 + earlier
+    customers = PanelMember.objects.filter(person=None, kind="customer").count()
+    assert customers == 40 + 2 * earlier  # one on each current panel, two on an earlier one
     assert programmes.count() == 10
     stages = set(programmes.values_list("done", flat=True))
     assert len(stages) >= 4, "new hires at different stages"
@@ -84,6 +87,22 @@ def small_demo_agent() -> Person:
 
 
 def test_the_demo_loads_again_over_itself(small_demo, db):
-    seed_demo(size=DemoSize.SMALL, seed=8, replace=True)
+    again = seed_demo(size=DemoSize.SMALL, seed=8, replace=True)
 
-    assert Candidate.objects.count() == 40
+    assert Candidate.objects.count() == 40 + again.counts["earlier hires"]
+
+
+def test_the_demo_shows_one_attitude_that_relates_and_one_that_does_not(small_demo, db):
+    """docs/measurement.md: "Helps without being asked" goes
+    with a better later quality score; "Treats everyone with respect" shows no clear relation."""
+    profile = JobProfile.objects.get(title="Customer service advisor")
+
+    found = attitudes.profile_outcomes(profile, today=DEMO_TODAY)
+
+    by_name = {row.attitude.name: row.relations for row in found.attitudes}
+    helps_quality = by_name["Helps without being asked"][0]
+    respect_quality = by_name["Treats everyone with respect"][0]
+    assert helps_quality.n >= attitudes.MIN_HIRES
+    assert helps_quality.verdict == attitudes.Verdict.HIGHER
+    assert respect_quality.n >= attitudes.MIN_HIRES
+    assert respect_quality.verdict == attitudes.Verdict.NO_CLEAR_RELATION

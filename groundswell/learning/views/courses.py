@@ -81,18 +81,20 @@ def completion_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @person_required(Action.VIEW_JOB_PROFILES)
 def overdue(request: AuthedRequest) -> HttpResponse:
-    """Refreshers that ran out: one's own, and for leads those of their people, per team."""
-    raw = request.GET.get("team", "")
-    context: dict[str, object]
+    """Refreshers that ran out: one's own, and for leads those of their people, per team; a
+    page of lines at a time (`after`: where the previous page ended)."""
+    teams = selectors.overdue_teams(request.person).values_list("pk", "name")
     try:
-        team = selectors.overdue_team(request.person, raw)
+        team = selectors.overdue_team(request.person, request.GET.get("team", ""))
+        page = selectors.overdue_page(request.person, team=team, after=request.GET.get("after", ""))
     except ValidationError as error:
-        context = {"error": error.messages[0], "teams": selectors.overdue_teams(request.person)}
+        context: dict[str, object] = {"error": error.messages[0], "teams": teams}
         return render(request, "learning/overdue.html", context, status=400)
     context = {
-        "overdue": selectors.overdue_refreshers(request.person, team=team)[:200],
+        "overdue": page.rows,
+        "after": page.after,
         "suggestions": selectors.course_suggestions(request.person, team=team)[:200],
-        "teams": selectors.overdue_teams(request.person),
+        "teams": teams,
         "team": team,
     }
     return render(request, "learning/overdue.html", context)

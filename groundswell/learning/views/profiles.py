@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from groundswell.learning import selectors, services
 from groundswell.learning.forms import AttitudeForm, ProfileForm, QuestionForm
 from groundswell.people.decorators import person_required
-from groundswell.people.permissions import Action, can_somewhere
+from groundswell.people.permissions import Action, can, can_somewhere
 from groundswell.people.typing import AuthedRequest
 
 
@@ -63,6 +63,7 @@ def profile_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "profile": profile,
         "may_manage": manage,
+        "may_see_outcomes": can(request.person, Action.MANAGE_CANDIDATES, profile.department),
         "attitude_form": AttitudeForm() if manage else None,
         "question_form": QuestionForm(profile=profile) if manage else None,
     }
