@@ -416,7 +416,7 @@ def bench_overdue(people: int) -> None:
     url = reverse("learning:overdue")
     for role in ("manager", "lead"):
         client = Client()
-        client.force_login(org[role].user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(org[role].user, backend="groundswell.people.backends.PersonBackend")
         response = client.get(url)  # warm: imports, templates, compiled queries
         if response.status_code != 200 or b"Agent " not in response.content:
             sys.exit(f"the overdue page for the {role} answered {response.status_code}")

@@ -11,7 +11,7 @@ quality_review_submit_per_s    reviews opened and submitted through the service 
                                scorecard in use, every criterion's score, the weighted score, the
                                queue, the dashboard's refresh enqueued), one transaction each.
                                The reviewer is loaded for each submit as a request loads
-                               them (`people.middleware.active_person_of_user`: the person
+                               them (`people.backends.active_person_of_user`: the person
                                and the teams they lead, one query), outside the timing: both
                                a submit and a plain insert would be requests that pay it.
 quality_review_plain_per_s     the ceiling: the same rows (one review, its eight criterion scores)
@@ -160,7 +160,7 @@ def bench_submit(org: dict[str, Any], count: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from groundswell.people.middleware import active_person_of_user
+    from groundswell.people.backends import active_person_of_user
     from groundswell.quality import selectors, services
     from groundswell.quality.choices import ReviewStatus
     from groundswell.quality.models import CriterionScore, Review

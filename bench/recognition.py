@@ -396,7 +396,7 @@ def profile_feed(org: dict[str, Any]) -> None:
     viewer.user = user
     viewer.save(update_fields=["user"])
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="groundswell.people.backends.PersonBackend")
     url = reverse("recognition:feed")
     for _warm in range(3):
         status = client.get(url).status_code

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from groundswell.core.lib.prepared import PreparedLookup
 from groundswell.people.models import Person
@@ -57,7 +57,7 @@ def active_person_of_user(user_id: int) -> Person | None:
 class PersonBackend(ModelBackend):
     """`ModelBackend`, with `get_user` loading the user and their active person together."""
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+    def get_user(self, user_id: Any) -> User | None:
         try:
             key = int(user_id)
         except (TypeError, ValueError):

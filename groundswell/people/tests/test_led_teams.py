@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from groundswell.people import services
+from groundswell.people.backends import active_person_of_user
 from groundswell.people.choices import Role
-from groundswell.people.middleware import active_person_of_user
 from groundswell.people.models import Person, Team
 from groundswell.people.permissions import Action, can, team_ids_led_by
 from groundswell.people.tests.factories import PersonFactory, TeamFactory
