@@ -196,6 +196,7 @@ def busy_huddle(people: dict[str, Person], respect: Value) -> None:
             made_by=agent,
             due_at=timezone.now() + datetime.timedelta(minutes=number),
         )
+    assert services.make_compliment_cards() == (10, 0)  # the every-minute job
     Compliment.objects.update(status=ReviewStatus.APPROVED, received_at=yesterday)
     HeroNomination.objects.create(
         nominee=agent,
