@@ -113,7 +113,15 @@ def test_making_the_card_twice_keeps_one(agent, team_alpha, django_capture_on_co
 
     assert services.make_compliment_cards() == (0, 0)
     Compliment.objects.bulk_create(  # a second run that read before the first one wrote
-        [Compliment(response=response, agent=agent, team=team_alpha, received_at=timezone.now())],
+        [
+            Compliment(
+                response=response,
+                agent=agent,
+                team=team_alpha,
+                department=team_alpha.department,
+                received_at=timezone.now(),
+            )
+        ],
         ignore_conflicts=True,
     )
 
