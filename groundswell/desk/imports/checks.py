@@ -247,26 +247,9 @@ class _Checker:
         )
 
     def prepare_quick(self, positions: dict[str, int]) -> None:
-        """Where each field's cell sits in a record, for `quick`; -1 for a field not in the file."""
-        at = positions.get
-        self.at = tuple(
-            at(name, -1)
-            for name in (
-                "external_id",
-                "subject",
-                "channel",
-                "status",
-                "team",
-                "opened_at",
-                "resolved_at",
-                "handled_by_email",
-                "customer_email",
-                "customer_name",
-                "customer_language",
-                "handle_time_seconds",
-                "topics",
-            )
-        )
+        """Where each field's cell sits in a record (in `FIELDS` order, as `quick` unpacks it),
+        for `quick`; -1 for a field not in the file."""
+        self.at = tuple(positions.get(name, -1) for name in FIELDS)
         self.default_label = self.default_team.name if self.default_team else ""
         self.valid_emails: set[str] = set()
 
@@ -290,8 +273,8 @@ class _Checker:
             at_email,
             at_name,
             at_language,
-            at_handle,
             at_topics,
+            at_handle,
         ) = self.at
         external_id = record[at_id].strip() if at_id >= 0 else ""
         if external_id and (
