@@ -380,6 +380,12 @@ _INTERACTION_BY_EXTERNAL_ID = PreparedLookup(
 )
 
 
+# The team an ingest names, compiled once per connection. `Team.objects.filter(pk=…).first()`
+# compiled a join to the department for the model's ordering on every request: 3.4 ms of a
+# 14 ms profiled ingest (cProfile, 600 requests, SQLite).
+_TEAM_BY_PK = PreparedLookup(Team, lambda pk: Team.objects.filter(pk=pk), numeric=True)
+
+
 # A new interaction's INSERT, compiled once per connection.
 _INSERT_INTERACTION = PreparedInsert(Interaction)
 
@@ -432,7 +438,7 @@ def _apply(
     changed: list[str] = []
     team_id = data.get("team_id")
     if team_id is not None and (creating or team_id != interaction.team_id):
-        team = Team.objects.filter(pk=team_id).first()
+        team = _TEAM_BY_PK.get(team_id)
         if team is None:
             raise ValidationError(
                 {"team_id": _("There is no team with id %(id)s.") % {"id": team_id}}

@@ -108,6 +108,41 @@ def test_ingest_costs_a_few_queries(key, team_alpha):
     assert len(queries) <= 7
 
 
+def test_a_new_row_reads_its_team_by_primary_key_alone(key, team_alpha):
+    """The ingest's team lookup is compiled once per connection and carries none of the
+    model's ordering (which joins the department): one plain read by id."""
+    client = Client()
+    post(
+        client,
+        f"{API}/interactions",
+        {"team_id": team_alpha.pk, "channel": "email", "subject": "x", "external_id": "n-0"},
+        headers=bearer(key),
+    )
+    payload = {"team_id": team_alpha.pk, "channel": "email", "subject": "x", "external_id": "n-1"}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, f"{API}/interactions", payload, headers=bearer(key))
+
+    assert response.status_code == 201
+    assert response["Groundswell-Upsert"] == "created"
+    team_reads = [q["sql"] for q in queries if 'FROM "people_team"' in q["sql"]]
+    assert len(team_reads) == 1
+    assert "JOIN" not in team_reads[0].upper()
+    assert "ORDER BY" not in team_reads[0].upper()
+    assert Interaction.objects.get(external_id="n-1").team == team_alpha
+
+
+def test_ingest_names_a_team_that_does_not_exist(key):
+    payload = {"team_id": 987654, "channel": "email", "subject": "x", "external_id": "n-2"}
+
+    response = post(Client(), f"{API}/interactions", payload, headers=bearer(key))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "team_id"
+    assert "987654" in response.json()["errors"][0]["message"]
+    assert not Interaction.objects.filter(external_id="n-2").exists()
+
+
 def test_ingest_with_bad_values_names_the_fields(key):
     response = post(
         Client(),
