@@ -52,28 +52,16 @@ def main() -> int:
     parser.add_argument("--redis-url", default="", help="a Redis for the caches (REDIS_URL)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gs-internals-"))
-    os.environ.update(
-        {
-            "GROUNDSWELL_ENV": "development",
-            "GROUNDSWELL_DATA_DIR": str(work),
-            "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.sqlite3'}",
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-            "REDIS_URL": args.redis_url,
-        }
-    )
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
-    import django
+    from bench.harness.django_env import start_django
 
-    django.setup()
+    start_django(work, args.database_url, REDIS_URL=args.redis_url)
     run(work, args.calls)
     return 0
 
 
 def run(work: Path, calls: int) -> None:
     from django.contrib.sessions.backends import cached_db, db
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.template import Context, Template
     from django.test import RequestFactory
@@ -90,7 +78,6 @@ def run(work: Path, calls: int) -> None:
     from groundswell.voice.invitations.services import _INVITATION_BY_HASH
     from groundswell.voice.models import Invitation
 
-    call_command("migrate", verbosity=0)
     tokens_file = work / "tokens.txt"
     benchdata.seed(interactions=5000, invitations=1000, tokens_file=tokens_file, responses=1000)
     fixture = benchdata.fixture()

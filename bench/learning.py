@@ -42,7 +42,6 @@ import argparse
 import contextlib
 import datetime
 import itertools
-import os
 import statistics
 import sys
 import tempfile
@@ -80,23 +79,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gs-learning-"))
-    os.environ.update(
-        {
-            "GROUNDSWELL_ENV": "development",
-            "GROUNDSWELL_DATA_DIR": str(work),
-            "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.sqlite3'}",
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
-    import django
+    from bench.harness.django_env import start_django
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(work, args.database_url)
     if "gate" in args.only:
         org = setup_gate_org()
         bench_gate_ingest(org, args.ingests, args.rounds)

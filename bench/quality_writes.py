@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import tempfile
@@ -56,23 +55,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gs-quality-"))
-    os.environ.update(
-        {
-            "GROUNDSWELL_ENV": "development",
-            "GROUNDSWELL_DATA_DIR": str(work),
-            "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.sqlite3'}",
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
-    import django
+    from bench.harness.django_env import start_django
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(work, args.database_url)
     org = setup_org()
     bench_submit(org, args.submits)
     for size in (int(n) for n in args.reviews.split(",") if n):

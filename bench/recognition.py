@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import os
 import shutil
 import statistics
 import sys
@@ -102,24 +101,10 @@ def main() -> int:
 
 def run(args: argparse.Namespace, work: Path) -> int:
     parts = set(args.parts.split(","))
-    os.environ.update(
-        {
-            "GROUNDSWELL_ENV": "development",
-            "GROUNDSWELL_DATA_DIR": str(work),
-            "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.sqlite3'}",
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-            "HUDDLE_SHIFT_START": "00:00",
-        }
-    )
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
-    import django
+    from bench.harness.django_env import start_django
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(work, args.database_url, HUDDLE_SHIFT_START="00:00")
     org = setup_org(args.teams)
     if "give" in parts:
         bench_give(org, args.gives)
