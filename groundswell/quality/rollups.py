@@ -31,6 +31,7 @@ from groundswell.quality.models import (
     CriterionScore,
     Dispute,
     Review,
+    TeamWeeklyCriterionRollup,
     WeeklyCriterionRollup,
     WeeklyQualityRollup,
 )
@@ -129,6 +130,29 @@ def _week_rows(
     return rows, criteria
 
 
+def team_criteria(rows: list[WeeklyCriterionRollup]) -> list[TeamWeeklyCriterionRollup]:
+    """Agents' criterion rows summed per team, week and criterion (the label: the greatest,
+    as the dashboard's `Max` picks it across versions)."""
+    teams: dict[tuple[datetime.date, int, str], TeamWeeklyCriterionRollup] = {}
+    for row in rows:
+        key = (row.week, row.team_id, row.criterion_key)
+        team = teams.get(key)
+        if team is None:
+            teams[key] = TeamWeeklyCriterionRollup(
+                week=row.week,
+                team_id=row.team_id,
+                criterion_key=row.criterion_key,
+                label=row.label,
+                scored=row.scored,
+                fraction_sum=row.fraction_sum,
+            )
+        else:
+            team.label = max(team.label, row.label)
+            team.scored += row.scored
+            team.fraction_sum += row.fraction_sum
+    return list(teams.values())
+
+
 @transaction.atomic
 def refresh_week(week: datetime.date, team_id: int | None = None) -> int:
     """Recompute one week (of one team, or of all); returns the rows written."""
@@ -136,13 +160,17 @@ def refresh_week(week: datetime.date, team_id: int | None = None) -> int:
     rows, criteria = _week_rows(week, team_id)
     old = WeeklyQualityRollup.objects.filter(week=week)
     old_criteria = WeeklyCriterionRollup.objects.filter(week=week)
+    old_teams = TeamWeeklyCriterionRollup.objects.filter(week=week)
     if team_id is not None:
         old, old_criteria = old.filter(team_id=team_id), old_criteria.filter(team_id=team_id)
+        old_teams = old_teams.filter(team_id=team_id)
     old.delete()
     old_criteria.delete()
+    old_teams.delete()
     WeeklyQualityRollup.objects.bulk_create(rows)
     WeeklyCriterionRollup.objects.bulk_create(criteria)
-    return len(rows) + len(criteria)
+    teams = TeamWeeklyCriterionRollup.objects.bulk_create(team_criteria(criteria))
+    return len(rows) + len(criteria) + len(teams)
 
 
 def refresh_quality_rollups(since: datetime.date | None = None) -> int:
