@@ -157,6 +157,7 @@ def main() -> int:
         print(f"note: {rows:,} rollup rows for {args.reviews:,} reviews, {WEEKS} weeks", flush=True)
     manager = Person.objects.select_related("user").get(email=scaledata.QUALITY_MANAGER_EMAIL)
     client = Client()
+    assert manager.user is not None  # noqa: S101 - made by setup_quality
     client.force_login(manager.user)
     path = "/quality/dashboard/" + (f"?{args.query}" if args.query else "")
 

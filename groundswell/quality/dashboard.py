@@ -268,12 +268,13 @@ def criterion_sums(
 
 
 def _criterion_part(rows: QuerySet[Any], sums: dict[str, Any]) -> QuerySet[Any]:
-    return (
+    part: QuerySet[Any] = (
         rows.order_by()
         .values("criterion_key")
         .annotate(**sums)
         .values_list("criterion_key", "name", "total", "n")
     )
+    return part
 
 
 def agreement_over_time(viewer: Person, since: datetime.date) -> list[AgreementPoint]:
