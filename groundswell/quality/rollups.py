@@ -4,7 +4,9 @@ Each week is the Monday of the week the interaction was opened (the work's week)
 review and the interaction it covers always fall in the same week and coverage (interactions
 reviewed / handled) compares like with like. A week is recomputed whole, by a handful of GROUP
 BY queries over the live tables, and its rows replaced in one transaction: a refresh never
-leaves a week half-written and running it twice gives the same rows.
+leaves a week half-written and running it twice gives the same rows. Beside the rows per team
+and agent, the criterion rows are also kept summed per team (`TeamWeeklyCriterionRollup`),
+which the dashboard's by-criterion table reads for whole teams.
 
 `refresh_quality_rollups` is registered as a periodic job (hourly, `quality_refresh_rollups`)
 and recomputes the last GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days, the first time also every week
