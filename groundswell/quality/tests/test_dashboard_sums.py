@@ -218,3 +218,30 @@ def test_the_refresh_keeps_team_rows_summed_from_the_agents_rows(worked):  # noq
 
     assert expected
     assert teams == expected
+
+
+def test_the_migration_sums_the_weeks_already_rolled_up(worked):  # noqa: F811
+    """Upgrading: quality 0003 fills the team rows from the agents' rows already there."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "groundswell.quality.migrations.0003_team_criterion_rollups"
+    )
+    before = sorted(
+        TeamWeeklyCriterionRollup.objects.values_list(
+            "week", "team_id", "criterion_key", "label", "scored", "fraction_sum"
+        )
+    )
+    TeamWeeklyCriterionRollup.objects.all().delete()
+
+    migration.sum_existing_weeks(apps, None)
+
+    after = sorted(
+        TeamWeeklyCriterionRollup.objects.values_list(
+            "week", "team_id", "criterion_key", "label", "scored", "fraction_sum"
+        )
+    )
+    assert before
+    assert after == before
