@@ -604,5 +604,5 @@ def refresh_quality(since_days: int = QUALITY_SPAN_DAYS + 7) -> None:
 def quality_counts() -> None:
     """Rows behind the quality dashboard's curve."""
     tables = ("quality_review", "quality_criterionscore", "quality_weeklyqualityrollup",
-              "quality_weeklycriterionrollup")  # fmt: skip
+              "quality_weeklycriterionrollup", "quality_teamweeklycriterionrollup")  # fmt: skip
     _emit({table: _scalar(f"SELECT count(*) FROM {table}") for table in tables})  # noqa: S608

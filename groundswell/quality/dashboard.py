@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.people.models import Person, Team
-from groundswell.people.permissions import Action, restrict
+from groundswell.people.permissions import Action, restrict, teams_in_scope
 from groundswell.quality.models import (
     Calibration,
+    TeamWeeklyCriterionRollup,
     WeeklyCriterionRollup,
     WeeklyQualityRollup,
 )
@@ -137,64 +139,42 @@ def quality_dashboard(
     always within the viewer's reach; a fixed number of queries whatever the data."""
     minimum = settings.GROUNDSWELL_MIN_AGENT_RESPONSES
     since = monday(timezone.localdate()) - datetime.timedelta(weeks=weeks - 1)
-    mine = Q(agent=viewer)
     weekly = restrict(
         WeeklyQualityRollup.objects.filter(week__gte=since),
         viewer,
         Action.VIEW_QUALITY,
         team="team",
-        also=mine,
-    )
-    criteria = restrict(
-        WeeklyCriterionRollup.objects.filter(week__gte=since),
-        viewer,
-        Action.VIEW_QUALITY,
-        team="team",
-        also=mine,
-    )
+        also=Q(agent=viewer),
+    ).order_by()
     if team is not None:
-        weekly, criteria = weekly.filter(team=team), criteria.filter(team=team)
+        weekly = weekly.filter(team=team)
     if agent is not None:
-        weekly, criteria = weekly.filter(agent=agent), criteria.filter(agent=agent)
+        weekly = weekly.filter(agent=agent)
+    # Summed by SQL: one row per week and one per team and agent, not one per agent and week.
+    sums = {
+        "interactions": Sum("interactions"),
+        "reviewed": Sum("reviewed"),
+        "reviews": Sum("reviews"),
+        "score_sum": Sum("score_sum"),
+        "disputed": Sum("disputed"),
+    }
+    columns = list(sums)
     total = _Sums()
     by_week: dict[datetime.date, _Sums] = defaultdict(_Sums)
+    for week, *row in weekly.values("week").annotate(**sums).values_list("week", *columns):
+        by_week[week].add(_row(row))
+        total.add(_row(row))
     by_team: dict[tuple[str, int], _Sums] = defaultdict(_Sums)
     by_agent: dict[tuple[str, int | None], _Sums] = defaultdict(_Sums)
-    for (
-        week,
-        team_id,
-        team_name,
-        agent_id,
-        agent_name,
-        handled,
-        reviewed,
-        reviews,
-        score_sum,
-        disputed,
-    ) in weekly.values_list(
-        "week",
-        "team_id",
-        "team__name",
-        "agent_id",
-        "agent__full_name",
-        "interactions",
-        "reviewed",
-        "reviews",
-        "score_sum",
-        "disputed",
+    # Grouped by the two ids only, the names taken with Max: grouping by the names as well
+    # made SQLite sort by them, three times slower.
+    for team_id, team_name, agent_id, agent_name, *row in (
+        weekly.values("team_id", "agent_id")
+        .annotate(team_name=Max("team__name"), agent_name=Max("agent__full_name"), **sums)
+        .values_list("team_id", "team_name", "agent_id", "agent_name", *columns)
     ):
-        row = (handled, reviewed, reviews, score_sum, disputed)
-        total.add(row)
-        by_week[week].add(row)
-        by_team[(team_name, team_id)].add(row)
-        by_agent[(agent_name or "—", agent_id)].add(row)
-    # Summed in SQL: criteria rows are many more than the weekly ones (one per criterion).
-    met = sorted(
-        (label, float(total or 0), int(scored or 0))
-        for label, total, scored in criteria.values("criterion_key")
-        .annotate(name=Max("label"), total=Sum("fraction_sum"), n=Sum("scored"))
-        .values_list("name", "total", "n")
-    )
+        by_team[(team_name, team_id)].add(_row(row))
+        by_agent[(agent_name or "—", agent_id)].add(_row(row))
     all_weeks = [since + datetime.timedelta(weeks=i) for i in range(weeks)]
     return QualityDashboard(
         weeks=weeks,
@@ -210,14 +190,91 @@ def quality_dashboard(
         ],
         by_agent=[
             _line(name, sums, minimum, query=f"agent={pk}" if pk else "")
-            for (name, pk), sums in sorted(by_agent.items(), key=lambda item: item[0][0])
+            for (name, pk), sums in sorted(by_agent.items(), key=_by_name)
         ],
         by_criterion=[
             CriterionLine(label, _figure(total, scored, minimum, scale=100))
-            for label, total, scored in met
+            for label, total, scored in criterion_sums(viewer, since, team=team, agent=agent)
         ],
         agreement=agreement_over_time(viewer, since),
     )
+
+
+def _row(row: list[Any]) -> tuple[int, int, int, float, int]:
+    handled, reviewed, reviews, score_sum, disputed = row
+    return (
+        int(handled or 0),
+        int(reviewed or 0),
+        int(reviews or 0),
+        float(score_sum or 0),
+        int(disputed or 0),
+    )
+
+
+def _by_name(item: tuple[tuple[str, int | None], _Sums]) -> tuple[str, int]:
+    (name, pk), _sums = item
+    return name, pk or 0
+
+
+def criterion_sums(
+    viewer: Person, since: datetime.date, *, team: Team | None = None, agent: Person | None = None
+) -> list[tuple[str, float, int]]:
+    """(label, sum of the 0..1 fractions, times scored) per criterion, by label, in one query.
+
+    The rows in reach are those of the teams in the viewer's scope and the viewer's own work
+    (`restrict`'s `also`). The teams' part is read from the team rollups (one row per team,
+    week and criterion: a twentieth of the agents' rows, found by the (team, week) index), the
+    viewer's own work outside those teams from the agents' rows; together they are exactly the
+    agents' rows in reach, as team rows are sums of agent rows (`rollups.team_criteria`).
+    Narrowed to one agent, that agent's rows are read."""
+    sums = {"name": Max("label"), "total": Sum("fraction_sum"), "n": Sum("scored")}
+    agents = WeeklyCriterionRollup.objects.filter(week__gte=since)
+    if agent is not None:
+        rows = restrict(agents, viewer, Action.VIEW_QUALITY, team="team", also=Q(agent=viewer))
+        rows = rows.filter(agent=agent)
+        if team is not None:
+            rows = rows.filter(team=team)
+        parts = _criterion_part(rows, sums)
+    else:
+        teams = restrict(
+            TeamWeeklyCriterionRollup.objects.filter(week__gte=since),
+            viewer,
+            Action.VIEW_QUALITY,
+            team="team",
+        )
+        own = restrict(
+            agents.filter(agent=viewer).exclude(
+                team__in=teams_in_scope(viewer, Action.VIEW_QUALITY)
+            ),
+            viewer,
+            Action.VIEW_QUALITY,
+            also=Q(agent=viewer),
+        )
+        if team is not None:
+            teams, own = teams.filter(team=team), own.filter(team=team)
+        parts = _criterion_part(teams, sums).union(_criterion_part(own, sums), all=True)
+    merged: dict[str, tuple[str, float, int]] = {}
+    for key, label, total, scored in parts.order_by():
+        before = merged.get(key)
+        if before is None:
+            merged[key] = (label, float(total or 0), int(scored or 0))
+        else:
+            merged[key] = (
+                max(before[0], label),
+                before[1] + float(total or 0),
+                before[2] + int(scored or 0),
+            )
+    return sorted(merged.values())
+
+
+def _criterion_part(rows: QuerySet[Any], sums: dict[str, Any]) -> QuerySet[Any]:
+    part: QuerySet[Any] = (
+        rows.order_by()
+        .values("criterion_key")
+        .annotate(**sums)
+        .values_list("criterion_key", "name", "total", "n")
+    )
+    return part
 
 
 def agreement_over_time(viewer: Person, since: datetime.date) -> list[AgreementPoint]:

@@ -760,3 +760,29 @@ class WeeklyCriterionRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.criterion_key}"
+
+
+class TeamWeeklyCriterionRollup(models.Model):
+    """The criterion rollups of one team's week summed over its agents (one row per team, week
+    and criterion instead of one per agent), kept by the same refresh in the same transaction.
+    The dashboard's by-criterion table reads these for the teams in the viewer's scope: about
+    a twentieth of the rows (`docs/performance.md`, the quality dashboard's read)."""
+
+    week = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    criterion_key = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    scored = models.PositiveIntegerField(default=0)
+    fraction_sum = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["week", "team", "criterion_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "week", "criterion_key"],
+                name="team_weekly_criterion_rollup_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.team_id} {self.criterion_key}"

@@ -4,7 +4,9 @@ Each week is the Monday of the week the interaction was opened (the work's week)
 review and the interaction it covers always fall in the same week and coverage (interactions
 reviewed / handled) compares like with like. A week is recomputed whole, by a handful of GROUP
 BY queries over the live tables, and its rows replaced in one transaction: a refresh never
-leaves a week half-written and running it twice gives the same rows.
+leaves a week half-written and running it twice gives the same rows. Beside the rows per team
+and agent, the criterion rows are also kept summed per team (`TeamWeeklyCriterionRollup`),
+which the dashboard's by-criterion table reads for whole teams.
 
 `refresh_quality_rollups` is registered as a periodic job (hourly, `quality_refresh_rollups`)
 and recomputes the last GROUNDSWELL_ROLLUP_LOOKBACK_DAYS days, the first time also every week
@@ -31,6 +33,7 @@ from groundswell.quality.models import (
     CriterionScore,
     Dispute,
     Review,
+    TeamWeeklyCriterionRollup,
     WeeklyCriterionRollup,
     WeeklyQualityRollup,
 )
@@ -129,6 +132,29 @@ def _week_rows(
     return rows, criteria
 
 
+def team_criteria(rows: list[WeeklyCriterionRollup]) -> list[TeamWeeklyCriterionRollup]:
+    """Agents' criterion rows summed per team, week and criterion (the label: the greatest,
+    as the dashboard's `Max` picks it across versions)."""
+    teams: dict[tuple[datetime.date, int, str], TeamWeeklyCriterionRollup] = {}
+    for row in rows:
+        key = (row.week, row.team_id, row.criterion_key)
+        team = teams.get(key)
+        if team is None:
+            teams[key] = TeamWeeklyCriterionRollup(
+                week=row.week,
+                team_id=row.team_id,
+                criterion_key=row.criterion_key,
+                label=row.label,
+                scored=row.scored,
+                fraction_sum=row.fraction_sum,
+            )
+        else:
+            team.label = max(team.label, row.label)
+            team.scored += row.scored
+            team.fraction_sum += row.fraction_sum
+    return list(teams.values())
+
+
 @transaction.atomic
 def refresh_week(week: datetime.date, team_id: int | None = None) -> int:
     """Recompute one week (of one team, or of all); returns the rows written."""
@@ -136,13 +162,17 @@ def refresh_week(week: datetime.date, team_id: int | None = None) -> int:
     rows, criteria = _week_rows(week, team_id)
     old = WeeklyQualityRollup.objects.filter(week=week)
     old_criteria = WeeklyCriterionRollup.objects.filter(week=week)
+    old_teams = TeamWeeklyCriterionRollup.objects.filter(week=week)
     if team_id is not None:
         old, old_criteria = old.filter(team_id=team_id), old_criteria.filter(team_id=team_id)
+        old_teams = old_teams.filter(team_id=team_id)
     old.delete()
     old_criteria.delete()
+    old_teams.delete()
     WeeklyQualityRollup.objects.bulk_create(rows)
     WeeklyCriterionRollup.objects.bulk_create(criteria)
-    return len(rows) + len(criteria)
+    teams = TeamWeeklyCriterionRollup.objects.bulk_create(team_criteria(criteria))
+    return len(rows) + len(criteria) + len(teams)
 
 
 def refresh_quality_rollups(since: datetime.date | None = None) -> int:

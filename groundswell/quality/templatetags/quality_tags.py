@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.people.permissions import Action, can_somewhere
 from groundswell.quality.choices import CalibrationStatus
-from groundswell.quality.dashboard import Figure
+from groundswell.quality.dashboard import Figure, Line
 from groundswell.quality.models import Calibration, CalibrationReviewer
 
 register = template.Library()
@@ -65,24 +66,65 @@ def calibrations_to_score(context: template.Context) -> list[Calibration]:
     )
 
 
+class _Cells:
+    """Dashboard figures as table cells for one page. The numbers are localised as the
+    template would (`localize`), each distinct value once, and the HTML is written as plain
+    escaped strings: a manager's page draws three cells for each of hundreds of agents, and
+    building them through the template engine and `format_html` was most of the page's time
+    (docs/performance.md, the quality dashboard's read)."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+        self.numbers: dict[tuple[type, object], str] = {}
+        self.hidden: dict[int, str] = {}
+        self.hidden_title = html.escape(gettext("Hidden: too few to judge fairly"))
+
+    def number(self, value: float) -> str:
+        key = (type(value), value)
+        text = self.numbers.get(key)
+        if text is None:
+            text = self.numbers[key] = html.escape(str(localize(value)))
+        return text
+
+    def cell(self, figure: Figure, unit: str) -> str:
+        if figure.value is not None:
+            return (
+                f"<td>{self.number(figure.value)}{unit} "
+                f'<span class="muted">n={self.number(figure.n)}</span></td>'
+            )
+        if figure.hidden:
+            text = self.hidden.get(figure.n)
+            if text is None:
+                text = self.hidden[figure.n] = html.escape(
+                    gettext("hidden (n=%(n)s, under %(minimum)s)")
+                    % {"n": localize(figure.n), "minimum": localize(self.minimum)}
+                )
+            return f'<td><span class="muted" title="{self.hidden_title}">{text}</span></td>'
+        return "<td>—</td>"
+
+
 @register.simple_tag
 def figure_cell(figure: Figure, unit: str, minimum: int) -> SafeString:
     """One dashboard figure as a table cell: the value with its n, "hidden" with the n so far
-    when under the minimum, or a dash. A tag, not an included template: the dashboard draws
-    three cells for each of hundreds of agents, and an include per cell was most of the page's
-    time (docs/performance.md, the quality dashboard's growth curve)."""
-    if figure.value is not None:
-        return format_html(
-            '<td>{}{} <span class="muted">n={}</span></td>',
-            localize(figure.value),
-            unit,
-            localize(figure.n),
+    when under the minimum, or a dash."""
+    return mark_safe(_Cells(minimum).cell(figure, html.escape(unit)))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def dashboard_rows(lines: list[Line], weeks: int, minimum: int) -> SafeString:
+    """The rows of a dashboard table (week, team or agent): the label, linked to the page
+    narrowed to it where it has a query, the number of reviews, then the mean score, coverage
+    and dispute rate as `figure_cell` draws them. Every text from the data is escaped."""
+    cells = _Cells(minimum)
+    period = cells.number(weeks)
+    rows = []
+    for line in lines:
+        label = html.escape(line.label)
+        if line.query:
+            label = f'<a href="?{html.escape(line.query)}&amp;period={period}">{label}</a>'
+        rows.append(
+            f'<tr><th scope="row">{label}</th><td>{cells.number(line.reviews)}</td>'
+            f"{cells.cell(line.score, '%')}{cells.cell(line.coverage, '%')}"
+            f"{cells.cell(line.dispute_rate, '%')}</tr>"
         )
-    if figure.hidden:
-        return format_html(
-            '<td><span class="muted" title="{}">{}</span></td>',
-            gettext("Hidden: too few to judge fairly"),
-            gettext("hidden (n=%(n)s, under %(minimum)s)")
-            % {"n": localize(figure.n), "minimum": localize(minimum)},
-        )
-    return mark_safe("<td>—</td>")
+    return mark_safe("\n".join(rows))  # noqa: S308 - every part escaped above

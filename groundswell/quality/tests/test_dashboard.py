@@ -206,3 +206,25 @@ def test_the_page_shows_each_figure_with_its_n_hidden_or_a_dash(
     assert "hidden (n=2, under 3)" in row
     assert '% <span class="muted">n=3</span></td>' in row
     assert "<td>—</td>" in text  # a week with nothing in it
+
+
+@pytest.mark.parametrize("role", ["agent", "team_lead", "manager", "executive"])
+@pytest.mark.parametrize("narrow", [None, "agent", "team"])
+def test_the_dashboard_reads_four_statements_whatever_the_data(
+    role, narrow, org, team_alpha, agent, team_lead, score, django_assert_num_queries
+):
+    """By week, by team and agent, by criterion (the team rollups and the viewer's own rows
+    in one statement), the calibrations: four, with no data and with more of it."""
+    viewer = org[role]
+    narrowed = {"agent": agent} if narrow == "agent" else {}
+    if narrow == "team":
+        narrowed = {"team": team_alpha}
+    with django_assert_num_queries(4):
+        dashboard.quality_dashboard(viewer, **narrowed)
+    for days_ago in (1, 8, 15):
+        score(team_lead, resolved_interaction(team_alpha, agent, days_ago=days_ago))
+    rollups.refresh_quality_rollups()
+
+    with django_assert_num_queries(4):
+        page = dashboard.quality_dashboard(viewer, **narrowed)
+    assert page.total.reviews == 3
