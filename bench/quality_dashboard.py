@@ -34,7 +34,6 @@ import argparse
 import cProfile
 import datetime
 import io
-import os
 import pstats
 import statistics
 import sys
@@ -126,22 +125,11 @@ def main() -> int:
     work = Path(args.keep or tempfile.mkdtemp(prefix="gs-quality-dash-"))
     work.mkdir(parents=True, exist_ok=True)
     reuse = (work / "bench.sqlite3").exists()
-    os.environ.update(
-        {
-            "GROUNDSWELL_ENV": "development",
-            "GROUNDSWELL_DATA_DIR": str(work),
-            "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
-    import django
+    from bench.harness.django_env import start_django
 
-    django.setup()
+    start_django(work)
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -151,7 +139,6 @@ def main() -> int:
     from groundswell.quality.dashboard import quality_dashboard
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     if not reuse:
         with redirect_stdout(io.StringIO()):
             scaledata.setup_quality()
