@@ -318,13 +318,18 @@ def commit_plan(
         with transaction.atomic():
             created, updated = write_plan(plan, progress=progress)
     except IntegrityError:
-        logger.warning("Interaction import by %s collided with a concurrent change", actor.pk)
-        plan.add_file_problem(
-            _(
-                "Someone changed these interactions while you were importing. Nothing was "
-                "imported; please try again."
-            )
-        )
-        return Outcome(plan=plan)
+        return collided(actor, plan)
     logger.info("Interaction import by %s: %s new, %s updated", actor.pk, created, updated)
     return Outcome(plan=plan, created=created, updated=updated, committed=True)
+
+
+def collided(actor: Person, plan: Plan) -> Outcome:
+    """The outcome of an import that a concurrent change made fail: nothing written."""
+    logger.warning("Interaction import by %s collided with a concurrent change", actor.pk)
+    plan.add_file_problem(
+        _(
+            "Someone changed these interactions while you were importing. Nothing was "
+            "imported; please try again."
+        )
+    )
+    return Outcome(plan=plan)
