@@ -7,7 +7,11 @@ The base reads the file, validates each field type and reports problems
   already imported, writing nothing (the dry run); rows that pass take a quick path of
   lookups, and the row-by-row check words the problems of the others;
 - `writers`: the rows written in one transaction, with many-row INSERTs on SQLite and COPY on
-  PostgreSQL (the fast paths the benchmark measures);
+  PostgreSQL;
+- `staged`: a clean file (the import's usual case) checked and written set-wise: its cells
+  copied into a temporary table, checked by one query and written by one INSERT ... SELECT
+  (and one UPDATE ... FROM for known ids); a file with any row SQL cannot vouch for takes the
+  row-by-row path, which words the report;
 - `jobs`: the page's flow (upload, preview, confirm, watch) and the API's one-call import.
 
 Every row is checked before anything is written; then either nothing is written (all or

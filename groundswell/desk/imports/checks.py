@@ -71,18 +71,27 @@ class Plan(Report):
     source: str = ""
     rows: list[Planned] = field(default_factory=list)
     total: int = 0
+    # (new, updated, not ready) of a file written set-wise (staged.py), whose rows are not
+    # listed in `rows`.
+    staged: tuple[int, int, int] | None = None
 
     @property
     def new_count(self) -> int:
+        if self.staged is not None:
+            return self.staged[0]
         return sum(1 for row in self.rows if row.existing_pk is None)
 
     @property
     def update_count(self) -> int:
+        if self.staged is not None:
+            return self.staged[1]
         return len(self.rows) - self.new_count
 
     @property
     def not_ready_count(self) -> int:
         """Rows whose handler is not yet signed off for live customers: kept and flagged."""
+        if self.staged is not None:
+            return self.staged[2]
         return sum(1 for row in self.rows if row.handler_not_ready)
 
     def can_write(self, *, skip_bad_rows: bool) -> bool:
@@ -104,6 +113,7 @@ class _Checker:
     """Checks rows one by one against lookups loaded once per file."""
 
     def __init__(self, actor: Person, preset: Preset, source: str, default_team: Team | None):
+        self.actor = actor
         self.preset = preset
         self.source = source
         self.default_team = default_team
@@ -421,6 +431,77 @@ def _plain_csv(content: bytes, filename: str) -> bool:
     )
 
 
+@dataclass
+class Read:
+    """A file read and its header matched, before any row is checked.
+
+    `records` is None when the file cannot be checked at all (`plan` says why).
+    """
+
+    plan: Plan
+    checker: _Checker
+    positions: dict[str, int]
+    width: int
+    records: list[reader.Record] | None
+    plain: bool  # a CSV file without a NUL (see `_plain_csv`)
+
+
+def read_file(
+    *,
+    actor: Person,
+    content: bytes,
+    filename: str = "",
+    preset: str = "groundswell",
+    source: str = "",
+    default_team: Team | None = None,
+) -> Read:
+    """Check the importer's permissions, read the file and match its header, writing nothing.
+
+    Raises PermissionDenied or ValidationError as `check_file` does.
+    """
+    if not can_somewhere(actor, Action.IMPORT_INTERACTIONS):
+        raise PermissionDenied(_("You may not import interactions."))
+    chosen = PRESETS.get(preset)
+    if chosen is None:
+        raise ValidationError({"preset": _("Unknown preset “%(preset)s”.") % {"preset": preset}})
+    plan = Plan(source=(source or chosen.slug)[:40])
+    if default_team is not None and not can(actor, Action.IMPORT_INTERACTIONS, default_team):
+        raise PermissionDenied(
+            _("You may not import into the team %(team)s.") % {"team": default_team}
+        )
+    checker = _Checker(actor, chosen, plan.source, default_team)
+    positions: dict[str, int] = {}
+    width = 0
+    records: list[reader.Record] | None = None
+    try:
+        table = reader.read_table(content, filename, max_bytes=MAX_FILE_BYTES)
+        header = table.header
+        width = len(header)
+        positions = reader.find_columns(
+            header, {name: chosen.columns.get(name, ()) for name in FIELDS}
+        )
+        plan.columns = {name: header[index] for name, index in positions.items()}
+        problems = _header_problems(positions, chosen)
+        for message in problems:
+            plan.add_file_problem(message)
+        if not problems:
+            records = reader.all_records(table, max_rows=MAX_ROWS)
+    except reader.UnreadableFile as error:
+        plan.add_file_problem(str(error))
+    read = Read(plan, checker, positions, width, records, _plain_csv(content, filename))
+    if records is not None:
+        plan.total = len(records)
+        agent_at = positions.get("handled_by_email")
+        if agent_at is not None:
+            checker.load_agents(
+                record[agent_at].strip().lower()
+                for _line, record in records
+                if len(record) > agent_at and reader.NUL not in record[agent_at]
+            )
+        checker.prepare_quick(positions)
+    return read
+
+
 def check_file(
     *,
     actor: Person,
@@ -437,46 +518,36 @@ def check_file(
     `fast=False` checks every row with `_Checker.check` alone: the reference the quick
     path is tested against.
     """
-    if not can_somewhere(actor, Action.IMPORT_INTERACTIONS):
-        raise PermissionDenied(_("You may not import interactions."))
-    chosen = PRESETS.get(preset)
-    if chosen is None:
-        raise ValidationError({"preset": _("Unknown preset “%(preset)s”.") % {"preset": preset}})
-    plan = Plan(source=(source or chosen.slug)[:40])
-    if default_team is not None and not can(actor, Action.IMPORT_INTERACTIONS, default_team):
-        raise PermissionDenied(
-            _("You may not import into the team %(team)s.") % {"team": default_team}
-        )
-    try:
-        table = reader.read_table(content, filename, max_bytes=MAX_FILE_BYTES)
-        header = table.header
-        positions = reader.find_columns(
-            header, {name: chosen.columns.get(name, ()) for name in FIELDS}
-        )
-        plan.columns = {name: header[index] for name, index in positions.items()}
-        problems = _header_problems(positions, chosen)
-        if problems:
-            for message in problems:
-                plan.add_file_problem(message)
-            return plan
-        records = reader.all_records(table, max_rows=MAX_ROWS)
-    except reader.UnreadableFile as error:
-        plan.add_file_problem(str(error))
+    read = read_file(
+        actor=actor,
+        content=content,
+        filename=filename,
+        preset=preset,
+        source=source,
+        default_team=default_team,
+    )
+    return check_rows(read, progress=progress, fast=fast)
+
+
+def check_rows(
+    read: Read,
+    *,
+    progress: Callable[[int], None] | None = None,
+    fast: bool = True,
+) -> Plan:
+    """Check every row of a file `read_file` read (see `check_file`)."""
+    plan, checker, positions, width, records = (
+        read.plan,
+        read.checker,
+        read.positions,
+        read.width,
+        read.records,
+    )
+    if records is None:
         return plan
-    plan.total = len(records)
-    checker = _Checker(actor, chosen, plan.source, default_team)
-    agent_at = positions.get("handled_by_email")
-    if agent_at is not None:
-        checker.load_agents(
-            record[agent_at].strip().lower()
-            for _line, record in records
-            if len(record) > agent_at and reader.NUL not in record[agent_at]
-        )
-    width = len(header)
     # A row of the header's width in a file without a NUL takes the quick check first; a
     # row it cannot pass (or any row of other files) is checked and reported by `check`.
-    quick = checker.quick if fast and _plain_csv(content, filename) else None
-    checker.prepare_quick(positions)
+    quick = checker.quick if fast and read.plain else None
     rows = plan.rows
     for number, (line, record) in enumerate(records, start=1):
         if quick is not None and len(record) == width:
@@ -499,7 +570,7 @@ def check_file(
                 plan.rows.append(planned)
         if progress is not None and number % BATCH_SIZE == 0:
             progress(number)
-    _match_existing(actor, plan)
+    _match_existing(checker.actor, plan)
     return plan
 
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from groundswell.core.imports import uploads
 from groundswell.desk.choices import ImportStatus
 from groundswell.desk.import_presets import FIELDS, PRESETS
-from groundswell.desk.imports.checks import MAX_ROWS, Plan, check_file
+from groundswell.desk.imports.checks import MAX_ROWS, Plan, check_file, check_rows, read_file
+from groundswell.desk.imports.staged import import_staged
 from groundswell.desk.imports.writers import Outcome, commit_plan
 from groundswell.desk.models import ImportJob
 from groundswell.people.models import Person, Team
@@ -33,9 +34,14 @@ def import_file(
     default_team: Team | None = None,
     skip_bad_rows: bool = False,
     progress: Callable[[int], None] | None = None,
+    staged: bool = True,
 ) -> Outcome:
-    """Check a file and import it: all rows or none, or only the good ones if `skip_bad_rows`."""
-    plan = check_file(
+    """Check a file and import it: all rows or none, or only the good ones if `skip_bad_rows`.
+
+    A clean file is checked and written set-wise (staged.py); any other takes the row-by-row
+    path, which reports every problem.
+    """
+    read = read_file(
         actor=actor,
         content=content,
         filename=filename,
@@ -43,6 +49,9 @@ def import_file(
         source=source,
         default_team=default_team,
     )
+    if staged and (outcome := import_staged(actor, read)) is not None:
+        return outcome
+    plan = check_rows(read)
     return commit_plan(actor, plan, skip_bad_rows=skip_bad_rows, progress=progress)
 
 

@@ -259,8 +259,19 @@ def datetime_adapter() -> Callable[[datetime.datetime | None], Any]:
     Django's SQLite adapter reads settings and checks awareness on every call, which for a
     large file costs more than the insert; this does the same conversion (to naive UTC text)
     once the checks are made.
+
+    On PostgreSQL an aware value goes as UTC: PostgreSQL reads offsets of up to 15:59 hours
+    only, where Python (and so the check) takes any offset under 24 hours.
     """
     ops = connection.ops
+    if connection.vendor == "postgresql" and settings.USE_TZ:
+
+        def in_utc(value: datetime.datetime | None) -> Any:
+            if value is None or value.tzinfo is None:
+                return ops.adapt_datetimefield_value(value)
+            return value.astimezone(datetime.UTC)
+
+        return in_utc
     if connection.vendor != "sqlite" or not settings.USE_TZ:
         return ops.adapt_datetimefield_value
     zone = connection.timezone
@@ -318,13 +329,18 @@ def commit_plan(
         with transaction.atomic():
             created, updated = write_plan(plan, progress=progress)
     except IntegrityError:
-        logger.warning("Interaction import by %s collided with a concurrent change", actor.pk)
-        plan.add_file_problem(
-            _(
-                "Someone changed these interactions while you were importing. Nothing was "
-                "imported; please try again."
-            )
-        )
-        return Outcome(plan=plan)
+        return collided(actor, plan)
     logger.info("Interaction import by %s: %s new, %s updated", actor.pk, created, updated)
     return Outcome(plan=plan, created=created, updated=updated, committed=True)
+
+
+def collided(actor: Person, plan: Plan) -> Outcome:
+    """The outcome of an import that a concurrent change made fail: nothing written."""
+    logger.warning("Interaction import by %s collided with a concurrent change", actor.pk)
+    plan.add_file_problem(
+        _(
+            "Someone changed these interactions while you were importing. Nothing was "
+            "imported; please try again."
+        )
+    )
+    return Outcome(plan=plan)

@@ -63,6 +63,12 @@ ROWS = [
     "",
     ",,,,,,,,,,,,",
     f"q-40,After blank lines,email,open,Alpha,{WHEN},,,,,,,",
+    # ids written on more than one line, and a topics text another row has
+    "q-41,A short row with an id,email",
+    f"q-41,Repeats the short row's id,email,open,Alpha,{WHEN},,,,,,,",
+    f"  q-42 ,Padded id,email,open,Alpha,{WHEN},,,,,,,",
+    f"q-42,Repeats the padded id,email,open,Alpha,{WHEN},,,,,,,",
+    f"q-43,Same topics as q-1,email,open,Alpha,{WHEN},,,,,,,a;b",
 ]
 
 
@@ -100,7 +106,7 @@ def test_quick_and_reference_checks_agree_on_every_kind_of_row(
         reference.not_ready_count,
     )
     # The file does hold both kinds: planned rows and a problem of every field.
-    assert len(quick.rows) == (12 if default_team else 11)
+    assert len(quick.rows) == (14 if default_team else 13)
     assert {problem.column for problem in quick.problems} == {
         "",
         "external_id",
@@ -159,4 +165,4 @@ def test_both_paths_import_the_same_rows(manager, team_alpha, every_kind_of_row)
             )
         )
     assert stored[0] == stored[1]
-    assert len(stored[0]) == 11
+    assert len(stored[0]) == 13

@@ -126,8 +126,27 @@ def test_an_update_rewrites_every_mapped_field(admin, agent, team_alpha, team_be
 def test_the_datetime_adapter_agrees_with_djangos(moment):
     from django.db import connection
 
-    assert imports.datetime_adapter()(moment) == connection.ops.adapt_datetimefield_value(moment)
+    ours = imports.datetime_adapter()(moment)
+    django = connection.ops.adapt_datetimefield_value(moment)
+    if connection.vendor == "postgresql":
+        # The same instant, sent as UTC (Python never calls a time in a fold equal to one in
+        # another zone, so compare the instants).
+        assert ours.tzinfo == datetime.UTC
+        assert ours.timestamp() == django.timestamp()
+    else:
+        assert ours == django
     assert imports.datetime_adapter()(None) is None
+
+
+@pytest.mark.django_db
+def test_an_offset_postgresql_cannot_read_is_stored_as_the_same_instant(admin, team_alpha):
+    row = "t-far,Far offset,email,open,Alpha,2026-10-01T10:00:00+20:00,,,"
+
+    outcome = imports.import_file(actor=admin, content=groundswell_csv(row))
+
+    assert outcome.committed
+    stored = Interaction.objects.get(external_id="t-far").opened_at
+    assert stored == datetime.datetime(2026, 9, 30, 14, tzinfo=datetime.UTC)
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(admin, team_alpha):
