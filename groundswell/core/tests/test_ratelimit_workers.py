@@ -38,18 +38,11 @@ HEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file with every table, copied for each server so each starts from zero."""
-    path = tmp_path_factory.mktemp("gunicorn") / "template.sqlite3"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        env=_environment(path),
-        cwd=settings.BASE_DIR,
-        check=True,
-        timeout=300,
-    )
-    return path
+@pytest.fixture
+def migrated(migrated_sqlite: Path) -> Path:
+    """A SQLite file with every table (the run's shared one), copied for each server so each
+    starts from zero."""
+    return migrated_sqlite
 
 
 def _environment(database: Path, **extra: str) -> dict[str, str]:
