@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import operator
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -69,6 +70,25 @@ class LiveRows:
     agent: dict[rollups.AgentKey, dict[str, int]]
 
 
+_SCORES = slice(
+    rollups.VOICE_FIELDS.index(rollups.SCORE_FIELDS[0]),
+    rollups.VOICE_FIELDS.index(rollups.SCORE_FIELDS[-1]) + 1,
+)
+_INVITATIONS = rollups.VOICE_FIELDS.index("invitations_sent")
+_DUE = rollups.VOICE_FIELDS.index("follow_ups_due")
+_ON_TIME = rollups.VOICE_FIELDS.index("follow_ups_on_time")
+_CLOSED = slice(
+    rollups.VOICE_FIELDS.index(rollups.CLOSE_FIELDS[0]),
+    rollups.VOICE_FIELDS.index(rollups.CLOSE_FIELDS[-1]) + 1,
+)
+
+
+def voice_counts(values: Mapping[str, Any]) -> list[int]:
+    """A voice row's counts in VOICE_FIELDS order, 0 for a missing or NULL one."""
+    get = values.get
+    return [get(name) or 0 for name in rollups.VOICE_FIELDS]
+
+
 @dataclass
 class Figures:
     """Counts for one group (a team, a channel, a week, or everything) and the metrics on them.
@@ -94,12 +114,17 @@ class Figures:
             counts[score] += values.get(name) or 0
 
     def add_voice(self, kind: str, values: Mapping[str, Any]) -> None:
-        self.add_scores(kind, values)
-        self.invitations_sent += values.get("invitations_sent") or 0
-        self.follow_ups_due += values.get("follow_ups_due") or 0
-        self.follow_ups_on_time += values.get("follow_ups_on_time") or 0
-        for index, name in enumerate(rollups.CLOSE_FIELDS):
-            self.closed[index] += values.get(name) or 0
+        self.add_voice_counts(kind, voice_counts(values))
+
+    def add_voice_counts(self, kind: str, counts: Sequence[int]) -> None:
+        """Add a row's counts as `voice_counts` lists them: a dashboard adds each row to two or
+        three groups, so the row is read once."""
+        scores = self.scores[kind]
+        scores[:] = map(operator.add, scores, counts[_SCORES])
+        self.invitations_sent += counts[_INVITATIONS]
+        self.follow_ups_due += counts[_DUE]
+        self.follow_ups_on_time += counts[_ON_TIME]
+        self.closed[:] = map(operator.add, self.closed, counts[_CLOSED])
 
     def add_service(self, values: Mapping[str, Any]) -> None:
         self.interactions += values.get("interactions") or 0
@@ -428,14 +453,16 @@ class VoiceMetrics:
 
         rolled_voice, rolled_service = self.cached("team", self._rolled_up_rows, live=False)
         for row in rolled_voice:
+            counts = voice_counts(row)
             for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
-                figures.add_voice(row["kind"], row)
+                figures.add_voice_counts(row["kind"], counts)
         for row in rolled_service:
             for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
                 figures.add_service(row)
         for (week, team, channel, kind), values in self._live.voice.items():
+            counts = voice_counts(values)
             for figures in groups(week, None, None) + groups(None, team, channel):
-                figures.add_voice(kind, values)
+                figures.add_voice_counts(kind, counts)
         for (week, team, channel), values in self._live.service.items():
             for figures in groups(week, None, None) + groups(None, team, channel):
                 figures.add_service(values)
