@@ -2,6 +2,7 @@
 
 import datetime
 import importlib
+import re
 import zoneinfo
 from typing import Any
 
@@ -398,3 +399,63 @@ def test_rolled_up_queries_compiled_once_give_the_orm_rows(
                 assert prepared == orm, (team_ids, channel, through, agent_id)
                 seen_rows += len(orm)
     assert seen_rows > 30
+
+
+CSRF_TOKEN = re.compile(rb'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@pytest.mark.usefixtures("history")
+@pytest.mark.parametrize("refreshed", [False, True], ids=["live", "rolled-up"])
+def test_every_role_sees_the_figures_and_page_the_orm_gives(
+    refreshed: bool,
+    admin: Person,
+    manager: Person,
+    team_lead: Person,
+    agent: Person,
+    other_agent: Person,
+    team_alpha: Team,
+    monkeypatch: pytest.MonkeyPatch,
+    client_for: Any,
+) -> None:
+    """Per role (all teams, a department, a led team, an agent's own answers), with one agent
+    under the minimum number of answers: the figures and the dashboard's HTML with the queries
+    compiled once are those with every query built and compiled by the ORM."""
+    if refreshed:
+        rollups.refresh_voice_rollups()
+    viewers = (admin, manager, team_lead, agent)
+    now = timezone.now()
+
+    def pages() -> list[bytes]:
+        found = []
+        for viewer in viewers:
+            with override_settings(GROUNDSWELL_METRICS_CACHE=False):
+                for query in ("", f"?team={team_alpha.pk}", "?channel=phone"):
+                    response = client_for(viewer).get(f"/voice/dashboard/{query}")
+                    assert response.status_code == 200
+                    found.append(CSRF_TOKEN.sub(b"", response.content))
+        return found
+
+    def snapshots() -> list[tuple[object, ...]]:
+        return [_snapshot(viewer, now) for viewer in viewers]
+
+    with override_settings(GROUNDSWELL_MIN_AGENT_RESPONSES=11):
+        prepared = snapshots(), pages()
+
+        def orm_rows(self: PreparedRows, *arguments: Any, using: str = "default") -> list[Any]:
+            return list(self.build(*arguments).using(using))
+
+        monkeypatch.setattr(PreparedRows, "rows", orm_rows)
+        orm = snapshots(), pages()
+    assert prepared == orm
+
+    def agents(viewer: Person) -> list[int]:
+        return [row.agent.pk for row in VoiceMetrics(viewer, VoiceFilters(), now=now).by_agent]
+
+    assert agents(admin) == [agent.pk, other_agent.pk]
+    assert agents(agent) == [agent.pk]  # an agent: their own answers only
+    with override_settings(GROUNDSWELL_MIN_AGENT_RESPONSES=11):
+        hidden = [
+            row.is_suppressed
+            for row in VoiceMetrics(admin, VoiceFilters(weeks=13), now=now).by_agent
+        ]
+    assert hidden == [True, False]  # Ada has 10 CSAT answers in the period, Ben 12 NPS ones
