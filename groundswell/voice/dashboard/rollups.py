@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from groundswell.core.lib.prepared import PreparedRows
 from groundswell.desk.choices import PromiseStatus
 from groundswell.desk.models import Interaction, Promise
 from groundswell.voice.choices import Measure, Scale
@@ -100,12 +101,9 @@ def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _period(time: str, where: Slice, per: Per) -> Value | Case:
-    """The local day (or week's Monday) each row's `time` falls in, by plain comparisons.
-
-    The rows are already limited to `where`; a row belongs to the last period whose first
-    instant (`day_start`) it is not before. One period needs no comparison at all.
-    """
+def _periods(where: Slice, per: Per) -> tuple[list[datetime.date], list[datetime.datetime]]:
+    """The local days (or weeks' Mondays) `where` covers, and the first instant of each but the
+    first: the arguments of `_period`."""
     first = timezone.localdate(where.start)
     last = timezone.localdate(where.end - datetime.timedelta(microseconds=1))
     step = datetime.timedelta(weeks=1) if per == "week" else ONE_DAY
@@ -114,11 +112,24 @@ def _period(time: str, where: Slice, per: Per) -> Value | Case:
     elif per == "slice":
         last = first
     later = [first + n * step for n in range(1, (last - first) // step + 1)]
-    if not later:
-        return Value(first, output_field=DateField())
+    return [first, *later], [day_start(day) for day in later]
+
+
+def _period(time: str, days: list[datetime.date], starts: list[datetime.datetime]) -> Value | Case:
+    """The local day (or week's Monday) each row's `time` falls in, by plain comparisons.
+
+    The rows are already limited to the slice `_periods` gave `days` and `starts` for; a row
+    belongs to the last period whose first instant it is not before. One period needs no
+    comparison at all.
+    """
+    if len(days) == 1:
+        return Value(days[0], output_field=DateField())
     return Case(
-        *(When(**{f"{time}__gte": day_start(day)}, then=Value(day)) for day in reversed(later)),
-        default=Value(first),
+        *(
+            When(**{f"{time}__gte": start}, then=Value(day))
+            for day, start in reversed(list(zip(days[1:], starts, strict=True)))
+        ),
+        default=Value(days[0]),
         output_field=DateField(),
     )
 
@@ -160,20 +171,39 @@ def _add_counted(counts: dict[str, int], row: dict[str, Any]) -> None:
 
 
 def _narrow(
-    rows: QuerySet[Any], where: Slice, *, time: str, team: str, channel: str
+    rows: QuerySet[Any],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    team_ids: list[int] | None,
+    channel_value: str,
+    *,
+    time: str,
+    team: str,
+    channel: str,
 ) -> QuerySet[Any]:
-    rows = rows.filter(**{f"{time}__gte": where.start, f"{time}__lt": where.end})
-    if where.team_ids is not None:
-        rows = rows.filter(**{f"{team}__in": where.team_ids})
-    if where.channel:
-        rows = rows.filter(**{channel: where.channel})
+    rows = rows.filter(**{f"{time}__gte": start, f"{time}__lt": end})
+    if team_ids is not None:
+        rows = rows.filter(**{f"{team}__in": team_ids})
+    if channel_value:
+        rows = rows.filter(**{channel: channel_value})
     return rows
+
+
+# Each live GROUP BY below is built by a function of the slice's values (start, end, team ids,
+# channel, the periods' days and first instants, and for follow-ups the time they are due by),
+# and compiled once per connection and shape (core.lib.prepared.PreparedRows): compiling them
+# cost more than running them. `_arguments` gives those values for a slice.
+Arguments = tuple[Any, ...]
+
+
+def _arguments(where: Slice, per: Per) -> Arguments:
+    days, starts = _periods(where, per)
+    return (where.start, where.end, where.team_ids, where.channel, days, starts)
 
 
 def _voice_group(
     rows: QuerySet[Any],
-    where: Slice,
-    per: Per,
+    arguments: Arguments,
     time: str,
     team: str,
     channel: str,
@@ -181,10 +211,11 @@ def _voice_group(
     scale: str,
     **more: Any,
 ) -> QuerySet[Any]:
+    start, end, team_ids, channel_value, days, starts = arguments
     return (
-        _narrow(rows, where, time=time, team=team, channel=channel)
+        _narrow(rows, start, end, team_ids, channel_value, time=time, team=team, channel=channel)
         .values(
-            g_day=_period(time, where, per),
+            g_day=_period(time, days, starts),
             g_team=F(team),
             g_channel=F(channel),
             g_kind=_measure(kind, scale),
@@ -192,6 +223,72 @@ def _voice_group(
         )
         .order_by()
     )
+
+
+@PreparedRows
+def _answers(*arguments: Any) -> QuerySet[Any]:
+    """Answers by score, counted on the day submitted."""
+    query: QuerySet[Any] = _voice_group(
+        Response.objects.all(),
+        arguments,
+        "submitted_at",
+        "team_id",
+        "channel",
+        "kind",
+        "scale",
+        g_score=F("score"),
+    ).annotate(n=Count("pk"))
+    return query
+
+
+@PreparedRows
+def _invitations(*arguments: Any) -> QuerySet[Any]:
+    """Invitations counted on the day sent."""
+    query: QuerySet[Any] = _voice_group(
+        Invitation.objects.filter(sent_at__isnull=False),
+        arguments,
+        "sent_at",
+        "interaction__team_id",
+        "interaction__channel",
+        "version__survey__kind",
+        "version__scale",
+    ).annotate(invitations_sent=Count("pk"))
+    return query
+
+
+@PreparedRows
+def _follow_ups_due(*arguments: Any) -> QuerySet[Any]:
+    """Follow-ups due by `now` (the last argument), on their due day, and those closed on time."""
+    *slice_arguments, now = arguments
+    query: QuerySet[Any] = _voice_group(
+        FollowUp.objects.filter(due_at__lte=now),
+        tuple(slice_arguments),
+        "due_at",
+        "team_id",
+        "response__channel",
+        "response__kind",
+        "response__scale",
+    ).annotate(
+        follow_ups_due=Count("pk"),
+        follow_ups_on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+    )
+    return query
+
+
+@PreparedRows
+def _follow_ups_closed(*arguments: Any) -> QuerySet[Any]:
+    """Follow-ups by time to close, on the day closed."""
+    query: QuerySet[Any] = _voice_group(
+        FollowUp.objects.filter(closed_at__isnull=False),
+        arguments,
+        "closed_at",
+        "team_id",
+        "response__channel",
+        "response__kind",
+        "response__scale",
+        g_closed=_close_bucket(),
+    ).annotate(n=Count("pk"))
+    return query
 
 
 def voice_rows(
@@ -211,93 +308,62 @@ def voice_rows(
     core.lib.reporting.reporting_db(); the refresh from the primary it writes to.
     """
     now = now or timezone.now()
+    arguments = _arguments(where, per)
     rows: dict[VoiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VOICE_FIELDS, 0))
-    queries: list[QuerySet[Any]] = [
-        _voice_group(
-            Response.objects.using(using),
-            where,
-            per,
-            "submitted_at",
-            "team_id",
-            "channel",
-            "kind",
-            "scale",
-            g_score=F("score"),
-        ).annotate(n=Count("pk")),
-        _voice_group(
-            Invitation.objects.using(using).filter(sent_at__isnull=False),
-            where,
-            per,
-            "sent_at",
-            "interaction__team_id",
-            "interaction__channel",
-            "version__survey__kind",
-            "version__scale",
-        ).annotate(invitations_sent=Count("pk")),
-        _voice_group(
-            FollowUp.objects.using(using).filter(due_at__lte=now),
-            where,
-            per,
-            "due_at",
-            "team_id",
-            "response__channel",
-            "response__kind",
-            "response__scale",
-        ).annotate(
-            follow_ups_due=Count("pk"),
-            follow_ups_on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
-        ),
-        _voice_group(
-            FollowUp.objects.using(using).filter(closed_at__isnull=False),
-            where,
-            per,
-            "closed_at",
-            "team_id",
-            "response__channel",
-            "response__kind",
-            "response__scale",
-            g_closed=_close_bucket(),
-        ).annotate(n=Count("pk")),
-    ]
-    for query in queries:
-        for row in query:
+    results = (
+        _answers.rows(*arguments, using=using),
+        _invitations.rows(*arguments, using=using),
+        _follow_ups_due.rows(*arguments, now, using=using),
+        _follow_ups_closed.rows(*arguments, using=using),
+    )
+    for result in results:
+        for row in result:
             key = (row.pop("g_day"), row.pop("g_team"), row.pop("g_channel"), row.pop("g_kind"))
             _add_counted(rows[key], row)
     return dict(rows)
 
 
-def service_rows(
-    where: Slice, *, per: Per = "day", using: str = DEFAULT_DB_ALIAS
-) -> dict[ServiceKey, dict[str, int]]:
-    """Interactions opened and promises settled per day (or `per`), team and channel.
-
-    Two queries.
-    """
-    rows: dict[ServiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERVICE_FIELDS, 0))
-    opened = (
+@PreparedRows
+def _opened(*arguments: Any) -> QuerySet[Any]:
+    """Interactions counted on the day opened."""
+    start, end, team_ids, channel, days, starts = arguments
+    query: QuerySet[Any] = (
         _narrow(
-            Interaction.objects.using(using),
-            where,
+            Interaction.objects.all(),
+            start,
+            end,
+            team_ids,
+            channel,
             time="opened_at",
             team="team_id",
             channel="channel",
         )
-        .values(g_day=_period("opened_at", where, per), g_team=F("team_id"), g_channel=F("channel"))
+        .values(
+            g_day=_period("opened_at", days, starts), g_team=F("team_id"), g_channel=F("channel")
+        )
         .order_by()
         .annotate(interactions=Count("pk"))
     )
-    settled = (
+    return query
+
+
+@PreparedRows
+def _settled(*arguments: Any) -> QuerySet[Any]:
+    """Promises kept and broken, on the day settled."""
+    start, end, team_ids, channel, days, starts = arguments
+    query: QuerySet[Any] = (
         _narrow(
-            Promise.objects.using(using).filter(
-                status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN]
-            ),
-            where,
+            Promise.objects.filter(status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN]),
+            start,
+            end,
+            team_ids,
+            channel,
             time="settled_at",
             team="interaction__team_id",
             channel="interaction__channel",
         )
         .values(
-            g_day=_period("settled_at", where, per),
+            g_day=_period("settled_at", days, starts),
             g_team=F("interaction__team_id"),
             g_channel=F("interaction__channel"),
         )
@@ -307,24 +373,41 @@ def service_rows(
             promises_broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
         )
     )
-    for query in (opened, settled):
-        for row in query:
+    return query
+
+
+def service_rows(
+    where: Slice, *, per: Per = "day", using: str = DEFAULT_DB_ALIAS
+) -> dict[ServiceKey, dict[str, int]]:
+    """Interactions opened and promises settled per day (or `per`), team and channel.
+
+    Two queries.
+    """
+    arguments = _arguments(where, per)
+    rows: dict[ServiceKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERVICE_FIELDS, 0))
+    for result in (_opened.rows(*arguments, using=using), _settled.rows(*arguments, using=using)):
+        for row in result:
             rows[(row.pop("g_day"), row.pop("g_team"), row.pop("g_channel"))].update(row)
     return dict(rows)
 
 
-def agent_rows(where: Slice, *, using: str = DEFAULT_DB_ALIAS) -> dict[AgentKey, dict[str, int]]:
-    """Answers per week, team, agent, channel and kind (one query); unassigned ones are left out."""
-    query = (
+@PreparedRows
+def _agent_answers(*arguments: Any) -> QuerySet[Any]:
+    """Answers about an agent by week, team, agent, channel, measure and score."""
+    start, end, team_ids, channel, days, starts = arguments
+    query: QuerySet[Any] = (
         _narrow(
-            Response.objects.using(using).filter(agent__isnull=False),
-            where,
+            Response.objects.filter(agent__isnull=False),
+            start,
+            end,
+            team_ids,
+            channel,
             time="submitted_at",
             team="team_id",
             channel="channel",
         )
         .values(
-            g_week=_period("submitted_at", where, "week"),
+            g_week=_period("submitted_at", days, starts),
             g_team=F("team_id"),
             g_agent=F("agent_id"),
             g_channel=F("channel"),
@@ -334,8 +417,13 @@ def agent_rows(where: Slice, *, using: str = DEFAULT_DB_ALIAS) -> dict[AgentKey,
         .order_by()
         .annotate(n=Count("pk"))
     )
+    return query
+
+
+def agent_rows(where: Slice, *, using: str = DEFAULT_DB_ALIAS) -> dict[AgentKey, dict[str, int]]:
+    """Answers per week, team, agent, channel and kind (one query); unassigned ones are left out."""
     rows: dict[AgentKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AGENT_FIELDS, 0))
-    for row in query:
+    for row in _agent_answers.rows(*_arguments(where, "week"), using=using):
         key = (
             row.pop("g_week"),
             row.pop("g_team"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import operator
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,6 +23,7 @@ from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Su
 from django.http import Http404
 from django.utils import timezone
 
+from groundswell.core.lib.prepared import PreparedRows
 from groundswell.core.lib.reporting import reporting_db
 from groundswell.desk.choices import Channel
 from groundswell.people.choices import Role
@@ -68,6 +70,25 @@ class LiveRows:
     agent: dict[rollups.AgentKey, dict[str, int]]
 
 
+_SCORES = slice(
+    rollups.VOICE_FIELDS.index(rollups.SCORE_FIELDS[0]),
+    rollups.VOICE_FIELDS.index(rollups.SCORE_FIELDS[-1]) + 1,
+)
+_INVITATIONS = rollups.VOICE_FIELDS.index("invitations_sent")
+_DUE = rollups.VOICE_FIELDS.index("follow_ups_due")
+_ON_TIME = rollups.VOICE_FIELDS.index("follow_ups_on_time")
+_CLOSED = slice(
+    rollups.VOICE_FIELDS.index(rollups.CLOSE_FIELDS[0]),
+    rollups.VOICE_FIELDS.index(rollups.CLOSE_FIELDS[-1]) + 1,
+)
+
+
+def voice_counts(values: Mapping[str, Any]) -> list[int]:
+    """A voice row's counts in VOICE_FIELDS order, 0 for a missing or NULL one."""
+    get = values.get
+    return [get(name) or 0 for name in rollups.VOICE_FIELDS]
+
+
 @dataclass
 class Figures:
     """Counts for one group (a team, a channel, a week, or everything) and the metrics on them.
@@ -93,12 +114,17 @@ class Figures:
             counts[score] += values.get(name) or 0
 
     def add_voice(self, kind: str, values: Mapping[str, Any]) -> None:
-        self.add_scores(kind, values)
-        self.invitations_sent += values.get("invitations_sent") or 0
-        self.follow_ups_due += values.get("follow_ups_due") or 0
-        self.follow_ups_on_time += values.get("follow_ups_on_time") or 0
-        for index, name in enumerate(rollups.CLOSE_FIELDS):
-            self.closed[index] += values.get(name) or 0
+        self.add_voice_counts(kind, voice_counts(values))
+
+    def add_voice_counts(self, kind: str, counts: Sequence[int]) -> None:
+        """Add a row's counts as `voice_counts` lists them: a dashboard adds each row to two or
+        three groups, so the row is read once."""
+        scores = self.scores[kind]
+        scores[:] = map(operator.add, scores, counts[_SCORES])
+        self.invitations_sent += counts[_INVITATIONS]
+        self.follow_ups_due += counts[_DUE]
+        self.follow_ups_on_time += counts[_ON_TIME]
+        self.closed[:] = map(operator.add, self.closed, counts[_CLOSED])
 
     def add_service(self, values: Mapping[str, Any]) -> None:
         self.interactions += values.get("interactions") or 0
@@ -221,6 +247,75 @@ def voice_teams(viewer: Person) -> QuerySet[Team]:
     return Team.objects.visible_to(viewer, Action.VIEW_CUSTOMER_VOICE).select_related("department")
 
 
+def _narrow(
+    rows: QuerySet[Any],
+    start: datetime.date,
+    team_ids: list[int] | None,
+    channel: str,
+) -> QuerySet[Any]:
+    rows = rows.filter(week__gte=start)
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=team_ids)
+    if channel:
+        rows = rows.filter(channel=channel)
+    return rows
+
+
+def _rolled_up(
+    model: type[WeeklyVoiceRollup] | type[WeeklyServiceRollup],
+    fields: tuple[str, ...],
+    *by: str,
+) -> PreparedRows:
+    """The rolled-up weeks summed by `by` and team and channel, then by `by` and week.
+
+    One query (two GROUP BYs): the rows by team and channel also give the whole selection
+    and the channel breakdown once added up, which is cheap as they are a handful. Its
+    arguments: the last rolled-up day, the first week, the team ids (None: all) and the channel
+    (""); compiled once per connection and shape (core.lib.prepared.PreparedRows).
+    """
+
+    def build(
+        rolled_through: datetime.date,
+        start: datetime.date,
+        team_ids: list[int] | None,
+        channel: str,
+    ) -> QuerySet[Any]:
+        rows = _narrow(model.objects.filter(week__lte=rolled_through), start, team_ids, channel)
+        sums = {name: Sum(name) for name in fields}
+        no_week = Value(None, output_field=DateField())
+        no_team = Value(None, output_field=IntegerField())
+        no_channel = Value(None, output_field=CharField())
+        by_team = rows.values(*by, g_team=F("team_id"), g_channel=F("channel"), g_week=no_week)
+        by_week = rows.values(*by, g_team=no_team, g_channel=no_channel, g_week=F("week"))
+        both: QuerySet[Any] = by_team.order_by().annotate(**sums)
+        return both.union(by_week.order_by().annotate(**sums), all=True)
+
+    return PreparedRows(build)
+
+
+def _agents_rolled_up(
+    rolled_through: datetime.date,
+    start: datetime.date,
+    team_ids: list[int] | None,
+    channel: str,
+    agent_id: int | None,
+) -> QuerySet[Any]:
+    """Rolled-up answers summed per agent and measure (one agent's alone with `agent_id`)."""
+    rows = _narrow(
+        WeeklyAgentRollup.objects.filter(week__lte=rolled_through), start, team_ids, channel
+    )
+    if agent_id is not None:
+        rows = rows.filter(agent_id=agent_id)
+    sums = {name: Sum(name) for name in rollups.AGENT_FIELDS}
+    query: QuerySet[Any] = rows.values("agent_id", "kind").order_by().annotate(**sums)
+    return query
+
+
+VOICE_ROLLED_UP = _rolled_up(WeeklyVoiceRollup, rollups.VOICE_FIELDS, "kind")
+SERVICE_ROLLED_UP = _rolled_up(WeeklyServiceRollup, rollups.SERVICE_FIELDS)
+AGENTS_ROLLED_UP = PreparedRows(_agents_rolled_up)
+
+
 class VoiceMetrics:
     """The figures `viewer` may see under `filters`, each computed on first use.
 
@@ -284,36 +379,6 @@ class VoiceMetrics:
             channel=self.filters.channel,
         )
 
-    def _narrow(self, rows: QuerySet[Any], day: str) -> QuerySet[Any]:
-        rows = rows.filter(**{f"{day}__gte": self.start})
-        if self.team_ids is not None:
-            rows = rows.filter(team_id__in=self.team_ids)
-        if self.filters.channel:
-            rows = rows.filter(channel=self.filters.channel)
-        return rows
-
-    def _rolled_up(
-        self,
-        model: type[WeeklyVoiceRollup] | type[WeeklyServiceRollup],
-        fields: tuple[str, ...],
-        *by: str,
-    ) -> QuerySet[Any]:
-        """The rolled-up weeks summed by `by` and team and channel, then by `by` and week.
-
-        One query (two GROUP BYs): the rows by team and channel also give the whole selection
-        and the channel breakdown once added up, which is cheap as they are a handful.
-        """
-        rows: QuerySet[Any] = model.objects.using(self.db).filter(week__lte=self.rolled_through)
-        rows = self._narrow(rows, "week")
-        sums = {name: Sum(name) for name in fields}
-        no_week = Value(None, output_field=DateField())
-        no_team = Value(None, output_field=IntegerField())
-        no_channel = Value(None, output_field=CharField())
-        by_team = rows.values(*by, g_team=F("team_id"), g_channel=F("channel"), g_week=no_week)
-        by_week = rows.values(*by, g_team=no_team, g_channel=no_channel, g_week=F("week"))
-        both: QuerySet[Any] = by_team.order_by().annotate(**sums)
-        return both.union(by_week.order_by().annotate(**sums), all=True)
-
     def cached[T](
         self, part: str, compute: Callable[[], T], *, live: bool, extra: Hashable = None
     ) -> T:
@@ -356,9 +421,10 @@ class VoiceMetrics:
     def _rolled_up_rows(self) -> tuple[Rows, Rows]:
         if self.rolled_through < self.start:
             return [], []  # nothing of the period is rolled up yet
+        arguments = (self.rolled_through, self.start, self.team_ids, self.filters.channel)
         return (
-            list(self._rolled_up(WeeklyVoiceRollup, rollups.VOICE_FIELDS, "kind")),
-            list(self._rolled_up(WeeklyServiceRollup, rollups.SERVICE_FIELDS)),
+            VOICE_ROLLED_UP.rows(*arguments, using=self.db),
+            SERVICE_ROLLED_UP.rows(*arguments, using=self.db),
         )
 
     def _read_live(self) -> LiveRows:
@@ -387,14 +453,16 @@ class VoiceMetrics:
 
         rolled_voice, rolled_service = self.cached("team", self._rolled_up_rows, live=False)
         for row in rolled_voice:
+            counts = voice_counts(row)
             for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
-                figures.add_voice(row["kind"], row)
+                figures.add_voice_counts(row["kind"], counts)
         for row in rolled_service:
             for figures in groups(row["g_week"], row["g_team"], row["g_channel"]):
                 figures.add_service(row)
         for (week, team, channel, kind), values in self._live.voice.items():
+            counts = voice_counts(values)
             for figures in groups(week, None, None) + groups(None, team, channel):
-                figures.add_voice(kind, values)
+                figures.add_voice_counts(kind, counts)
         for (week, team, channel), values in self._live.service.items():
             for figures in groups(week, None, None) + groups(None, team, channel):
                 figures.add_service(values)
@@ -430,14 +498,14 @@ class VoiceMetrics:
     def _agent_rolled_up_rows(self) -> Rows:
         if self.agent_rolled_through < self.start:
             return []
-        rolled = self._narrow(
-            WeeklyAgentRollup.objects.using(self.db).filter(week__lte=self.agent_rolled_through),
-            "week",
+        return AGENTS_ROLLED_UP.rows(
+            self.agent_rolled_through,
+            self.start,
+            self.team_ids,
+            self.filters.channel,
+            self.only_agent,
+            using=self.db,
         )
-        if self.only_agent is not None:
-            rolled = rolled.filter(agent_id=self.only_agent)
-        sums = {name: Sum(name) for name in rollups.AGENT_FIELDS}
-        return list(rolled.values("agent_id", "kind").order_by().annotate(**sums))
 
     @cached_property
     def by_agent(self) -> list[AgentFigures]:

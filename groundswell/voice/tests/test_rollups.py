@@ -2,6 +2,7 @@
 
 import datetime
 import importlib
+import re
 import zoneinfo
 from typing import Any
 
@@ -12,9 +13,10 @@ from django.db.models import Sum
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from groundswell.core.lib.prepared import PreparedRows
 from groundswell.desk.choices import PromiseStatus
 from groundswell.people.models import Person, Team
-from groundswell.voice.dashboard import rollups
+from groundswell.voice.dashboard import rollups, selectors
 from groundswell.voice.dashboard.selectors import VoiceFilters, VoiceMetrics
 from groundswell.voice.dashboard.tasks import refresh_voice_rollups_task
 from groundswell.voice.models import (
@@ -288,3 +290,172 @@ def test_days_and_weeks_follow_the_local_clock(team_alpha: Team) -> None:
     }
     whole = rollups.voice_rows(where, per="slice")
     assert [row["responses"] for row in whole.values()] == [3]
+
+
+LIVE_QUERIES = (
+    rollups._answers,
+    rollups._invitations,
+    rollups._follow_ups_closed,
+    rollups._opened,
+    rollups._settled,
+    rollups._agent_answers,
+)
+
+
+def _orm_and_prepared(query: Any, arguments: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
+    def key(row: dict[str, Any]) -> str:
+        return repr(sorted(row.items()))
+
+    return (
+        sorted(query.build(*arguments), key=key),
+        sorted(query.rows(*arguments), key=key),
+    )
+
+
+@pytest.mark.usefixtures("history")
+@pytest.mark.parametrize("per", ["day", "week", "slice"])
+def test_live_queries_compiled_once_give_the_orm_rows(
+    per: rollups.Per, team_alpha: Team, team_beta: Team
+) -> None:
+    """Each live GROUP BY, compiled once per shape (PreparedRows), gives the rows its queryset
+    gives, for every shape the dashboard and the refresh send: any number of teams (none
+    matches no row), a channel or none, one period or many, and again with other values of the
+    same shape (the second call swaps the values into SQL compiled for the first)."""
+    now = timezone.now()
+    wheres = [
+        rollups.Slice(start=now - 40 * DAY, end=now),
+        rollups.Slice(start=now - 12 * DAY, end=now, team_ids=[team_alpha.pk]),
+        rollups.Slice(start=now - 3 * DAY, end=now, team_ids=[team_beta.pk], channel="phone"),
+        rollups.Slice(start=now - 40 * DAY, end=now - DAY, team_ids=[team_alpha.pk, team_beta.pk]),
+        rollups.Slice(start=now - 40 * DAY, end=now, team_ids=[]),
+        rollups.Slice(start=rollups.day_start(timezone.localdate(now)), end=now),
+    ]
+    seen_rows = 0
+    for where in wheres:
+        arguments = rollups._arguments(where, per)
+        for query in LIVE_QUERIES:
+            orm, prepared = _orm_and_prepared(query, arguments)
+            assert prepared == orm, (query.build.__name__, where)
+            seen_rows += len(orm)
+        for due_by in (now, now - 10 * DAY):
+            orm, prepared = _orm_and_prepared(rollups._follow_ups_due, (*arguments, due_by))
+            assert prepared == orm, ("follow-ups due", where, due_by)
+            seen_rows += len(orm)
+    assert seen_rows > 50  # the history has rows in every query
+
+
+@pytest.mark.usefixtures("history")
+def test_live_queries_are_compiled_once_per_shape(
+    team_alpha: Team, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    """Three slices of one shape compile once: the second and third only swap values."""
+    now = timezone.now()
+    answers = PreparedRows(rollups._answers.build)
+    compiled: list[object] = []
+    original = answers._compile
+
+    def counting(*args: Any) -> Any:
+        compiled.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(answers, "_compile", counting)
+    counts = []
+    for days_ago in (1, 3, 12):
+        where = rollups.Slice(start=now - days_ago * DAY, end=now, team_ids=[team_alpha.pk])
+        counts.append(sum(row["n"] for row in answers.rows(*rollups._arguments(where, "slice"))))
+    everyone = rollups.Slice(start=now - DAY, end=now)
+    with django_assert_num_queries(1):
+        answers.rows(*rollups._arguments(everyone, "slice"))
+    assert len(compiled) == 2  # one shape with one team, one with all teams
+    assert counts[0] < counts[1] < counts[2]
+
+
+@pytest.mark.usefixtures("history")
+def test_rolled_up_queries_compiled_once_give_the_orm_rows(
+    team_alpha: Team, team_beta: Team, agent: Person
+) -> None:
+    """The dashboard's reads of the weekly rollups (a UNION of two GROUP BYs per table, and
+    the agents' sums), compiled once per shape, give the rows their querysets give."""
+    rollups.refresh_voice_rollups()
+    today = timezone.localdate()
+    start = rollups.monday(today) - datetime.timedelta(weeks=12)
+    seen_rows = 0
+    for team_ids, channel in (
+        (None, ""),
+        ([team_alpha.pk], ""),
+        ([team_alpha.pk, team_beta.pk], "phone"),
+        ([], ""),
+    ):
+        for through in (today - DAY, today - 8 * DAY):
+            arguments = (through, start, team_ids, channel)
+            for query in (selectors.VOICE_ROLLED_UP, selectors.SERVICE_ROLLED_UP):
+                orm, prepared = _orm_and_prepared(query, arguments)
+                assert prepared == orm, (team_ids, channel, through)
+                seen_rows += len(orm)
+            for agent_id in (None, agent.pk):
+                orm, prepared = _orm_and_prepared(
+                    selectors.AGENTS_ROLLED_UP, (*arguments, agent_id)
+                )
+                assert prepared == orm, (team_ids, channel, through, agent_id)
+                seen_rows += len(orm)
+    assert seen_rows > 30
+
+
+CSRF_TOKEN = re.compile(rb'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@pytest.mark.usefixtures("history")
+@pytest.mark.parametrize("refreshed", [False, True], ids=["live", "rolled-up"])
+def test_every_role_sees_the_figures_and_page_the_orm_gives(
+    refreshed: bool,
+    admin: Person,
+    manager: Person,
+    team_lead: Person,
+    agent: Person,
+    other_agent: Person,
+    team_alpha: Team,
+    monkeypatch: pytest.MonkeyPatch,
+    client_for: Any,
+) -> None:
+    """Per role (all teams, a department, a led team, an agent's own answers), with one agent
+    under the minimum number of answers: the figures and the dashboard's HTML with the queries
+    compiled once are those with every query built and compiled by the ORM."""
+    if refreshed:
+        rollups.refresh_voice_rollups()
+    viewers = (admin, manager, team_lead, agent)
+    now = timezone.now()
+
+    def pages() -> list[bytes]:
+        found = []
+        for viewer in viewers:
+            with override_settings(GROUNDSWELL_METRICS_CACHE=False):
+                for query in ("", f"?team={team_alpha.pk}", "?channel=phone"):
+                    response = client_for(viewer).get(f"/voice/dashboard/{query}")
+                    assert response.status_code == 200
+                    found.append(CSRF_TOKEN.sub(b"", response.content))
+        return found
+
+    def snapshots() -> list[tuple[object, ...]]:
+        return [_snapshot(viewer, now) for viewer in viewers]
+
+    with override_settings(GROUNDSWELL_MIN_AGENT_RESPONSES=11):
+        prepared = snapshots(), pages()
+
+        def orm_rows(self: PreparedRows, *arguments: Any, using: str = "default") -> list[Any]:
+            return list(self.build(*arguments).using(using))
+
+        monkeypatch.setattr(PreparedRows, "rows", orm_rows)
+        orm = snapshots(), pages()
+    assert prepared == orm
+
+    def agents(viewer: Person) -> list[int]:
+        return [row.agent.pk for row in VoiceMetrics(viewer, VoiceFilters(), now=now).by_agent]
+
+    assert agents(admin) == [agent.pk, other_agent.pk]
+    assert agents(agent) == [agent.pk]  # an agent: their own answers only
+    with override_settings(GROUNDSWELL_MIN_AGENT_RESPONSES=11):
+        hidden = [
+            row.is_suppressed
+            for row in VoiceMetrics(admin, VoiceFilters(weeks=13), now=now).by_agent
+        ]
+    assert hidden == [True, False]  # Ada has 10 CSAT answers in the period, Ben 12 NPS ones
