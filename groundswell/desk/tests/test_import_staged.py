@@ -13,24 +13,8 @@ from django.utils import timezone
 from groundswell.desk import imports
 from groundswell.desk.models import Interaction
 from groundswell.desk.tests.factories import InteractionFactory
-from groundswell.desk.tests.test_import_paths import HEADER, ROWS, WHEN
+from groundswell.desk.tests.test_import_paths import HEADER, ROWS, STORED_FIELDS, WHEN
 from groundswell.people.tests.factories import PersonFactory
-
-FIELDS = (
-    "team_id",
-    "channel",
-    "status",
-    "subject",
-    "topics",
-    "opened_at",
-    "resolved_at",
-    "handle_time_seconds",
-    "handled_by_id",
-    "customer__email",
-    "handler_not_ready",
-    "source",
-    "external_id",
-)
 
 # Good rows SQL vouches for, in every shape it reads (ASCII cells, no customer, no topics).
 CLEAN = [
@@ -74,7 +58,9 @@ def _file(rows, team_alpha, header=HEADER):
 
 
 def _stored():
-    rows = Interaction.objects.order_by("id").values_list(*FIELDS, "created_at", "updated_at")
+    rows = Interaction.objects.order_by("id").values_list(
+        *STORED_FIELDS, "created_at", "updated_at"
+    )
     return [(*row[:-2], row[-2] == row[-1]) for row in rows]
 
 
