@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from groundswell.core.tests.servers import redis_server, require_redis_server
@@ -36,13 +35,6 @@ HEADERS = {
     "Content-Length": str(len(BODY)),
     "Connection": "close",
 }
-
-
-@pytest.fixture
-def migrated(migrated_sqlite: Path) -> Path:
-    """A SQLite file with every table (the run's shared one), copied for each server so each
-    starts from zero."""
-    return migrated_sqlite
 
 
 def _environment(database: Path, **extra: str) -> dict[str, str]:
@@ -134,19 +126,19 @@ def _hammer(port: int, access_log: Path) -> None:
     assert len(workers) == 2, "both workers answered"
 
 
-def test_a_limit_holds_across_two_workers_with_the_database_cache(migrated, tmp_path):
+def test_a_limit_holds_across_two_workers_with_the_database_cache(migrated_sqlite, tmp_path):
     database = tmp_path / "db.sqlite3"
-    shutil.copy(migrated, database)
+    shutil.copy(migrated_sqlite, database)
     access_log = tmp_path / "access.log"
 
     with _serve(database, access_log) as port:
         _hammer(port, access_log)
 
 
-def test_a_limit_holds_across_two_workers_with_redis(migrated, tmp_path):
+def test_a_limit_holds_across_two_workers_with_redis(migrated_sqlite, tmp_path):
     require_redis_server()
     database = tmp_path / "db.sqlite3"
-    shutil.copy(migrated, database)
+    shutil.copy(migrated_sqlite, database)
     access_log = tmp_path / "access.log"
 
     with (

@@ -435,6 +435,6 @@ def import_staged(actor: Person, read: Read) -> Outcome | None:
     if counts is None:
         return None
     plan.staged = counts
-    created, updated, _not_ready = counts
+    created, updated, _flagged = counts
     logger.info("Interaction import by %s: %s new, %s updated", actor.pk, created, updated)
     return Outcome(plan=plan, created=created, updated=updated, committed=True)

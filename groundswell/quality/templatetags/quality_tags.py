@@ -116,7 +116,7 @@ def dashboard_rows(lines: list[Line], weeks: int, minimum: int) -> SafeString:
     narrowed to it where it has a query, the number of reviews, then the mean score, coverage
     and dispute rate as `figure_cell` draws them. Every text from the data is escaped."""
     cells = _Cells(minimum)
-    period = cells.number(weeks)
+    period = int(weeks)  # a query parameter: never localised
     rows = []
     for line in lines:
         label = html.escape(line.label)
